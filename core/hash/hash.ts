@@ -1,0 +1,59 @@
+import { blake3 } from '@noble/hashes/blake3.js';
+import { bytesToHex, hexToBytes, toBytes } from '../bytes.js';
+import { PandaError } from '../errors.js';
+
+/**
+ * YASMF hashes: a one-byte algorithm tag (0x00 = BLAKE3), a one-byte digest length (0x20)
+ * and the 32-byte digest. p2panda uses them for entry hashes (= operation ids), payload
+ * hashes and document ids.
+ */
+export const HASH_SIZE = 34;
+const YASMF_BLAKE3 = 0x00;
+const DIGEST_SIZE = 32;
+
+/** A YASMF hash as 68 lower-case hex characters, the form p2panda uses in ids. */
+export type Hash = string;
+
+/** YASMF-BLAKE3 hash of `bytes` as its 34 raw bytes. */
+export function hashBytes(bytes: Uint8Array): Uint8Array {
+  const out = new Uint8Array(HASH_SIZE);
+  out[0] = YASMF_BLAKE3;
+  out[1] = DIGEST_SIZE;
+  out.set(blake3(bytes), 2);
+  return out;
+}
+
+/** YASMF-BLAKE3 hash of bytes (or hex text), as hex: the same result as p2panda-js. */
+export function generateHash(value: Uint8Array | string): Hash {
+  return bytesToHex(hashBytes(toBytes(value, 'value')));
+}
+
+/** Throws `HASH_INVALID` unless `bytes` is a well-formed YASMF-BLAKE3 hash. */
+export function assertHashBytes(bytes: Uint8Array, what = 'hash'): void {
+  if (bytes.length !== HASH_SIZE || bytes[0] !== YASMF_BLAKE3 || bytes[1] !== DIGEST_SIZE) {
+    throw new PandaError(
+      'HASH_INVALID',
+      `The ${what} is not a YASMF-BLAKE3 hash (expected ${HASH_SIZE} bytes starting 0x00 0x20)`,
+      { what },
+    );
+  }
+}
+
+const HASH_HEX = /^0020[0-9a-f]{64}$/;
+
+/** Whether `value` is a hash in its canonical hex form (lower case, 68 characters). */
+export function isHash(value: unknown): value is Hash {
+  return typeof value === 'string' && HASH_HEX.test(value);
+}
+
+/** Checks and returns a hash in hex form; throws `HASH_INVALID` otherwise. */
+export function assertHash(value: unknown, what = 'hash'): Hash {
+  if (!isHash(value)) {
+    throw new PandaError('HASH_INVALID', `The ${what} must be a YASMF hash: 68 lower-case hex characters starting with 0020`, { what });
+  }
+  return value;
+}
+
+export function hashToBytes(hash: Hash): Uint8Array {
+  return hexToBytes(assertHash(hash));
+}

@@ -1,0 +1,48 @@
+/**
+ * Panda Kit core: p2panda 0.8 data, byte for byte. Runs in pages, extensions, workers and
+ * Node alike: no DOM and no extension APIs in here.
+ */
+export { PandaError, isPandaError, type ErrorCode } from './errors.js';
+export { bytesToHex, hexToBytes } from './bytes.js';
+
+export { KeyPair, verifySignature } from './identity/key-pair.js';
+
+export { generateHash, isHash, HASH_SIZE, type Hash } from './hash/hash.js';
+
+export type { Entry } from './entry/entry.js';
+export { MAX_ENTRY_SIZE, MAX_OPERATION_SIZE } from './entry/entry.js';
+export { encodeVarU64, decodeVarU64 } from './entry/varu64.js';
+export { lipmaa, isSkiplinkRequired } from './entry/lipmaa.js';
+export { signAndEncodeEntry, type EntryArgs } from './entry/encode.js';
+export { decodeEntry, parseEntry, type ParsedEntry } from './entry/decode.js';
+export { validatePayload, validateLogIntegrity, type LogLinks } from './entry/validate.js';
+
+export {
+  OperationFields,
+  type Operation,
+  type OperationAction,
+  type OperationValue,
+  type EasyValues,
+  type TypedValue,
+} from './operation/operation.js';
+export { encodeOperation, type OperationArgs } from './operation/encode.js';
+export { decodeOperation, type PlainOperation, type PlainValue } from './operation/decode.js';
+export { validateOperation } from './operation/validate.js';
+
+export {
+  SCHEMA_DEFINITION_V1,
+  SCHEMA_FIELD_DEFINITION_V1,
+  parseSchemaId,
+  schemaIdFor,
+  type SchemaId,
+  type ParsedSchemaId,
+} from './schema/schema-id.js';
+export { parseFieldType, formatFieldType, type FieldType, type FieldTypeName } from './schema/field-type.js';
+export { Schema, schemaDefinitionV1, schemaFieldDefinitionV1, SYSTEM_SCHEMAS, type SchemaArgs } from './schema/schema.js';
+export { SchemaRegistry, type SchemaProvider } from './schema/registry.js';
+
+export type { Store, StoredEntry, StoredOperation, LogInfo, ForkEvidence, EntryRecord } from './storage/store.js';
+export { MemoryStore } from './storage/memory-store.js';
+export { DexieStore } from './storage/dexie-store.js';
+
+export { publish, publishOperation, nextArgs, type NextArgs, type PublishResult } from './api/publish.js';

@@ -1,0 +1,314 @@
+/**
+ * The CBOR subset p2panda operations use, encoded canonically and decoded strictly.
+ *
+ * Why not cbor-x here (it frames replication messages elsewhere): operations must be
+ * byte-identical to p2panda's, which writes every float in its smallest lossless width
+ * (4.5 -> f9 4480), and cbor-x never writes half-precision floats. Decoding must keep the
+ * int/float distinction (4 and 4.0 are different values of different field types), reject
+ * every non-canonical form so that one operation has one encoding, and never allocate more
+ * than the input justifies; cbor-x decodes to plain JS numbers and is lenient by design.
+ *
+ * Values: text -> string, integer -> bigint, float -> number, bool -> boolean,
+ * byte string -> Uint8Array, array -> CborValue[], map (text keys only) -> CborMap.
+ */
+import { PandaError } from '../errors.js';
+
+export type CborValue = string | bigint | number | boolean | Uint8Array | CborValue[] | CborMap;
+
+/** A CBOR map with text keys, in the order the keys appear in the bytes. */
+export class CborMap {
+  constructor(readonly entries: ReadonlyArray<readonly [string, CborValue]>) {}
+}
+
+const MAX_I64 = 2n ** 63n - 1n;
+const MIN_I64 = -(2n ** 63n);
+const MAX_DEPTH = 8;
+
+const textEncoder = new TextEncoder();
+const textDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+class Writer {
+  private buffer = new Uint8Array(256);
+  private view = new DataView(this.buffer.buffer);
+  length = 0;
+
+  private reserve(size: number): void {
+    if (this.length + size <= this.buffer.length) return;
+    let capacity = this.buffer.length * 2;
+    while (capacity < this.length + size) capacity *= 2;
+    const next = new Uint8Array(capacity);
+    next.set(this.buffer.subarray(0, this.length));
+    this.buffer = next;
+    this.view = new DataView(next.buffer);
+  }
+
+  byte(value: number): void {
+    this.reserve(1);
+    this.buffer[this.length++] = value;
+  }
+
+  bytes(value: Uint8Array): void {
+    this.reserve(value.length);
+    this.buffer.set(value, this.length);
+    this.length += value.length;
+  }
+
+  /** A major type with its argument in the shortest form. */
+  head(major: number, argument: number | bigint): void {
+    const n = BigInt(argument);
+    const m = major << 5;
+    this.reserve(9);
+    if (n < 24n) this.buffer[this.length++] = m | Number(n);
+    else if (n < 0x100n) {
+      this.buffer[this.length++] = m | 24;
+      this.buffer[this.length++] = Number(n);
+    } else if (n < 0x10000n) {
+      this.buffer[this.length++] = m | 25;
+      this.view.setUint16(this.length, Number(n));
+      this.length += 2;
+    } else if (n < 0x100000000n) {
+      this.buffer[this.length++] = m | 26;
+      this.view.setUint32(this.length, Number(n));
+      this.length += 4;
+    } else {
+      this.buffer[this.length++] = m | 27;
+      this.view.setBigUint64(this.length, n);
+      this.length += 8;
+    }
+  }
+
+  float(value: number): void {
+    this.reserve(9);
+    const half = toHalfIfLossless(value);
+    if (half !== undefined) {
+      this.buffer[this.length++] = 0xf9;
+      this.view.setUint16(this.length, half);
+      this.length += 2;
+    } else if (Number.isNaN(value) || Math.fround(value) === value) {
+      this.buffer[this.length++] = 0xfa;
+      this.view.setFloat32(this.length, value);
+      this.length += 4;
+    } else {
+      this.buffer[this.length++] = 0xfb;
+      this.view.setFloat64(this.length, value);
+      this.length += 8;
+    }
+  }
+
+  result(): Uint8Array {
+    return this.buffer.slice(0, this.length);
+  }
+}
+
+function halfToNumber(half: number): number {
+  const sign = half & 0x8000 ? -1 : 1;
+  const exponent = (half >> 10) & 0x1f;
+  const fraction = half & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24;
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
+
+const f32 = new DataView(new ArrayBuffer(4));
+
+/** The IEEE 754 half-precision bits of `value` if it converts exactly, else undefined. */
+function toHalfIfLossless(value: number): number | undefined {
+  if (Number.isNaN(value)) return 0x7e00;
+  if (Math.fround(value) !== value) return undefined;
+  f32.setFloat32(0, value);
+  const bits = f32.getUint32(0);
+  const sign = (bits >>> 16) & 0x8000;
+  const exponent = ((bits >>> 23) & 0xff) - 127 + 15;
+  const fraction = bits & 0x7fffff;
+  let half: number;
+  if (value === 0 || !Number.isFinite(value)) half = sign | (value === 0 ? 0 : 0x7c00);
+  else if (exponent >= 0x1f) return undefined;
+  else if (exponent <= 0) {
+    if (exponent < -10) return undefined;
+    half = sign | ((fraction | 0x800000) >> (14 - exponent));
+  } else half = sign | (exponent << 10) | (fraction >> 13);
+  return Object.is(halfToNumber(half), value) ? half : undefined;
+}
+
+function write(writer: Writer, value: CborValue): void {
+  if (typeof value === 'string') {
+    const bytes = textEncoder.encode(value);
+    writer.head(3, bytes.length);
+    writer.bytes(bytes);
+  } else if (typeof value === 'bigint') {
+    if (value > MAX_I64 || value < MIN_I64) {
+      throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Integers are 64-bit signed, ${value} is out of range`);
+    }
+    if (value >= 0n) writer.head(0, value);
+    else writer.head(1, -1n - value);
+  } else if (typeof value === 'number') {
+    writer.float(value);
+  } else if (typeof value === 'boolean') {
+    writer.byte(value ? 0xf5 : 0xf4);
+  } else if (value instanceof Uint8Array) {
+    writer.head(2, value.length);
+    writer.bytes(value);
+  } else if (Array.isArray(value)) {
+    writer.head(4, value.length);
+    for (const item of value) write(writer, item);
+  } else {
+    writer.head(5, value.entries.length);
+    for (const [key, item] of value.entries) {
+      write(writer, key);
+      write(writer, item);
+    }
+  }
+}
+
+/** Canonical CBOR encoding of `value`: shortest heads, smallest lossless floats. */
+export function encodeCbor(value: CborValue): Uint8Array {
+  const writer = new Writer();
+  write(writer, value);
+  return writer.result();
+}
+
+class Reader {
+  offset = 0;
+  private readonly view: DataView;
+
+  constructor(readonly bytes: Uint8Array) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  need(size: number): void {
+    if (this.offset + size > this.bytes.length) {
+      throw new PandaError('OPERATION_CBOR_INVALID', 'The operation ends in the middle of a value');
+    }
+  }
+
+  /** Reads an item head: major type and argument, rejecting non-shortest arguments. */
+  head(): [major: number, info: number, argument: bigint] {
+    this.need(1);
+    const initial = this.bytes[this.offset++]!;
+    const major = initial >> 5;
+    const info = initial & 0x1f;
+    if (major === 7) return [major, info, 0n];
+    if (info < 24) return [major, info, BigInt(info)];
+    let argument: bigint;
+    let minimum: bigint;
+    if (info === 24) {
+      this.need(1);
+      argument = BigInt(this.bytes[this.offset]!);
+      minimum = 24n;
+      this.offset += 1;
+    } else if (info === 25) {
+      this.need(2);
+      argument = BigInt(this.view.getUint16(this.offset));
+      minimum = 0x100n;
+      this.offset += 2;
+    } else if (info === 26) {
+      this.need(4);
+      argument = BigInt(this.view.getUint32(this.offset));
+      minimum = 0x10000n;
+      this.offset += 4;
+    } else if (info === 27) {
+      this.need(8);
+      argument = this.view.getBigUint64(this.offset);
+      minimum = 0x100000000n;
+      this.offset += 8;
+    } else if (info === 31) {
+      throw new PandaError('OPERATION_NON_CANONICAL', 'Indefinite-length items are not allowed in operations');
+    } else {
+      throw new PandaError('OPERATION_CBOR_INVALID', `Reserved CBOR additional information ${info}`);
+    }
+    if (argument < minimum) {
+      throw new PandaError('OPERATION_NON_CANONICAL', 'A CBOR length or integer is not in its shortest form');
+    }
+    return [major, info, argument];
+  }
+
+  /** A length that the remaining input can possibly hold (each item takes at least a byte). */
+  length(argument: bigint, itemSize: number): number {
+    const remaining = this.bytes.length - this.offset;
+    if (argument * BigInt(itemSize) > BigInt(remaining)) {
+      throw new PandaError('OPERATION_CBOR_INVALID', 'A CBOR length exceeds the operation');
+    }
+    return Number(argument);
+  }
+
+  item(depth: number): CborValue {
+    if (depth > MAX_DEPTH) throw new PandaError('OPERATION_CBOR_INVALID', 'The operation nests too deeply');
+    const [major, info, argument] = this.head();
+    switch (major) {
+      case 0:
+        if (argument > MAX_I64) throw new PandaError('OPERATION_FIELD_VALUE_INVALID', 'Integers are 64-bit signed; this one is too large');
+        return argument;
+      case 1:
+        if (argument > MAX_I64) throw new PandaError('OPERATION_FIELD_VALUE_INVALID', 'Integers are 64-bit signed; this one is too small');
+        return -1n - argument;
+      case 2: {
+        const size = this.length(argument, 1);
+        const value = this.bytes.slice(this.offset, this.offset + size);
+        this.offset += size;
+        return value;
+      }
+      case 3: {
+        const size = this.length(argument, 1);
+        const raw = this.bytes.subarray(this.offset, this.offset + size);
+        this.offset += size;
+        try {
+          return textDecoder.decode(raw);
+        } catch {
+          throw new PandaError('OPERATION_CBOR_INVALID', 'A text string is not valid UTF-8');
+        }
+      }
+      case 4: {
+        const count = this.length(argument, 1);
+        const items: CborValue[] = [];
+        for (let i = 0; i < count; i++) items.push(this.item(depth + 1));
+        return items;
+      }
+      case 5: {
+        const count = this.length(argument, 2);
+        const entries: [string, CborValue][] = [];
+        for (let i = 0; i < count; i++) {
+          const key = this.item(depth + 1);
+          if (typeof key !== 'string') throw new PandaError('OPERATION_FORMAT_INVALID', 'Operation field names must be text');
+          entries.push([key, this.item(depth + 1)]);
+        }
+        return new CborMap(entries);
+      }
+      case 6:
+        throw new PandaError('OPERATION_FORMAT_INVALID', 'CBOR tags are not allowed in operations');
+      default:
+        return this.simple(info);
+    }
+  }
+
+  private simple(info: number): CborValue {
+    if (info === 20) return false;
+    if (info === 21) return true;
+    if (info === 25 || info === 26 || info === 27) {
+      const size = info === 25 ? 2 : info === 26 ? 4 : 8;
+      this.need(size);
+      const value =
+        size === 2 ? halfToNumber(this.view.getUint16(this.offset)) :
+        size === 4 ? this.view.getFloat32(this.offset) : this.view.getFloat64(this.offset);
+      const start = this.offset - 1;
+      this.offset += size;
+      // A float must be in its smallest lossless width (and NaN in the one canonical form).
+      const canonical = encodeCbor(value);
+      const actual = this.bytes.subarray(start, this.offset);
+      if (canonical.length !== actual.length || canonical.some((b, i) => b !== actual[i])) {
+        throw new PandaError('OPERATION_NON_CANONICAL', 'A float is not in its smallest lossless encoding');
+      }
+      return value;
+    }
+    throw new PandaError('OPERATION_FORMAT_INVALID', `CBOR simple value ${info} (null, undefined, ...) is not allowed in operations`);
+  }
+}
+
+/** Strictly decodes one CBOR item that must span all of `bytes`. */
+export function decodeCbor(bytes: Uint8Array): CborValue {
+  const reader = new Reader(bytes);
+  const value = reader.item(0);
+  if (reader.offset !== bytes.length) {
+    throw new PandaError('OPERATION_CBOR_INVALID', `The operation has ${bytes.length - reader.offset} bytes after its end`);
+  }
+  return value;
+}

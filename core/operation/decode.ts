@@ -1,0 +1,103 @@
+import { bytesToHex, toBytes } from '../bytes.js';
+import { PandaError } from '../errors.js';
+import { assertHashBytes, type Hash } from '../hash/hash.js';
+import { MAX_OPERATION_SIZE } from '../entry/entry.js';
+import { parseSchemaId, assertSortedUnique } from '../schema/schema-id.js';
+import { assertFieldName, MAX_FIELDS } from '../schema/schema.js';
+import { CborMap, decodeCbor, type CborValue } from './cbor.js';
+import { OPERATION_VERSION, type OperationAction } from './operation.js';
+
+/**
+ * A field value before a schema says its type. A 34-byte byte string may be bytes or a
+ * relation and an array of them a relation list or a pinned relation, so hashes stay bytes
+ * here; `validateOperation` gives them their type.
+ */
+export type PlainValue = string | bigint | number | boolean | Uint8Array | Uint8Array[] | Uint8Array[][];
+
+/** A decoded operation whose fields have not been checked against a schema yet. */
+export interface PlainOperation {
+  version: number;
+  action: OperationAction;
+  schemaId: string;
+  previous?: Hash[];
+  fields?: Map<string, PlainValue>;
+}
+
+const ACTIONS: readonly OperationAction[] = ['create', 'update', 'delete'];
+
+function format(message: string): never {
+  throw new PandaError('OPERATION_FORMAT_INVALID', message);
+}
+
+function plainValue(name: string, value: CborValue): PlainValue {
+  if (value instanceof CborMap) format(`Field "${name}" holds a map; operation values are never maps`);
+  if (!Array.isArray(value)) return value;
+  if (value.every((item) => item instanceof Uint8Array)) return value as Uint8Array[];
+  if (value.every((item) => Array.isArray(item) && item.every((inner) => inner instanceof Uint8Array))) {
+    return value as Uint8Array[][];
+  }
+  return format(`Field "${name}" holds an array that is not a list of hashes or of hash lists`);
+}
+
+function viewIdFromCbor(value: CborValue | undefined): Hash[] {
+  if (!Array.isArray(value) || value.length === 0 || !value.every((id) => id instanceof Uint8Array)) {
+    throw new PandaError('OPERATION_PREVIOUS_INVALID', 'previous must be a non-empty array of operation ids');
+  }
+  const ids = (value as Uint8Array[]).map((id) => {
+    try {
+      assertHashBytes(id, 'previous operation id');
+    } catch {
+      throw new PandaError('OPERATION_PREVIOUS_INVALID', 'previous holds something that is not an operation id');
+    }
+    return bytesToHex(id);
+  });
+  assertSortedUnique(ids, 'OPERATION_PREVIOUS_INVALID', 'previous view id');
+  return ids;
+}
+
+/**
+ * Decodes an encoded operation (bytes or hex) without a schema: structure, action, schema
+ * id, previous and field names are checked; values stay plain. Every non-canonical encoding
+ * is rejected, so an operation has exactly one byte form.
+ */
+export function decodeOperation(input: Uint8Array | string): PlainOperation {
+  const bytes = toBytes(input, 'operation');
+  if (bytes.length > MAX_OPERATION_SIZE) {
+    throw new PandaError('OPERATION_TOO_LARGE', `Operations are limited to ${MAX_OPERATION_SIZE} bytes, got ${bytes.length}`);
+  }
+  const root = decodeCbor(bytes);
+  if (!Array.isArray(root) || root.length < 3) format('An operation is an array [version, action, schema id, ...]');
+  const [version, actionCode, schemaId] = root;
+  if (version !== BigInt(OPERATION_VERSION)) {
+    throw new PandaError('OPERATION_VERSION_UNSUPPORTED', `Operation version ${String(version)} is not supported (expected ${OPERATION_VERSION})`);
+  }
+  const action = typeof actionCode === 'bigint' && actionCode >= 0n && actionCode <= 2n ? ACTIONS[Number(actionCode)]! : undefined;
+  if (!action) throw new PandaError('OPERATION_ACTION_INVALID', `Operation action ${String(actionCode)} is not create (0), update (1) or delete (2)`);
+  if (typeof schemaId !== 'string') format('The schema id of an operation is text');
+  const operation: PlainOperation = { version: OPERATION_VERSION, action, schemaId: parseSchemaId(schemaId).id };
+
+  const expectedLength = action === 'create' ? 4 : action === 'update' ? 5 : 4;
+  if (root.length !== expectedLength) {
+    format(`A ${action} operation has ${expectedLength} elements, this one has ${root.length}`);
+  }
+  if (action !== 'create') operation.previous = viewIdFromCbor(root[3]);
+  if (action !== 'delete') {
+    const map = root[expectedLength - 1];
+    if (!(map instanceof CborMap)) format(`The fields of a ${action} operation are a map`);
+    if (map.entries.length === 0) throw new PandaError('OPERATION_FIELDS_MISSING', `A ${action} operation has at least one field`);
+    if (map.entries.length > MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
+    const fields = new Map<string, PlainValue>();
+    let last: string | undefined;
+    for (const [name, value] of map.entries) {
+      assertFieldName(name);
+      if (last !== undefined && name <= last) {
+        if (name === last) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" appears twice`, { field: name });
+        throw new PandaError('OPERATION_FIELDS_UNSORTED', `Field "${name}" comes after "${last}"; fields must be sorted by name`, { field: name });
+      }
+      last = name;
+      fields.set(name, plainValue(name, value));
+    }
+    operation.fields = fields;
+  }
+  return operation;
+}

@@ -1,0 +1,153 @@
+import { PandaError } from '../errors.js';
+import { isHash, type Hash } from '../hash/hash.js';
+import type { FieldTypeName } from '../schema/field-type.js';
+import { assertSortedUnique } from '../schema/schema-id.js';
+import { assertFieldName, MAX_FIELDS } from '../schema/schema.js';
+
+export type OperationAction = 'create' | 'update' | 'delete';
+export const OPERATION_VERSION = 1;
+export const ACTION_CODES: Readonly<Record<OperationAction, number>> = { create: 0, update: 1, delete: 2 };
+
+/**
+ * A field value, typed by its field type: str -> string, int -> bigint, float -> number,
+ * bool -> boolean, bytes -> Uint8Array, relation -> document id, relation_list -> document
+ * ids, pinned_relation -> a view id (sorted operation ids), pinned_relation_list -> view ids.
+ */
+export type OperationValue = string | bigint | number | boolean | Uint8Array | Hash[] | Hash[][];
+
+export interface TypedValue {
+  type: FieldTypeName;
+  value: OperationValue;
+}
+
+/** "Easy" values whose type is clear from the JS type, as in p2panda-js. */
+export type EasyValues = Record<string, string | number | bigint | boolean | Uint8Array>;
+
+function invalid(name: string, message: string): never {
+  throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Field "${name}": ${message}`, { field: name });
+}
+
+function assertHashes(name: string, value: unknown, what: string): Hash[] {
+  if (!Array.isArray(value) || !value.every(isHash)) invalid(name, `a ${what} is an array of operation or document ids`);
+  return [...(value as Hash[])];
+}
+
+function assertViewId(name: string, value: unknown): Hash[] {
+  const ids = assertHashes(name, value, 'document view id');
+  if (ids.length === 0) invalid(name, 'a document view id has at least one operation id');
+  assertSortedUnique(ids, 'OPERATION_FIELD_VALUE_INVALID', 'document view id');
+  return ids;
+}
+
+/** Checks that `value` is a valid value of `type`; returns it in its canonical form. */
+export function checkValue(name: string, type: FieldTypeName, value: unknown): OperationValue {
+  switch (type) {
+    case 'str':
+      if (typeof value !== 'string') invalid(name, 'a str value is a string');
+      return value;
+    case 'int':
+      if (typeof value === 'number' && Number.isSafeInteger(value)) return BigInt(value);
+      if (typeof value !== 'bigint' || value > 2n ** 63n - 1n || value < -(2n ** 63n)) invalid(name, 'an int value is a 64-bit signed integer');
+      return value;
+    case 'float':
+      if (typeof value !== 'number') invalid(name, 'a float value is a number');
+      return value;
+    case 'bool':
+      if (typeof value !== 'boolean') invalid(name, 'a bool value is true or false');
+      return value;
+    case 'bytes':
+      if (!(value instanceof Uint8Array)) invalid(name, 'a bytes value is a Uint8Array');
+      return value.slice();
+    case 'relation':
+      if (!isHash(value)) invalid(name, 'a relation value is a document id');
+      return value;
+    case 'relation_list':
+      return assertHashes(name, value, 'relation list');
+    case 'pinned_relation':
+      return assertViewId(name, value);
+    case 'pinned_relation_list':
+      if (!Array.isArray(value)) invalid(name, 'a pinned relation list is an array of document view ids');
+      return (value as unknown[]).map((viewId) => assertViewId(name, viewId));
+    default:
+      throw new PandaError('SCHEMA_FIELD_TYPE_INVALID', `Field "${name}": unknown field type "${String(type)}"`);
+  }
+}
+
+/** Typed operation fields, in the style of p2panda-js's `OperationFields`. */
+export class OperationFields {
+  readonly #fields = new Map<string, TypedValue>();
+
+  /** Fields from "easy" values: whole numbers become int, other numbers float. */
+  constructor(values?: EasyValues) {
+    for (const [name, value] of Object.entries(values ?? {})) this.insert(name, easyType(name, value), value);
+  }
+
+  /** Adds a field; throws if it is already set or the value does not fit the type. */
+  insert(name: string, type: FieldTypeName, value: OperationValue): void {
+    assertFieldName(name);
+    if (this.#fields.has(name)) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" is already set`);
+    if (this.#fields.size >= MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
+    this.#fields.set(name, { type, value: checkValue(name, type, value) });
+  }
+
+  get(name: string): OperationValue | undefined {
+    return this.#fields.get(name)?.value;
+  }
+
+  getTyped(name: string): TypedValue | undefined {
+    return this.#fields.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.#fields.has(name);
+  }
+
+  length(): number {
+    return this.#fields.size;
+  }
+
+  isEmpty(): boolean {
+    return this.#fields.size === 0;
+  }
+
+  /** Field names in canonical (byte-lexical) order. */
+  names(): string[] {
+    return [...this.#fields.keys()].sort(compareNames);
+  }
+
+  /** [name, typed value] pairs in canonical order. */
+  entries(): Array<[string, TypedValue]> {
+    return this.names().map((name) => [name, this.#fields.get(name)!]);
+  }
+}
+
+/** Byte-lexical order of field names (they are ASCII, so UTF-16 order is the same). */
+export function compareNames(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function easyType(name: string, value: unknown): FieldTypeName {
+  switch (typeof value) {
+    case 'string':
+      return 'str';
+    case 'bigint':
+      return 'int';
+    case 'boolean':
+      return 'bool';
+    case 'number':
+      return Number.isInteger(value) ? 'int' : 'float';
+    default:
+      if (value instanceof Uint8Array) return 'bytes';
+      throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Field "${name}": easy values are strings, numbers, bigints, booleans or bytes`, { field: name });
+  }
+}
+
+/** An operation with typed fields. */
+export interface Operation {
+  version: number;
+  action: OperationAction;
+  schemaId: string;
+  /** Document view id of the operations this one follows (update and delete). */
+  previous?: Hash[];
+  fields?: OperationFields;
+}

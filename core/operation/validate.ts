@@ -1,0 +1,88 @@
+import { bytesToHex } from '../bytes.js';
+import { PandaError } from '../errors.js';
+import { isHash } from '../hash/hash.js';
+import { parseFieldType } from '../schema/field-type.js';
+import { SCHEMA_DEFINITION_V1, SCHEMA_FIELD_DEFINITION_V1, assertSchemaName } from '../schema/schema-id.js';
+import { assertDescription, assertFieldName, MAX_FIELDS, type Schema } from '../schema/schema.js';
+import type { PlainOperation, PlainValue } from './decode.js';
+import { OperationFields, type Operation, type OperationValue } from './operation.js';
+import type { FieldTypeName } from '../schema/field-type.js';
+
+function hashText(name: string, bytes: unknown): string {
+  const hex = bytes instanceof Uint8Array ? bytesToHex(bytes) : '';
+  if (!isHash(hex)) {
+    throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Field "${name}": expected an operation or document id`, { field: name });
+  }
+  return hex;
+}
+
+function hashList(name: string, value: PlainValue): string[] {
+  if (!Array.isArray(value)) {
+    throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Field "${name}": expected a list of ids`, { field: name });
+  }
+  return (value as unknown[]).map((item) => hashText(name, item));
+}
+
+/** Gives a plain value the type its schema field has, or throws. */
+function typedValue(name: string, type: FieldTypeName, value: PlainValue): OperationValue {
+  switch (type) {
+    case 'relation':
+      return hashText(name, value);
+    case 'relation_list':
+    case 'pinned_relation':
+      return hashList(name, value);
+    case 'pinned_relation_list':
+      if (!Array.isArray(value)) {
+        throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Field "${name}": expected a list of view ids`, { field: name });
+      }
+      return (value as PlainValue[]).map((viewId) => hashList(name, viewId));
+    default:
+      return value as OperationValue;
+  }
+}
+
+/** Extra rules for the system schemas' own fields (p2panda validates these too). */
+function validateSystemFields(schemaId: string, fields: OperationFields): void {
+  if (schemaId === SCHEMA_DEFINITION_V1) {
+    if (fields.has('name')) assertSchemaName(fields.get('name'));
+    if (fields.has('description')) assertDescription(fields.get('description'));
+    const list = fields.get('fields') as string[][] | undefined;
+    if (list !== undefined && (list.length === 0 || list.length > MAX_FIELDS)) {
+      throw new PandaError('SCHEMA_FIELDS_INVALID', `A schema has 1 to ${MAX_FIELDS} fields, got ${list.length}`);
+    }
+  } else if (schemaId === SCHEMA_FIELD_DEFINITION_V1) {
+    if (fields.has('name')) assertFieldName(fields.get('name'));
+    if (fields.has('type')) parseFieldType(fields.get('type'));
+  }
+}
+
+/**
+ * Checks a plain operation against its schema: same schema id, every field known and of
+ * the schema's type, all fields on create, at least one on update, none on delete.
+ */
+export function validateOperation(operation: PlainOperation, schema: Schema): Operation {
+  if (operation.schemaId !== schema.id) {
+    throw new PandaError('SCHEMA_MISMATCH', `The operation is for schema ${operation.schemaId}, not ${schema.id}`);
+  }
+  const result: Operation = { version: operation.version, action: operation.action, schemaId: operation.schemaId };
+  if (operation.previous) result.previous = [...operation.previous];
+  if (!operation.fields) return result;
+
+  const fields = new OperationFields();
+  for (const [name, value] of operation.fields) {
+    const fieldType = schema.fields.get(name);
+    if (!fieldType) {
+      throw new PandaError('OPERATION_FIELD_UNKNOWN', `Schema ${schema.name} has no field "${name}"`, { field: name });
+    }
+    fields.insert(name, fieldType.type, typedValue(name, fieldType.type, value));
+  }
+  if (operation.action === 'create') {
+    const missing = [...schema.fields.keys()].filter((name) => !fields.has(name));
+    if (missing.length > 0) {
+      throw new PandaError('OPERATION_FIELDS_MISSING', `A create operation sets every field; missing: ${missing.join(', ')}`, { fields: missing });
+    }
+  }
+  validateSystemFields(schema.id, fields);
+  result.fields = fields;
+  return result;
+}

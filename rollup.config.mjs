@@ -1,0 +1,23 @@
+import { nodeResolve } from '@rollup/plugin-node-resolve';
+import esbuild from 'rollup-plugin-esbuild';
+import { dts } from 'rollup-plugin-dts';
+import pkg from './package.json' with { type: 'json' };
+
+// The package build leaves runtime dependencies external: whoever bundles Panda Kit into
+// a page or an extension resolves them once, alongside their own.
+const external = (id) => Object.keys(pkg.dependencies).some((dep) => id === dep || id.startsWith(`${dep}/`));
+
+export default [
+  {
+    input: { index: 'core/index.ts' },
+    external,
+    plugins: [nodeResolve(), esbuild({ target: 'es2022', sourceMap: true })],
+    output: { dir: 'dist/core', format: 'es', sourcemap: true },
+  },
+  {
+    input: { index: 'core/index.ts' },
+    external,
+    plugins: [dts()],
+    output: { dir: 'dist/core', format: 'es' },
+  },
+];
