@@ -3,10 +3,20 @@ import { playwrightLauncher } from '@web/test-runner-playwright';
 
 // Debian's Chromium: nothing downloads a browser. The flags keep it quiet on a machine
 // without network access and let it run as root in CI.
+// Dexie's package exports send `import` to import-wrapper.mjs, which imports the UMD build
+// (dist/dexie.js) as if it were ESM: fine for bundlers, a SyntaxError in a browser loading
+// modules unbundled. Serve Dexie's own ES module build instead.
+const dexieEsm = {
+  name: 'dexie-esm',
+  resolveImport({ source }) {
+    if (source === 'dexie') return '/node_modules/dexie/dist/dexie.mjs';
+  },
+};
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
-  plugins: [esbuildPlugin({ ts: true, target: 'es2022' })],
+  plugins: [dexieEsm, esbuildPlugin({ ts: true, target: 'es2022' })],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -7,7 +7,7 @@ export { bytesToHex, hexToBytes } from './bytes.js';
 
 export { KeyPair, verifySignature } from './identity/key-pair.js';
 
-export { generateHash, isHash, HASH_SIZE, type Hash } from './hash/hash.js';
+export { generateHash, hashingReady, isHash, HASH_SIZE, type Hash } from './hash/hash.js';
 
 export type { Entry } from './entry/entry.js';
 export { MAX_ENTRY_SIZE, MAX_OPERATION_SIZE } from './entry/entry.js';

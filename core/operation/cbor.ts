@@ -55,26 +55,54 @@ class Writer {
 
   /** A major type with its argument in the shortest form. */
   head(major: number, argument: number | bigint): void {
-    const n = BigInt(argument);
     const m = major << 5;
     this.reserve(9);
-    if (n < 24n) this.buffer[this.length++] = m | Number(n);
-    else if (n < 0x100n) {
-      this.buffer[this.length++] = m | 24;
-      this.buffer[this.length++] = Number(n);
-    } else if (n < 0x10000n) {
-      this.buffer[this.length++] = m | 25;
-      this.view.setUint16(this.length, Number(n));
-      this.length += 2;
-    } else if (n < 0x100000000n) {
-      this.buffer[this.length++] = m | 26;
-      this.view.setUint32(this.length, Number(n));
-      this.length += 4;
-    } else {
-      this.buffer[this.length++] = m | 27;
-      this.view.setBigUint64(this.length, n);
-      this.length += 8;
+    if (typeof argument === 'bigint') {
+      if (argument >= 0x100000000n) {
+        this.buffer[this.length++] = m | 27;
+        this.view.setBigUint64(this.length, argument);
+        this.length += 8;
+        return;
+      }
+      argument = Number(argument);
     }
+    if (argument < 24) this.buffer[this.length++] = m | argument;
+    else if (argument < 0x100) {
+      this.buffer[this.length++] = m | 24;
+      this.buffer[this.length++] = argument;
+    } else if (argument < 0x10000) {
+      this.buffer[this.length++] = m | 25;
+      this.view.setUint16(this.length, argument);
+      this.length += 2;
+    } else {
+      this.buffer[this.length++] = m | 26;
+      this.view.setUint32(this.length, argument);
+      this.length += 4;
+    }
+  }
+
+  /** A text string: ASCII (every field name, schema id and most values) is copied directly. */
+  text(value: string): void {
+    const length = value.length;
+    let ascii = true;
+    for (let i = 0; i < length; i++) {
+      if (value.charCodeAt(i) > 0x7f) {
+        ascii = false;
+        break;
+      }
+    }
+    if (!ascii) {
+      const bytes = textEncoder.encode(value);
+      this.head(3, bytes.length);
+      this.bytes(bytes);
+      return;
+    }
+    this.head(3, length);
+    this.reserve(length);
+    const buffer = this.buffer;
+    let offset = this.length;
+    for (let i = 0; i < length; i++) buffer[offset++] = value.charCodeAt(i);
+    this.length = offset;
   }
 
   float(value: number): void {
@@ -132,9 +160,7 @@ function toHalfIfLossless(value: number): number | undefined {
 
 function write(writer: Writer, value: CborValue): void {
   if (typeof value === 'string') {
-    const bytes = textEncoder.encode(value);
-    writer.head(3, bytes.length);
-    writer.bytes(bytes);
+    writer.text(value);
   } else if (typeof value === 'bigint') {
     if (value > MAX_I64 || value < MIN_I64) {
       throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Integers are 64-bit signed, ${value} is out of range`);
@@ -154,17 +180,21 @@ function write(writer: Writer, value: CborValue): void {
   } else {
     writer.head(5, value.entries.length);
     for (const [key, item] of value.entries) {
-      write(writer, key);
+      writer.text(key);
       write(writer, item);
     }
   }
 }
 
+// One writer, reused: encoding is synchronous, so no two encodings ever share it at once,
+// and operations are encoded far too often to allocate a fresh buffer each time.
+const sharedWriter = new Writer();
+
 /** Canonical CBOR encoding of `value`: shortest heads, smallest lossless floats. */
 export function encodeCbor(value: CborValue): Uint8Array {
-  const writer = new Writer();
-  write(writer, value);
-  return writer.result();
+  sharedWriter.length = 0;
+  write(sharedWriter, value);
+  return sharedWriter.result();
 }
 
 class Reader {

@@ -37,8 +37,23 @@ export function assertSortedUnique(ids: readonly string[], code: 'SCHEMA_ID_INVA
   }
 }
 
+// Every operation names its schema, and a festival has only a handful: parse each once.
+const PARSED_CACHE_LIMIT = 512;
+const parsedIds = new Map<string, ParsedSchemaId>();
+
+/** Parses and checks a schema id; throws `SCHEMA_ID_INVALID`. The result is frozen. */
 export function parseSchemaId(id: unknown): ParsedSchemaId {
   if (typeof id !== 'string') throw new PandaError('SCHEMA_ID_INVALID', 'A schema id is a string');
+  let parsed = parsedIds.get(id);
+  if (!parsed) {
+    parsed = Object.freeze(parseUncached(id));
+    if (parsedIds.size >= PARSED_CACHE_LIMIT) parsedIds.delete(parsedIds.keys().next().value!);
+    parsedIds.set(id, parsed);
+  }
+  return parsed;
+}
+
+function parseUncached(id: string): ParsedSchemaId {
   if ((SYSTEM_SCHEMA_IDS as readonly string[]).includes(id)) return { kind: 'system', id };
   const parts = id.split('_');
   let firstHash = parts.length;
@@ -49,7 +64,7 @@ export function parseSchemaId(id: unknown): ParsedSchemaId {
     throw new PandaError('SCHEMA_ID_INVALID', `"${truncate(id)}" is neither a system schema id nor <name>_<schema definition view id>`, { id: truncate(id) });
   }
   assertSortedUnique(viewId, 'SCHEMA_ID_INVALID', 'schema id');
-  return { kind: 'application', id, name, viewId };
+  return { kind: 'application', id, name, viewId: Object.freeze(viewId) as Hash[] };
 }
 
 /** The id p2panda gives the schema named `name` whose definition is at `viewId`. */

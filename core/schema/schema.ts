@@ -66,7 +66,7 @@ export class Schema {
   /** The view id of the schema_definition document, for application schemas. */
   get viewId(): Hash[] | undefined {
     const parsed = parseSchemaId(this.id);
-    return parsed.kind === 'application' ? parsed.viewId : undefined;
+    return parsed.kind === 'application' ? [...parsed.viewId] : undefined;
   }
 
   /**
