@@ -57,7 +57,8 @@ export type ErrorCode =
   | 'SCHEMA_MISMATCH'
   // storage
   | 'STORE_WRITE_FAILED'
-  | 'DOCUMENT_UNKNOWN';
+  | 'DOCUMENT_UNKNOWN'
+  | 'DOCUMENT_DELETED';
 
 export class PandaError extends Error {
   readonly code: ErrorCode;

@@ -48,6 +48,7 @@ function toStoredNumber(value: bigint, what: string): number {
 }
 
 async function documentOf(store: Store, previous: readonly Hash[]): Promise<{ documentId: Hash; schemaId: string }> {
+  if (previous.length === 0) throw new PandaError('OPERATION_PREVIOUS_INVALID', 'A document view id has at least one operation id');
   let found: { documentId: Hash; schemaId: string } | undefined;
   for (const id of previous) {
     const operation = await store.getOperation(id);
@@ -71,6 +72,11 @@ export async function nextArgs(store: Store, publicKey: string, viewId?: readonl
   let log: LogInfo | undefined;
   if (viewId !== undefined) {
     const { documentId } = await documentOf(store, viewId);
+    // p2panda nodes refuse new operations on a deleted document, so we never write one.
+    // (Received ones are still stored: see publish.)
+    if ((await store.getOperationsByDocument(documentId)).some((operation) => operation.action === 'delete')) {
+      throw new PandaError('DOCUMENT_DELETED', `Document ${documentId} was deleted; it takes no further changes`, { documentId });
+    }
     log = await store.getLogForDocument(publicKey, documentId);
   }
   if (!log) {
@@ -188,8 +194,12 @@ async function publishUnlocked(store: Store, schemas: SchemaProvider, entryBytes
  * signature, payload, schema, log position (seq continuity, backlink and skiplink hashes),
  * document and log consistency. A second entry at a taken position is a fork: it is kept
  * as evidence and rejected with `LOG_FORK`. Publishing the same entry twice is harmless.
+ *
+ * Operations on a document that is already deleted here are stored (and ignored when the
+ * document is materialised): whether a peer saw the delete first depends only on arrival
+ * order, and refusing them would leave peers disagreeing about valid data for ever.
  */
-export function publish(store: Store, schemas: SchemaProvider, entry: Uint8Array | string, operation: Uint8Array | string): Promise<PublishResult> {
+export async function publish(store: Store, schemas: SchemaProvider, entry: Uint8Array | string, operation: Uint8Array | string): Promise<PublishResult> {
   const entryBytes = toBytes(entry, 'entry');
   const operationBytes = toBytes(operation, 'operation');
   const author = parseEntry(entryBytes).publicKey;
@@ -200,7 +210,7 @@ export function publish(store: Store, schemas: SchemaProvider, entry: Uint8Array
  * Encodes `args` as an operation, signs it into the author's right log and publishes it.
  * Returns the stored entry and operation bytes with the publish result.
  */
-export function publishOperation(
+export async function publishOperation(
   store: Store,
   schemas: SchemaProvider,
   keyPair: KeyPair,

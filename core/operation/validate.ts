@@ -26,6 +26,13 @@ function hashList(name: string, value: PlainValue): string[] {
 /** Gives a plain value the type its schema field has, or throws. */
 function typedValue(name: string, type: FieldTypeName, value: PlainValue): OperationValue {
   switch (type) {
+    case 'int':
+      // Decoded integers are bigints and floats numbers; a float never fills an int field,
+      // or one value would have two valid encodings (04 and f94400).
+      if (typeof value !== 'bigint') {
+        throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Field "${name}": an int value must be encoded as a CBOR integer`, { field: name });
+      }
+      return value;
     case 'relation':
       return hashText(name, value);
     case 'relation_list':

@@ -73,7 +73,9 @@ export function schemaIdFor(name: string, viewId: readonly Hash[]): SchemaId {
   if (viewId.length === 0 || !viewId.every(isHash)) {
     throw new PandaError('SCHEMA_ID_INVALID', 'A schema definition view id is one or more operation ids');
   }
-  return `${name}_${[...viewId].sort().join('_')}`;
+  const sorted = [...viewId].sort();
+  assertSortedUnique(sorted, 'SCHEMA_ID_INVALID', 'schema id');
+  return `${name}_${sorted.join('_')}`;
 }
 
 function truncate(text: string): string {
