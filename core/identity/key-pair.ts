@@ -58,15 +58,27 @@ export class KeyPair {
     return this.#privateKey.slice();
   }
 
-  /** Signs bytes (or hex text); returns the 64-byte Ed25519 signature. */
+  /**
+   * Signs a message; returns the 64-byte Ed25519 signature. A string is signed as its UTF-8
+   * text, as p2panda-js 0.8.1 does (its documentation says hex, its code signs the text), so
+   * signatures over strings agree between the two libraries.
+   */
   sign(message: Uint8Array | string): Promise<Uint8Array> {
-    return this.#sign(toBytes(message, 'message'));
+    return this.#sign(messageBytes(message));
   }
+}
+
+const textEncoder = new TextEncoder();
+
+function messageBytes(message: Uint8Array | string): Uint8Array {
+  if (typeof message === 'string') return textEncoder.encode(message);
+  return toBytes(message, 'message');
 }
 
 /**
  * Whether `signature` is a valid signature of `message` by `publicKey` under Panda Kit's
- * strict rule (see ed25519.ts). Malformed input is simply not valid: never throws for it.
+ * strict rule (see ed25519.ts). Public key and signature are bytes or hex; a string message
+ * is its UTF-8 text, as in `KeyPair.sign`. Malformed input is simply not valid: never throws.
  */
 export async function verifySignature(
   publicKey: Uint8Array | string,
@@ -76,7 +88,7 @@ export async function verifySignature(
   let key: Uint8Array, bytes: Uint8Array, sig: Uint8Array;
   try {
     key = toBytes(publicKey, 'public key');
-    bytes = toBytes(message, 'message');
+    bytes = messageBytes(message);
     sig = toBytes(signature, 'signature');
   } catch {
     return false;

@@ -103,6 +103,28 @@ describe('other values', () => {
     assert.equal(encodeHex(new CborMap([['a', 1n], ['b', 'c']])), 'a2616101616261' + '63');
   });
 
+  test('text heads count UTF-8 bytes, not characters', () => {
+    assert.equal(encodeHex('ü'.repeat(11)), '76' + 'c3bc'.repeat(11)); // 22 bytes
+    assert.equal(encodeHex('ü'.repeat(12)), '7818' + 'c3bc'.repeat(12)); // 12 characters, 24 bytes
+    assert.equal(encodeHex('a'.repeat(23) + 'ü'), '7819' + '61'.repeat(23) + 'c3bc');
+    assert.equal(encodeHex('🐼'), '64f09f90bc');
+    assert.equal(encodeHex('\u007f'), '617f');
+    assert.equal(encodeHex('\u0080'), '62c280');
+    assert.equal(encodeHex(new CborMap([['ü', 1n]])), 'a162c3bc01');
+    assert.equal(decodeHex('7818' + 'c3bc'.repeat(12)), 'ü'.repeat(12));
+  });
+
+  test('one encoding does not leak into the next (large, failed, then small)', () => {
+    const large = encodeCbor([new Uint8Array(100_000).fill(7), 'x'.repeat(70_000)]);
+    assert.equal(large.length, 1 + 5 + 100_000 + 5 + 70_000);
+    assert.throws(() => encodeCbor(['partial', 'output', 2n ** 64n]), hasCode('OPERATION_FIELD_VALUE_INVALID'));
+    assert.equal(encodeHex(1n), '01');
+    assert.equal(encodeHex([]), '80');
+    const first = encodeCbor('first');
+    encodeCbor('second, longer, overwriting the shared buffer');
+    assert.equal(bytesToHex(first), '656669727374', 'an earlier result is not a view on a reused buffer');
+  });
+
   test('decoding gives the same structures back', () => {
     const value = [1n, -2n, 'text 🐼', Uint8Array.of(0, 255), true, false, 1.5, [new Uint8Array(34)], new CborMap([['k', [[]]]])];
     const decoded = decodeCbor(encodeCbor(value));

@@ -129,7 +129,7 @@ describe('RFC 8032 section 7.1 test vectors', () => {
           const sig = await keyPair.sign(hexToBytes(vector.message));
           assert.equal(bytesToHex(sig), vector.signature);
           assert.equal(await verify(hexToBytes(vector.publicKey), hexToBytes(vector.message), hexToBytes(vector.signature)), true);
-          assert.equal(await verifySignature(vector.publicKey, vector.message, vector.signature), true);
+          assert.equal(await verifySignature(vector.publicKey, hexToBytes(vector.message), vector.signature), true);
           // and a one-bit change to the message does not verify
           const other = concat(hexToBytes(vector.message), Uint8Array.of(0));
           assert.equal(await verify(hexToBytes(vector.publicKey), other, hexToBytes(vector.signature)), false);
@@ -378,9 +378,17 @@ describe('KeyPair', () => {
     const b = new KeyPair();
     assert.notEqual(a.publicKey(), b.publicKey());
     assert.match(a.publicKey(), /^[0-9a-f]{64}$/);
-    const sig = await a.sign('00ff');
-    assert.equal(await verifySignature(a.publicKey(), '00ff', sig), true);
-    assert.equal(await verifySignature(b.publicKey(), '00ff', sig), false);
+    const sig = await a.sign(Uint8Array.of(0x00, 0xff));
+    assert.equal(await verifySignature(a.publicKey(), Uint8Array.of(0x00, 0xff), sig), true);
+    assert.equal(await verifySignature(b.publicKey(), Uint8Array.of(0x00, 0xff), sig), false);
+  });
+
+  test('a string message is signed as its UTF-8 text, as p2panda-js 0.8.1 does', async () => {
+    const keyPair = new KeyPair();
+    const sig = await keyPair.sign('00ff');
+    assert.equal(await verifySignature(keyPair.publicKey(), new TextEncoder().encode('00ff'), sig), true);
+    assert.equal(await verifySignature(keyPair.publicKey(), Uint8Array.of(0x00, 0xff), sig), false);
+    assert.equal(await verifySignature(keyPair.publicKey(), 'Grüße', await keyPair.sign('Grüße')), true);
   });
 
   for (const [what, input] of [
@@ -438,7 +446,7 @@ describe('verifySignature never throws on garbage', () => {
   }
 
   test('the same inputs, made valid, verify (the garbage cases are not vacuous)', async () => {
-    assert.equal(await verifySignature(vector.publicKey, vector.message, vector.signature), true);
+    assert.equal(await verifySignature(vector.publicKey, hexToBytes(vector.message), vector.signature), true);
     assert.equal(await verifySignature(hexToBytes(vector.publicKey), hexToBytes(vector.message), hexToBytes(vector.signature)), true);
   });
 });

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as p2panda from 'p2panda-js';
 import * as core from '../../core/index.js';
+import { useWasmHashing } from '../../core/hash/hash.js';
 
 const SCHEMA_ID = 'venues_0020c9db3376fa753b041e199ebfe1c0e6dfb50ca7924c7eedfdd35f141ac8d1207c';
 const PRIVATE_KEY = '1f9e81007da0c007314a151be11be392de4cdc76888fbc5a8c62aa03c6730c6a';
@@ -46,6 +47,10 @@ function halfToNumber(bits: number): number {
 const hashArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((digest) => `0020${core.bytesToHex(digest)}`);
 /** A document view id: 1..3 distinct operation ids, sorted. */
 const viewIdArb = fc.uniqueArray(hashArb, { minLength: 1, maxLength: 3 }).map((ids) => [...ids].sort());
+/** Ids from a pool of three, so lists repeat ids (relation lists may) and view ids. */
+const HASH_POOL = ['00', '01', '02'].map((byte) => core.generateHash(byte));
+const pooledHashArb = fc.constantFrom(...HASH_POOL);
+const pooledViewIdArb = fc.subarray(HASH_POOL, { minLength: 1 }).map((ids) => [...ids].sort());
 
 const nameArb = fc.oneof(
   fc.constantFrom('a', 'b', 'B', 'A', 'Z', 'z', 'aa', 'ab', 'a_', 'a0', 'name', 'Name', 'x_1'),
@@ -55,10 +60,12 @@ const nameArb = fc.oneof(
 
 const strArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 30 }),
+  // Latin-1 and other 2-byte UTF-8 characters (U+0080..U+07FF), rare in 'binary'.
+  fc.string({ unit: fc.integer({ min: 0, max: 0x7ff }).map((code) => String.fromCharCode(code)), maxLength: 30 }),
   fc.string({ unit: 'grapheme', maxLength: 10 }),
   fc.string({ unit: 'grapheme-ascii', minLength: 20, maxLength: 300 }),
   fc.string({ unit: 'binary', maxLength: 300, size: 'max' }),
-  fc.constantFrom('', 'Panda Party!', 'a\u0000b', '😀🐼', 'x'.repeat(23), 'x'.repeat(24), 'y'.repeat(255), 'y'.repeat(256)),
+  fc.constantFrom('', 'Panda Party!', 'a\u0000b', '😀🐼', 'héllo', '\u0080', '\u00ff', '\u007f\u0080', 'x'.repeat(23), 'x'.repeat(24), 'y'.repeat(255), 'y'.repeat(256)),
 );
 
 const intArb: fc.Arbitrary<bigint> = fc.oneof(
@@ -97,9 +104,9 @@ const valueArbs: Record<core.FieldTypeName, fc.Arbitrary<core.OperationValue>> =
   bool: fc.boolean(),
   bytes: bytesArb,
   relation: hashArb,
-  relation_list: fc.oneof(fc.constant([]), fc.array(hashArb, { maxLength: 4 })),
+  relation_list: fc.oneof(fc.constant(null).map((): string[] => []), fc.array(hashArb, { maxLength: 4 }), fc.array(pooledHashArb, { minLength: 2, maxLength: 5 })),
   pinned_relation: viewIdArb,
-  pinned_relation_list: fc.oneof(fc.constant([]), fc.array(viewIdArb, { maxLength: 3 })),
+  pinned_relation_list: fc.oneof(fc.constant(null).map((): string[][] => []), fc.array(viewIdArb, { maxLength: 3 }), fc.array(pooledViewIdArb, { minLength: 2, maxLength: 4 })),
 };
 
 const fieldSpecArb: fc.Arbitrary<FieldSpec> = fc.oneof(
@@ -250,10 +257,39 @@ describe('operations: core vs p2panda-js', () => {
         assert.deepEqual(decodedByOracle.previous, op.previous);
         assert.deepEqual(normFields(decodedByOracle.fields, true), expectedFields(op));
       }),
-      { numRuns: 300 },
+      { numRuns: 600 },
     );
     assert.deepEqual([...seenTypes].sort(), [...FIELD_TYPES].sort());
     assert.deepEqual([...seenActions].sort(), ['create', 'delete', 'update']);
+  });
+
+  test('mutated operations that core accepts as canonical and valid decode the same in p2panda-js', () => {
+    const isHashBytes = (v: unknown) => v instanceof Uint8Array && v.length === 34 && v[0] === 0 && v[1] === 32;
+    let compared = 0;
+    fc.assert(
+      fc.property(opArb, fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 2 }), (op, edits) => {
+        const bytes = core.encodeOperation(coreArgs(op));
+        for (const [position, byte] of edits) bytes[position % bytes.length] = byte;
+        let plain: core.PlainOperation;
+        try {
+          plain = core.decodeOperation(bytes);
+        } catch (error) {
+          assert.ok(core.isPandaError(error), String(error));
+          return;
+        }
+        // Only compare what a schema could accept (hash lists made of hashes).
+        const lists = [...(plain.fields?.values() ?? [])].filter((v): v is Uint8Array[] | Uint8Array[][] => Array.isArray(v));
+        if (!lists.every((list) => (list as unknown[]).every((item) => isHashBytes(item) || (Array.isArray(item) && item.every(isHashBytes))))) return;
+        compared++;
+        const oracle = p2panda.decodeOperation(core.bytesToHex(bytes));
+        assert.equal(oracle.action, plain.action);
+        assert.equal(oracle.schemaId, plain.schemaId);
+        assert.deepEqual(oracle.previous, plain.previous);
+        assert.deepEqual(normFields(oracle.fields, true), normFields(plain.fields, false));
+      }),
+      { numRuns: 1000 },
+    );
+    assert.ok(compared > 20, `only ${compared} mutated operations were compared`);
   });
 
   test('float widths (f16, f32, f64), -0 and whole-number floats match the oracle byte for byte', () => {
@@ -572,18 +608,27 @@ describe('entries and logs: core vs p2panda-js', () => {
 // ---------------------------------------------------------------------------------------
 
 describe('hashes, keys and signatures: core vs p2panda-js', () => {
-  test('generateHash equals p2panda-js generateHash for random byte strings', () => {
-    fc.assert(
-      fc.property(fc.oneof(fc.uint8Array({ minLength: 1 }), fc.uint8Array({ minLength: 1, maxLength: 3000, size: 'max' })), (bytes) => {
-        const hex = core.bytesToHex(bytes);
-        const expected = p2panda.generateHash(hex);
-        assert.equal(core.generateHash(bytes), expected);
-        assert.equal(core.generateHash(hex), expected);
-        assert.ok(core.isHash(expected));
-      }),
-      { numRuns: 300 },
-    );
-    assert.equal(core.generateHash('aabbcc'), '0020d5f1c831db4153ae65d0bd3edf6b88eb8f5c9985e35d5192e371f5b469eeb4c4');
+  test('generateHash equals p2panda-js generateHash for random byte strings (WebAssembly and JavaScript BLAKE3)', async () => {
+    assert.equal(await core.hashingReady(), true, 'WebAssembly BLAKE3 is available in Node');
+    const bytesArb = fc.oneof(fc.uint8Array({ minLength: 1 }), fc.uint8Array({ minLength: 1, maxLength: 3000, size: 'max' }));
+    for (const wasm of [true, false]) {
+      useWasmHashing(wasm);
+      try {
+        fc.assert(
+          fc.property(bytesArb, (bytes) => {
+            const hex = core.bytesToHex(bytes);
+            const expected = p2panda.generateHash(hex);
+            assert.equal(core.generateHash(bytes), expected);
+            assert.equal(core.generateHash(hex), expected);
+            assert.ok(core.isHash(expected));
+          }),
+          { numRuns: 300 },
+        );
+        assert.equal(core.generateHash('aabbcc'), '0020d5f1c831db4153ae65d0bd3edf6b88eb8f5c9985e35d5192e371f5b469eeb4c4');
+      } finally {
+        useWasmHashing(true);
+      }
+    }
   });
 
   test('KeyPair: the same private key gives the same public key in both libraries', () => {
@@ -621,9 +666,10 @@ describe('hashes, keys and signatures: core vs p2panda-js', () => {
           assert.equal(p2panda.verifySignature(publicKey, messageHex, coreSignature), true);
           assert.equal(await core.verifySignature(publicKey, signedBytes, oracleSignature), true);
           assert.equal(await core.verifySignature(core.hexToBytes(publicKey), signedBytes, core.hexToBytes(oracleSignature)), true);
-          // Core signatures over raw bytes verify in core (hex or bytes message).
+          // Core signatures over raw bytes verify over those bytes, not over their hex text.
           const rawSignature = await coreKeyPair.sign(message);
-          assert.equal(await core.verifySignature(publicKey, messageHex, rawSignature), true);
+          assert.equal(await core.verifySignature(publicKey, message, rawSignature), true);
+          assert.equal(await core.verifySignature(publicKey, messageHex, rawSignature), false);
           // A flipped signature bit: both reject.
           const flipped = flipBit(oracleSignature, bit);
           assert.equal(oracleVerify(publicKey, messageHex, flipped), false);
@@ -645,8 +691,18 @@ describe('hashes, keys and signatures: core vs p2panda-js', () => {
     const oracleKeyPair = new p2panda.KeyPair(PRIVATE_KEY);
     const message = 'aabbcc';
     const oracleSignature = oracleKeyPair.sign(message);
-    assert.equal(p2panda.verifySignature(oracleKeyPair.publicKey(), message, oracleSignature), true);
-    assert.equal(await core.verifySignature(coreKeyPair.publicKey(), message, oracleSignature), true);
-    assert.equal(core.bytesToHex(await coreKeyPair.sign(message)), oracleSignature);
+    const coreSignature = core.bytesToHex(await coreKeyPair.sign(message));
+    const oracle = {
+      sign: oracleSignature,
+      verifiesItsOwn: p2panda.verifySignature(oracleKeyPair.publicKey(), message, oracleSignature),
+      verifiesTheOther: oracleVerify(oracleKeyPair.publicKey(), message, coreSignature),
+    };
+    const ours = {
+      sign: coreSignature,
+      verifiesItsOwn: await core.verifySignature(coreKeyPair.publicKey(), message, coreSignature),
+      verifiesTheOther: await core.verifySignature(coreKeyPair.publicKey(), message, oracleSignature),
+    };
+    assert.equal(oracle.verifiesItsOwn, true);
+    assert.deepEqual(ours, oracle);
   });
 });
