@@ -33,6 +33,7 @@ export interface PublishResult {
   duplicate: boolean;
 }
 
+const PUBLISH_ATTEMPTS = 20;
 const locks = new WeakMap<Store, KeyedLock>();
 function lockFor(store: Store): KeyedLock {
   let lock = locks.get(store);
@@ -104,7 +105,18 @@ async function recordFork(store: Store, entry: ParsedEntry, kind: 'seq' | 'backl
   });
 }
 
-async function publishUnlocked(store: Store, schemas: SchemaProvider, entryBytes: Uint8Array, operationBytes: Uint8Array): Promise<PublishResult> {
+/**
+ * `ownFresh`: the entry was just signed here and has never left this device. If its position
+ * is taken, another writer on this database won a race; that is no fork (the entry is
+ * dropped and signed again), so it is reported as ENTRY_DUPLICATE without evidence.
+ */
+async function publishUnlocked(
+  store: Store,
+  schemas: SchemaProvider,
+  entryBytes: Uint8Array,
+  operationBytes: Uint8Array,
+  ownFresh = false,
+): Promise<PublishResult> {
   const entry = parseEntry(entryBytes);
   await assertEntrySignature(entry);
   validatePayload(entry, operationBytes);
@@ -123,6 +135,7 @@ async function publishUnlocked(store: Store, schemas: SchemaProvider, entryBytes
       const { documentId } = (await store.getOperation(hash))!;
       return { hash, documentId, entry: plainEntry(entry), operation, duplicate: true };
     }
+    if (ownFresh) throw new PandaError('ENTRY_DUPLICATE', `Seq ${seqNum} of log ${logId} was just taken by another writer`);
     await recordFork(store, entry, 'seq', existing, entryBytes);
     throw new PandaError('LOG_FORK', `Author ${publicKey} signed two different entries at seq ${seqNum} of log ${logId}`, {
       publicKey,
@@ -133,6 +146,7 @@ async function publishUnlocked(store: Store, schemas: SchemaProvider, entryBytes
 
   const log = await store.getLog(publicKey, logId);
   const held = log?.latestSeqNum ?? 0;
+  if (ownFresh && seqNum <= held) throw new PandaError('ENTRY_DUPLICATE', `Seq ${seqNum} of log ${logId} was just taken by another writer`);
   if (seqNum !== held + 1) {
     throw new PandaError('LOG_SEQ_GAP', `Log ${logId} of ${publicKey} holds entries up to ${held}; entry ${seqNum} cannot follow yet`, {
       publicKey,
@@ -218,11 +232,23 @@ export async function publishOperation(
 ): Promise<PublishResult & { entryBytes: Uint8Array; operationBytes: Uint8Array }> {
   const operationBytes = encodeOperation(args);
   const publicKey = keyPair.publicKey();
+  const previous = typeof args.previous === 'string' ? [args.previous] : args.previous;
+  const viewId = args.action === 'create' || args.action === undefined ? undefined : previous;
   return lockFor(store).run(publicKey, async () => {
-    const previous = typeof args.previous === 'string' ? [args.previous] : args.previous;
-    const next = await nextArgs(store, publicKey, args.action === 'create' || args.action === undefined ? undefined : previous);
-    const entryBytes = await signAndEncodeEntry({ ...next, operation: operationBytes }, keyPair);
-    const result = await publishUnlocked(store, schemas, entryBytes, operationBytes);
-    return { ...result, entryBytes, operationBytes };
+    // Another writer on the same database (a second tab, say) may take the position between
+    // nextArgs and the write; the store's unique index turns that into ENTRY_DUPLICATE and
+    // we sign again on top of the new head.
+    for (let attempt = 1; ; attempt++) {
+      const next = await nextArgs(store, publicKey, viewId);
+      const entryBytes = await signAndEncodeEntry({ ...next, operation: operationBytes }, keyPair);
+      try {
+        const result = await publishUnlocked(store, schemas, entryBytes, operationBytes, true);
+        return { ...result, entryBytes, operationBytes };
+      } catch (error) {
+        if (attempt >= PUBLISH_ATTEMPTS || (error as PandaError).code !== 'ENTRY_DUPLICATE') throw error;
+        // Random back-off so that two writers in lockstep stop colliding.
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 2 * attempt));
+      }
+    }
   });
 }

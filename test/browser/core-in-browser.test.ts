@@ -93,19 +93,27 @@ describe('core in a Chromium page', () => {
       spy = spyOnSubtle();
       for (const vector of RFC8032) {
         const keyPair = KeyPair.fromPrivateKey(vector.secret);
+        const message = hexToBytes(vector.message);
         expect(keyPair.publicKey(), vector.name).to.equal(vector.publicKey);
-        expect(bytesToHex(await keyPair.sign(vector.message)), vector.name).to.equal(vector.signature);
-        expect(await verifySignature(vector.publicKey, vector.message, vector.signature), vector.name).to.equal(true);
+        expect(bytesToHex(await keyPair.sign(message)), vector.name).to.equal(vector.signature);
+        expect(await verifySignature(vector.publicKey, message, vector.signature), vector.name).to.equal(true);
         // A flipped bit in R, in s, in the key or in the message breaks the signature.
-        expect(await verifySignature(vector.publicKey, vector.message, flipBit(vector.signature, 3))).to.equal(false);
-        expect(await verifySignature(vector.publicKey, vector.message, flipBit(vector.signature, 40))).to.equal(false);
-        expect(await verifySignature(flipBit(vector.publicKey, 5), vector.message, vector.signature)).to.equal(false);
-        expect(await verifySignature(vector.publicKey, vector.message + '00', vector.signature)).to.equal(false);
+        expect(await verifySignature(vector.publicKey, message, flipBit(vector.signature, 3))).to.equal(false);
+        expect(await verifySignature(vector.publicKey, message, flipBit(vector.signature, 40))).to.equal(false);
+        expect(await verifySignature(flipBit(vector.publicKey, 5), message, vector.signature)).to.equal(false);
+        expect(await verifySignature(vector.publicKey, new Uint8Array([...message, 0]), vector.signature)).to.equal(false);
       }
+      // A string message is signed as its UTF-8 text (as p2panda-js 0.8.1 does), not as hex.
+      const test2 = KeyPair.fromPrivateKey(RFC8032[1]!.secret);
+      const text = await test2.sign('72');
+      expect(bytesToHex(text)).to.equal(bytesToHex(await test2.sign(new TextEncoder().encode('72'))));
+      expect(bytesToHex(text)).to.not.equal(RFC8032[1]!.signature);
+      expect(await verifySignature(RFC8032[1]!.publicKey, '72', text)).to.equal(true);
+      expect(await verifySignature(RFC8032[1]!.publicKey, '72', RFC8032[1]!.signature)).to.equal(false);
       // The backend in use is the one asked for: WebCrypto natively, never under noble.
       if (backend === 'native') {
-        expect(spy.counts.sign).to.equal(RFC8032.length);
-        expect(spy.counts.verify).to.be.at.least(RFC8032.length);
+        expect(spy.counts.sign).to.equal(RFC8032.length + 2);
+        expect(spy.counts.verify).to.be.at.least(RFC8032.length + 1);
       } else {
         expect(spy.counts).to.deep.equal({ sign: 0, verify: 0 });
       }

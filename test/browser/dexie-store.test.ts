@@ -482,4 +482,22 @@ describe('DexieStore on real IndexedDB', function () {
     expect(retry).to.include({ seqNum: EVENT_ENTRIES + 1 });
     expect(await store.getLog(alice.publicKey(), 0)).to.include({ latestSeqNum: EVENT_ENTRIES + 1, latestHash: retry.hash });
   });
+
+  it('two stores on one database (two tabs) publishing for one author: every publish lands once, no fork', async () => {
+    const name = uniqueDbName('two-tabs');
+    const tabA = open(name);
+    const tabB = open(name);
+    const created = await publishOperation(tabA, registry, alice, { schemaId: VENUE_SCHEMA.id, fields: { name: 'Shared', capacity: 1n } });
+    const updates = Array.from({ length: 10 }, (_, i) =>
+      [tabA, tabB].map((tab) => publishOperation(tab, registry, alice, { schemaId: VENUE_SCHEMA.id, action: 'update', previous: [created.hash], fields: { capacity: BigInt(i) } })),
+    ).flat();
+    const results = await Promise.all(updates);
+    expect(results.every((result) => !result.duplicate && result.documentId === created.documentId)).to.equal(true);
+    const log = (await tabA.getLogForDocument(alice.publicKey(), created.documentId))!;
+    expect(log.latestSeqNum).to.equal(21);
+    const entries = await tabB.getEntries(alice.publicKey(), log.logId, 1);
+    expect(entries.map((entry) => entry.seqNum)).to.deep.equal(Array.from({ length: 21 }, (_, i) => i + 1));
+    expect(new Set(entries.slice(1).map((entry) => entry.hash))).to.deep.equal(new Set(results.map((result) => result.hash)));
+    expect(await tabA.getForkEvidence()).to.deep.equal([]);
+  });
 });

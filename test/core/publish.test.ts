@@ -576,3 +576,4 @@ describe('error reporting', () => {
     assert.deepEqual(threw, [], `threw synchronously instead of rejecting: ${threw.join('; ')}`);
   });
 });
+
