@@ -489,7 +489,9 @@ describe('DexieStore on real IndexedDB', function () {
     const tabB = open(name);
     const created = await publishOperation(tabA, registry, alice, { schemaId: VENUE_SCHEMA.id, fields: { name: 'Shared', capacity: 1n } });
     const updates = Array.from({ length: 10 }, (_, i) =>
-      [tabA, tabB].map((tab) => publishOperation(tab, registry, alice, { schemaId: VENUE_SCHEMA.id, action: 'update', previous: [created.hash], fields: { capacity: BigInt(i) } })),
+      // Distinct values: identical operations at the same position sign to the identical entry
+      // (Ed25519 is deterministic) and are rightly stored once.
+      [tabA, tabB].map((tab, j) => publishOperation(tab, registry, alice, { schemaId: VENUE_SCHEMA.id, action: 'update', previous: [created.hash], fields: { capacity: BigInt(2 * i + j) } })),
     ).flat();
     const results = await Promise.all(updates);
     expect(results.every((result) => !result.duplicate && result.documentId === created.documentId)).to.equal(true);
