@@ -46,3 +46,50 @@ export { MemoryStore } from './storage/memory-store.js';
 export { DexieStore } from './storage/dexie-store.js';
 
 export { publish, publishOperation, nextArgs, type NextArgs, type PublishResult } from './api/publish.js';
+
+export { sortGraph, type GraphNode, type SortedGraph } from './document/graph.js';
+export { materializeDocument, type DocumentOperation, type DocumentView, type MaterializeOptions } from './document/document.js';
+
+export { FESTIVAL_SCHEMA_SPECS, type FestivalSchemaName, type SchemaSpec, type FieldSpec } from './festival/schema-fields.js';
+export {
+  AUTHORIZATION_SCHEMA_ID,
+  EVENT_SCHEMA_ID,
+  FESTIVAL_SCHEMA_ID,
+  PROFILE_SCHEMA_ID,
+  RESOURCE_SCHEMA_ID,
+  FESTIVAL_SCHEMA_IDS,
+  FESTIVAL_SCHEMAS,
+  festivalSchemaRegistry,
+  installFestivalSchemas,
+} from './festival/schemas.js';
+export {
+  parseGeoUri,
+  safeUrl,
+  type Festival,
+  type Profile,
+  type Resource,
+  type FestivalEvent,
+  type Authorization,
+  type Decision,
+  type Location,
+  type GeoPosition,
+  type InvalidDocument,
+} from './festival/model.js';
+export {
+  PolicyRegistry,
+  firstComeFirstServed,
+  manual,
+  quorum,
+  type AuthorizationPolicy,
+  type Verdict,
+  type Vote,
+} from './festival/policies.js';
+export { evaluateBookings, requestOrder, type RequestState, type RequestStatus } from './festival/bookings.js';
+export { FestivalModel, type FestivalOperation, type ScheduleItem, type Booking, type Slot, type PendingRequest } from './festival/festival-model.js';
+export {
+  FestivalNode,
+  toFestivalOperation,
+  type FestivalFields,
+  type ResourceFields,
+  type EventFields,
+} from './festival/festival-node.js';

@@ -13,6 +13,7 @@ import {
   verifyWithWebCrypto,
 } from '../../core/identity/ed25519.js';
 import { KeyPair, PandaError, bytesToHex, hexToBytes, verifySignature } from '../../core/index.js';
+import { concatBytes } from '../../core/bytes.js';
 
 ed.hashes.sha512 = sha512;
 
@@ -34,22 +35,12 @@ function numberFromLE(bytes: Uint8Array): bigint {
   return n;
 }
 
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
-
 const utf8 = (text: string) => new TextEncoder().encode(text);
 
 /** The Ed25519 challenge k = SHA-512(R || A || M) mod L. */
-const challenge = (r: Uint8Array, a: Uint8Array, m: Uint8Array) => numberFromLE(sha512(concat(r, a, m))) % L;
+const challenge = (r: Uint8Array, a: Uint8Array, m: Uint8Array) => numberFromLE(sha512(concatBytes(r, a, m))) % L;
 
-const signature = (r: Uint8Array, s: bigint) => concat(r, numberToLE(s));
+const signature = (r: Uint8Array, s: bigint) => concatBytes(r, numberToLE(s));
 
 /** A random scalar in [1, L). */
 const randomScalar = () => (numberFromLE(randomBytes(64)) % (L - 1n)) + 1n;
@@ -131,7 +122,7 @@ describe('RFC 8032 section 7.1 test vectors', () => {
           assert.equal(await verify(hexToBytes(vector.publicKey), hexToBytes(vector.message), hexToBytes(vector.signature)), true);
           assert.equal(await verifySignature(vector.publicKey, hexToBytes(vector.message), vector.signature), true);
           // and a one-bit change to the message does not verify
-          const other = concat(hexToBytes(vector.message), Uint8Array.of(0));
+          const other = concatBytes(hexToBytes(vector.message), Uint8Array.of(0));
           assert.equal(await verify(hexToBytes(vector.publicKey), other, hexToBytes(vector.signature)), false);
         });
       });
@@ -211,7 +202,7 @@ describe('strict signature rules', () => {
 
   test('small-order public keys with the trivial signature (R = identity, s = 0) are rejected although the cofactorless equation holds', async () => {
     const identity = hexToBytes('0100000000000000000000000000000000000000000000000000000000000000');
-    const trivial = concat(identity, new Uint8Array(32));
+    const trivial = concatBytes(identity, new Uint8Array(32));
     for (const hex of SMALL_ORDER_POINT_ENCODINGS) {
       const key = hexToBytes(hex);
       const point = ed.Point.fromBytes(key, false);
@@ -242,7 +233,7 @@ describe('strict signature rules', () => {
     }
 
     // as public key: with the trivial signature the equation holds for the lenient identity
-    const trivial = concat(hexToBytes('0100000000000000000000000000000000000000000000000000000000000000'), new Uint8Array(32));
+    const trivial = concatBytes(hexToBytes('0100000000000000000000000000000000000000000000000000000000000000'), new Uint8Array(32));
     await assertVerdict(negativeZeroIdentity, message, trivial, false, 'public key -0 identity');
     await assertVerdict(negativeZeroMinusOne, message, trivial, false, 'public key -0 of y = -1');
   });

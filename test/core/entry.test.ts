@@ -18,6 +18,7 @@ import {
   validatePayload,
   type Entry,
 } from '../../core/index.js';
+import { concatBytes } from '../../core/bytes.js';
 
 const hasCode = (code: string) => (error: unknown) => error instanceof PandaError && error.code === code;
 const hasField = (code: string, field: string) => (error: unknown) =>
@@ -30,16 +31,6 @@ const operation = encodeOperation({ schemaId: 'schema_field_definition_v1', fiel
 const bigOperation = encodeOperation({ schemaId: 'schema_field_definition_v1', fields: { name: 'venue', type: 'x'.repeat(300) } });
 const H1 = generateHash(Uint8Array.of(1));
 const H2 = generateHash(Uint8Array.of(2));
-
-const concat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
 
 interface RawArgs {
   tag?: number;
@@ -54,7 +45,7 @@ interface RawArgs {
 
 /** An entry built field by field and properly signed, to reach one specific check. */
 async function rawEntry(args: RawArgs, signer = keyPair): Promise<Uint8Array> {
-  const unsigned = concat(
+  const unsigned = concatBytes(
     Uint8Array.of(args.tag ?? 0),
     args.publicKey ?? signer.publicKeyBytes(),
     args.logId ?? encodeVarU64(0n),
@@ -64,7 +55,7 @@ async function rawEntry(args: RawArgs, signer = keyPair): Promise<Uint8Array> {
     args.payloadSize ?? encodeVarU64(BigInt(operation.length)),
     args.payloadHash ?? hexToBytes(generateHash(operation)),
   );
-  return concat(unsigned, await signer.sign(unsigned));
+  return concatBytes(unsigned, await signer.sign(unsigned));
 }
 
 describe('signAndEncodeEntry and decodeEntry', () => {
@@ -187,17 +178,17 @@ describe('parseEntry / decodeEntry errors', () => {
 
   test('bytes after the signature -> ENTRY_TRAILING_BYTES', async () => {
     const bytes = await signAndEncodeEntry({ operation }, keyPair);
-    assert.throws(() => parseEntry(concat(bytes, Uint8Array.of(0))), hasCode('ENTRY_TRAILING_BYTES'));
-    await assert.rejects(decodeEntry(concat(bytes, new Uint8Array(20))), hasCode('ENTRY_TRAILING_BYTES'));
+    assert.throws(() => parseEntry(concatBytes(bytes, Uint8Array.of(0))), hasCode('ENTRY_TRAILING_BYTES'));
+    await assert.rejects(decodeEntry(concatBytes(bytes, new Uint8Array(20))), hasCode('ENTRY_TRAILING_BYTES'));
   });
 
   test('more than MAX_ENTRY_SIZE bytes -> ENTRY_TOO_LARGE', async () => {
     assert.equal(MAX_ENTRY_SIZE, 226);
     assert.throws(() => parseEntry(new Uint8Array(MAX_ENTRY_SIZE + 1)), hasCode('ENTRY_TOO_LARGE'));
     const bytes = await signAndEncodeEntry({ operation }, keyPair);
-    assert.throws(() => parseEntry(concat(bytes, new Uint8Array(MAX_ENTRY_SIZE + 1 - bytes.length))), hasCode('ENTRY_TOO_LARGE'));
+    assert.throws(() => parseEntry(concatBytes(bytes, new Uint8Array(MAX_ENTRY_SIZE + 1 - bytes.length))), hasCode('ENTRY_TOO_LARGE'));
     // at exactly MAX_ENTRY_SIZE it is not the size that fails
-    assert.throws(() => parseEntry(concat(bytes, new Uint8Array(MAX_ENTRY_SIZE - bytes.length))), hasCode('ENTRY_TRAILING_BYTES'));
+    assert.throws(() => parseEntry(concatBytes(bytes, new Uint8Array(MAX_ENTRY_SIZE - bytes.length))), hasCode('ENTRY_TRAILING_BYTES'));
   });
 
   test('a bad hash prefix in backlink, skiplink or payload hash -> HASH_INVALID', async () => {
@@ -245,10 +236,10 @@ describe('parseEntry / decodeEntry errors', () => {
     }
     // another author's signature over the same bytes
     const signed = parseEntry(bytes).signedBytes;
-    const forged = concat(signed, await other.sign(signed));
+    const forged = concatBytes(signed, await other.sign(signed));
     await assert.rejects(decodeEntry(forged), hasCode('ENTRY_SIGNATURE_INVALID'));
     // and all zeros
-    await assert.rejects(decodeEntry(concat(signed, new Uint8Array(64))), hasCode('ENTRY_SIGNATURE_INVALID'));
+    await assert.rejects(decodeEntry(concatBytes(signed, new Uint8Array(64))), hasCode('ENTRY_SIGNATURE_INVALID'));
     assert.equal((await decodeEntry(bytes)).seqNum, 4n);
   });
 
@@ -299,7 +290,7 @@ describe('validatePayload', () => {
 
   test('another length -> ENTRY_PAYLOAD_SIZE_MISMATCH', async () => {
     const entry = await decodeEntry(await signAndEncodeEntry({ operation }, keyPair));
-    assert.throws(() => validatePayload(entry, concat(operation, Uint8Array.of(0))), hasCode('ENTRY_PAYLOAD_SIZE_MISMATCH'));
+    assert.throws(() => validatePayload(entry, concatBytes(operation, Uint8Array.of(0))), hasCode('ENTRY_PAYLOAD_SIZE_MISMATCH'));
     assert.throws(() => validatePayload(entry, operation.subarray(1)), hasCode('ENTRY_PAYLOAD_SIZE_MISMATCH'));
     assert.throws(() => validatePayload(entry, bigOperation), hasCode('ENTRY_PAYLOAD_SIZE_MISMATCH'));
   });

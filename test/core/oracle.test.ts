@@ -8,55 +8,15 @@ import fc from 'fast-check';
 import * as p2panda from 'p2panda-js';
 import * as core from '../../core/index.js';
 import { useWasmHashing } from '../../core/hash/hash.js';
+import { FIELD_TYPES, I64_MAX, I64_MIN, U64_MAX, coreArgs, fieldSpecArbOf, fieldsArbOf, halfToNumber, hashArb, opArbOf, operationArgs, schemaFor, valueArbsWith } from './support.js';
+import type { FieldSpec, OpSpec } from './support.js';
 
 const SCHEMA_ID = 'venues_0020c9db3376fa753b041e199ebfe1c0e6dfb50ca7924c7eedfdd35f141ac8d1207c';
 const PRIVATE_KEY = '1f9e81007da0c007314a151be11be392de4cdc76888fbc5a8c62aa03c6730c6a';
-const I64_MAX = 2n ** 63n - 1n;
-const I64_MIN = -(2n ** 63n);
-const U64_MAX = 2n ** 64n - 1n;
-const FIELD_TYPES: readonly core.FieldTypeName[] = [
-  'str', 'int', 'float', 'bool', 'bytes', 'relation', 'relation_list', 'pinned_relation', 'pinned_relation_list',
-];
 
 // ---------------------------------------------------------------------------------------
 // Generators
 // ---------------------------------------------------------------------------------------
-
-interface FieldSpec {
-  name: string;
-  type: core.FieldTypeName;
-  value: core.OperationValue;
-}
-
-interface OpSpec {
-  action: core.OperationAction;
-  previous?: string[];
-  fields?: FieldSpec[];
-}
-
-/** IEEE 754 half-precision bits to a number (independent of core's implementation). */
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-const hashArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((digest) => `0020${core.bytesToHex(digest)}`);
-/** A document view id: 1..3 distinct operation ids, sorted. */
-const viewIdArb = fc.uniqueArray(hashArb, { minLength: 1, maxLength: 3 }).map((ids) => [...ids].sort());
-/** Ids from a pool of three, so lists repeat ids (relation lists may) and view ids. */
-const HASH_POOL = ['00', '01', '02'].map((byte) => core.generateHash(byte));
-const pooledHashArb = fc.constantFrom(...HASH_POOL);
-const pooledViewIdArb = fc.subarray(HASH_POOL, { minLength: 1 }).map((ids) => [...ids].sort());
-
-const nameArb = fc.oneof(
-  fc.constantFrom('a', 'b', 'B', 'A', 'Z', 'z', 'aa', 'ab', 'a_', 'a0', 'name', 'Name', 'x_1'),
-  fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
-  fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { size: 'max' }),
-);
 
 const strArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'binary', maxLength: 30 }),
@@ -97,67 +57,16 @@ const bytesArb: fc.Arbitrary<Uint8Array> = fc.oneof(
   fc.uint8Array({ minLength: 250, maxLength: 300 }),
 );
 
-const valueArbs: Record<core.FieldTypeName, fc.Arbitrary<core.OperationValue>> = {
-  str: strArb,
-  int: intArb,
-  float: floatArb,
-  bool: fc.boolean(),
-  bytes: bytesArb,
-  relation: hashArb,
-  relation_list: fc.oneof(fc.constant(null).map((): string[] => []), fc.array(hashArb, { maxLength: 4 }), fc.array(pooledHashArb, { minLength: 2, maxLength: 5 })),
-  pinned_relation: viewIdArb,
-  pinned_relation_list: fc.oneof(fc.constant(null).map((): string[][] => []), fc.array(viewIdArb, { maxLength: 3 }), fc.array(pooledViewIdArb, { minLength: 2, maxLength: 4 })),
-};
-
-const fieldSpecArb: fc.Arbitrary<FieldSpec> = fc.oneof(
-  ...FIELD_TYPES.map((type) =>
-    fc.record({ name: nameArb, value: valueArbs[type] }).map(({ name, value }): FieldSpec => ({ name, type, value })),
-  ),
-);
-
-const fieldsArb = fc.uniqueArray(fieldSpecArb, { minLength: 1, maxLength: 9, selector: (spec) => spec.name });
-
-const opArb: fc.Arbitrary<OpSpec> = fc.oneof(
-  fieldsArb.map((fields): OpSpec => ({ action: 'create', fields })),
-  fc.record({ previous: viewIdArb, fields: fieldsArb }).map(({ previous, fields }): OpSpec => ({ action: 'update', previous, fields })),
-  viewIdArb.map((previous): OpSpec => ({ action: 'delete', previous })),
-);
+const valueArbs = valueArbsWith({ str: strArb, int: intArb, float: floatArb, bytes: bytesArb });
+const opArb = opArbOf(fc.constant(SCHEMA_ID), fieldsArbOf(fieldSpecArbOf(valueArbs)));
 
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
 
-function coreArgs(op: OpSpec): core.OperationArgs {
-  const args: core.OperationArgs = { schemaId: SCHEMA_ID, action: op.action };
-  if (op.previous) args.previous = op.previous;
-  if (op.fields) {
-    const fields = new core.OperationFields();
-    for (const { name, type, value } of op.fields) fields.insert(name, type, value);
-    args.fields = fields;
-  }
-  return args;
-}
-
+/** Typed inserts only: in p2panda-js's easy form a whole-number float would become an int. */
 function p2pandaArgs(op: OpSpec): p2panda.OperationArgs {
-  const args: p2panda.OperationArgs = { schemaId: SCHEMA_ID, action: op.action };
-  if (op.previous) args.previous = op.previous;
-  if (op.fields) {
-    const fields = new p2panda.OperationFields();
-    // Typed inserts only: in p2panda-js's easy form a whole-number float would become an int.
-    for (const { name, type, value } of op.fields) fields.insert(name, type, value);
-    args.fields = fields;
-  }
-  return args;
-}
-
-function schemaFor(fields: readonly FieldSpec[]): core.Schema {
-  const types: Record<string, string> = {};
-  for (const { name, type } of fields) {
-    types[name] = type === 'relation' || type === 'relation_list' || type === 'pinned_relation' || type === 'pinned_relation_list'
-      ? `${type}(${SCHEMA_ID})`
-      : type;
-  }
-  return new core.Schema({ id: SCHEMA_ID, description: 'Venues for the festival', fields: types });
+  return operationArgs(op, () => new p2panda.OperationFields());
 }
 
 /** Byte-lexical order of field names (ASCII, so plain string comparison). */
@@ -245,7 +154,7 @@ describe('operations: core vs p2panda-js', () => {
         assert.deepEqual(normFields(decodedByCore.fields, false), expectedFields(op));
         // ... and gives the values their schema types back.
         if (op.fields) {
-          const typed = core.validateOperation(decodedByCore, schemaFor(op.fields));
+          const typed = core.validateOperation(decodedByCore, schemaFor(SCHEMA_ID, op.fields));
           for (const spec of op.fields) assert.deepEqual(typed.fields!.getTyped(spec.name), { type: spec.type, value: spec.value });
         }
 

@@ -6,47 +6,12 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as core from '../../core/index.js';
-
-const I64_MAX = 2n ** 63n - 1n;
-const I64_MIN = -(2n ** 63n);
-const U64_MAX = 2n ** 64n - 1n;
-const FIELD_TYPES: readonly core.FieldTypeName[] = [
-  'str', 'int', 'float', 'bool', 'bytes', 'relation', 'relation_list', 'pinned_relation', 'pinned_relation_list',
-];
-const RELATION_TYPES: ReadonlySet<core.FieldTypeName> = new Set(['relation', 'relation_list', 'pinned_relation', 'pinned_relation_list']);
+import { FIELD_TYPES, I64_MAX, I64_MIN, U64_MAX, coreArgs, fieldSpecArbOf, fieldsArbOf, halfToNumber, hashArb, opArbOf, schemaFor, valueArbsWith, viewIdArb } from './support.js';
+import type { FieldSpec, OpSpec } from './support.js';
 
 // ---------------------------------------------------------------------------------------
 // Generators
 // ---------------------------------------------------------------------------------------
-
-interface FieldSpec {
-  name: string;
-  type: core.FieldTypeName;
-  value: core.OperationValue;
-}
-
-interface OpSpec {
-  schemaId: string;
-  action: core.OperationAction;
-  previous?: string[];
-  fields?: FieldSpec[];
-}
-
-function halfToNumber(bits: number): number {
-  const sign = bits & 0x8000 ? -1 : 1;
-  const exponent = (bits >> 10) & 0x1f;
-  const fraction = bits & 0x3ff;
-  if (exponent === 0) return sign * fraction * 2 ** -24;
-  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
-  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
-}
-
-const hashArb = fc.uint8Array({ minLength: 32, maxLength: 32 }).map((digest) => `0020${core.bytesToHex(digest)}`);
-const viewIdArb = fc.uniqueArray(hashArb, { minLength: 1, maxLength: 3 }).map((ids) => [...ids].sort());
-/** Ids from a pool of three, so lists repeat ids (relation lists may) and view ids. */
-const HASH_POOL = ['00', '01', '02'].map((byte) => core.generateHash(byte));
-const pooledHashArb = fc.constantFrom(...HASH_POOL);
-const pooledViewIdArb = fc.subarray(HASH_POOL, { minLength: 1 }).map((ids) => [...ids].sort());
 
 const schemaIdArb: fc.Arbitrary<string> = fc.oneof(
   fc.constant('venues_0020c9db3376fa753b041e199ebfe1c0e6dfb50ca7924c7eedfdd35f141ac8d1207c'),
@@ -55,13 +20,7 @@ const schemaIdArb: fc.Arbitrary<string> = fc.oneof(
     .map(({ name, viewId }) => `${name}_${viewId.join('_')}`),
 );
 
-const nameArb = fc.oneof(
-  fc.constantFrom('a', 'b', 'B', 'A', 'Z', 'z', 'aa', 'ab', 'a_', 'a0', 'name', 'Name', 'x_1'),
-  fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,63}$/),
-  fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,63}$/, { size: 'max' }),
-);
-
-const valueArbs: Record<core.FieldTypeName, fc.Arbitrary<core.OperationValue>> = {
+const valueArbs = valueArbsWith({
   str: fc.oneof(
     fc.string({ unit: 'binary', maxLength: 30 }),
     // Latin-1 and other 2-byte UTF-8 characters (U+0080..U+07FF), rare in 'binary'.
@@ -81,31 +40,16 @@ const valueArbs: Record<core.FieldTypeName, fc.Arbitrary<core.OperationValue>> =
     fc.integer({ min: -(2 ** 20), max: 2 ** 20 }),
     fc.constantFrom(-0, 0, 4, 4.5, 0.1, 65504, 65520, 100000, 2 ** -24, 2 ** -25, Number.MAX_VALUE, Number.MIN_VALUE, Infinity, -Infinity, NaN),
   ),
-  bool: fc.boolean(),
   bytes: fc.oneof(
     fc.uint8Array({ maxLength: 80 }),
     fc.uint8Array({ maxLength: 300, size: 'max' }),
     fc.uint8Array({ minLength: 34, maxLength: 34 }),
     hashArb.map((hash) => core.hexToBytes(hash)),
   ),
-  relation: hashArb,
-  relation_list: fc.oneof(fc.constant(null).map((): string[] => []), fc.array(hashArb, { maxLength: 4 }), fc.array(pooledHashArb, { minLength: 2, maxLength: 5 })),
-  pinned_relation: viewIdArb,
-  pinned_relation_list: fc.oneof(fc.constant(null).map((): string[][] => []), fc.array(viewIdArb, { maxLength: 3 }), fc.array(pooledViewIdArb, { minLength: 2, maxLength: 4 })),
-};
+});
 
-const fieldSpecArb: fc.Arbitrary<FieldSpec> = fc.oneof(
-  ...FIELD_TYPES.map((type) =>
-    fc.record({ name: nameArb, value: valueArbs[type] }).map(({ name, value }): FieldSpec => ({ name, type, value })),
-  ),
-);
-const fieldsArb = fc.uniqueArray(fieldSpecArb, { minLength: 1, maxLength: 9, selector: (spec) => spec.name });
-
-const opArb: fc.Arbitrary<OpSpec> = fc.oneof(
-  fc.record({ schemaId: schemaIdArb, fields: fieldsArb }).map((op): OpSpec => ({ action: 'create', ...op })),
-  fc.record({ schemaId: schemaIdArb, previous: viewIdArb, fields: fieldsArb }).map((op): OpSpec => ({ action: 'update', ...op })),
-  fc.record({ schemaId: schemaIdArb, previous: viewIdArb }).map((op): OpSpec => ({ action: 'delete', ...op })),
-);
+const fieldSpecArb = fieldSpecArbOf(valueArbs);
+const opArb = opArbOf(schemaIdArb, fieldsArbOf(fieldSpecArb));
 
 const u64Arb: fc.Arbitrary<bigint> = fc.oneof(
   fc.bigInt({ min: 0n, max: 300n }),
@@ -125,25 +69,6 @@ const keyPairArb = fc.constantFrom(...KEY_PAIRS);
 // ---------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------
-
-function coreArgs(op: OpSpec): core.OperationArgs {
-  const args: core.OperationArgs = { schemaId: op.schemaId, action: op.action };
-  if (op.previous) args.previous = op.previous;
-  if (op.fields) {
-    const fields = new core.OperationFields();
-    for (const { name, type, value } of op.fields) fields.insert(name, type, value);
-    args.fields = fields;
-  }
-  return args;
-}
-
-function schemaFor(schemaId: string, fields: ReadonlyArray<{ name: string; type: core.FieldTypeName }> | undefined): core.Schema {
-  const types: Record<string, string> = {};
-  for (const { name, type } of fields ?? [{ name: 'title', type: 'str' }]) {
-    types[name] = RELATION_TYPES.has(type) ? `${type}(${schemaId})` : type;
-  }
-  return new core.Schema({ id: schemaId, description: 'generated', fields: types });
-}
 
 function reencode(operation: core.Operation): Uint8Array {
   const args: core.OperationArgs = { schemaId: operation.schemaId, action: operation.action };

@@ -1,0 +1,67 @@
+import type { Hash } from '../hash/hash.js';
+import type { OperationAction, OperationFields, OperationValue } from '../operation/operation.js';
+import { sortGraph } from './graph.js';
+
+/** What materialisation needs of an operation: who wrote what, after what. */
+export interface DocumentOperation {
+  id: Hash;
+  publicKey: string;
+  schemaId: string;
+  action: OperationAction;
+  previous?: readonly Hash[];
+  fields?: OperationFields;
+}
+
+/** A document's state at its current view. */
+export interface DocumentView {
+  /** The document id: the id of its CREATE operation. */
+  id: Hash;
+  schemaId: string;
+  /** Author of the CREATE. */
+  owner: string;
+  /** The operations nothing follows, sorted: the view id of this state. */
+  viewId: Hash[];
+  fields: ReadonlyMap<string, OperationValue>;
+  deleted: boolean;
+  /** Ids of the operations that changed this state, in the order they applied. */
+  applied: Hash[];
+}
+
+export interface MaterializeOptions {
+  /**
+   * Whether an operation may change the document. Operations that may not are kept in the
+   * graph (their place in it is data like any other) but change nothing: this is how a
+   * festival document only changes through its owner. Default: every operation counts.
+   */
+  accepts?: (operation: DocumentOperation, create: DocumentOperation) => boolean;
+}
+
+/**
+ * Materialises a document as p2panda does: its operations ordered by `sortGraph`, the
+ * CREATE's fields, then every UPDATE's fields over them (last write wins per field, in that
+ * order); a DELETE ends the document. Returns undefined while the CREATE is missing.
+ */
+export function materializeDocument(
+  documentId: Hash,
+  operations: Iterable<DocumentOperation>,
+  options: MaterializeOptions = {},
+): DocumentView | undefined {
+  const byId = new Map<Hash, DocumentOperation>();
+  for (const operation of operations) byId.set(operation.id, operation);
+  const create = byId.get(documentId);
+  if (!create || create.action !== 'create') return undefined;
+
+  const { sorted, tips } = sortGraph(documentId, byId.values());
+  const fields = new Map<string, OperationValue>();
+  const applied: Hash[] = [];
+  let deleted = false;
+  for (const id of sorted) {
+    const operation = byId.get(id)!;
+    if (operation.schemaId !== create.schemaId) continue;
+    if (operation !== create && options.accepts && !options.accepts(operation, create)) continue;
+    if (operation.action === 'delete') deleted = true;
+    else if (operation.fields) for (const [name, { value }] of operation.fields.entries()) fields.set(name, value);
+    applied.push(id);
+  }
+  return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: tips, fields, deleted, applied };
+}

@@ -1,0 +1,301 @@
+import { materializeDocument, type DocumentOperation, type DocumentView } from '../document/document.js';
+import type { Hash } from '../hash/hash.js';
+import { evaluateBookings, requestOrder, voteKey, type RequestStatus } from './bookings.js';
+import {
+  DocumentInvalid,
+  parseAuthorization,
+  parseEvent,
+  parseFestival,
+  parseProfile,
+  parseResource,
+  type Authorization,
+  type Festival,
+  type FestivalEvent,
+  type InvalidDocument,
+  type Profile,
+  type Resource,
+} from './model.js';
+import { PolicyRegistry, type Vote } from './policies.js';
+import { AUTHORIZATION_SCHEMA_ID, EVENT_SCHEMA_ID, FESTIVAL_SCHEMA_ID, PROFILE_SCHEMA_ID, RESOURCE_SCHEMA_ID } from './schemas.js';
+
+/** An operation of a festival document, decoded and checked against its schema. */
+export interface FestivalOperation extends DocumentOperation {
+  documentId: Hash;
+}
+
+export interface ScheduleItem {
+  event: FestivalEvent;
+  festival: Festival | undefined;
+  /** Each requested resource with the request's status, in the event's order. */
+  resources: Array<{ resource: Resource | undefined; status: RequestStatus }>;
+  /** Requested resources of kind `location`. */
+  locations: Resource[];
+  confirmed: number;
+  requested: number;
+  /** confirmed / requested (1 when nothing is requested). */
+  confirmation: number;
+}
+
+export interface Booking {
+  event: FestivalEvent;
+  status: RequestStatus;
+}
+
+export interface Slot {
+  start: number;
+  end: number;
+  /** How many more events could hold the resource during this slot. */
+  available: number;
+}
+
+export interface PendingRequest {
+  resource: Resource;
+  event: FestivalEvent;
+  status: RequestStatus;
+}
+
+const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * The whole festival model, materialised from operations: festivals, profiles, resources,
+ * events and authorizations, who holds what, and the queries on top. A resource, event,
+ * festival or profile only changes through its owner (the author of its CREATE) and the
+ * device keys the owner's profile names; an authorization counts only from the users the
+ * resource's policy asks.
+ */
+export class FestivalModel {
+  readonly festivals = new Map<Hash, Festival>();
+  readonly profiles = new Map<Hash, Profile>();
+  readonly resources = new Map<Hash, Resource>();
+  readonly events = new Map<Hash, FestivalEvent>();
+  readonly authorizations = new Map<Hash, Authorization>();
+  /** Documents left out because their values break a rule. */
+  readonly invalid: InvalidDocument[] = [];
+  /** Ids of deleted documents. */
+  readonly deleted = new Set<Hash>();
+  /** Request statuses by resource id, then event id. */
+  readonly requests: Map<Hash, Map<Hash, RequestStatus>>;
+  readonly #profileByOwner = new Map<string, Profile>();
+
+  constructor(operations: Iterable<FestivalOperation>, readonly policies = new PolicyRegistry()) {
+    // Documents by the schema of their CREATE (documents whose CREATE is missing wait).
+    const documents = new Map<Hash, FestivalOperation[]>();
+    const schemaOf = new Map<Hash, string>();
+    for (const operation of operations) {
+      const list = documents.get(operation.documentId);
+      if (list) list.push(operation);
+      else documents.set(operation.documentId, [operation]);
+      if (operation.action === 'create') schemaOf.set(operation.id, operation.schemaId);
+    }
+    const bySchema = new Map<string, Array<[Hash, FestivalOperation[]]>>();
+    for (const [id, list] of documents) {
+      const schemaId = schemaOf.get(id);
+      if (schemaId === undefined) continue;
+      const group = bySchema.get(schemaId);
+      if (group) group.push([id, list]);
+      else bySchema.set(schemaId, [[id, list]]);
+    }
+    const ofSchema = (schemaId: string) => bySchema.get(schemaId) ?? [];
+
+    // Profiles first: they say which device keys act for whom.
+    for (const [id, operations] of ofSchema(PROFILE_SCHEMA_ID)) {
+      const view = materializeDocument(id, operations, { accepts: (operation, create) => operation.publicKey === create.publicKey });
+      this.#add(view, parseProfile, this.profiles);
+    }
+    for (const profile of [...this.profiles.values()].sort((a, b) => compareIds(a.id, b.id))) {
+      if (!this.#profileByOwner.has(profile.owner)) this.#profileByOwner.set(profile.owner, profile);
+    }
+    const accepts = (operation: DocumentOperation, create: DocumentOperation) => this.actsFor(operation.publicKey, create.publicKey);
+    const build = <T>(schemaId: string, parse: (view: DocumentView) => T, into: Map<Hash, T>) => {
+      for (const [id, operations] of ofSchema(schemaId)) this.#add(materializeDocument(id, operations, { accepts }), parse, into);
+    };
+    build(FESTIVAL_SCHEMA_ID, parseFestival, this.festivals);
+    build(RESOURCE_SCHEMA_ID, parseResource, this.resources);
+    build(EVENT_SCHEMA_ID, parseEvent, this.events);
+    build(AUTHORIZATION_SCHEMA_ID, parseAuthorization, this.authorizations);
+
+    this.requests = evaluateBookings({
+      resources: this.resources,
+      deletedResources: this.deleted,
+      events: this.events.values(),
+      votes: this.#votes(),
+      policies,
+    });
+  }
+
+  #add<T>(view: DocumentView | undefined, parse: (view: DocumentView) => T, into: Map<Hash, T>): void {
+    if (!view) return;
+    if (view.deleted) {
+      this.deleted.add(view.id);
+      return;
+    }
+    try {
+      into.set(view.id, parse(view));
+    } catch (error) {
+      if (!(error instanceof DocumentInvalid)) throw error;
+      this.invalid.push({ id: view.id, schemaId: view.schemaId, reason: error.message });
+    }
+  }
+
+  /** The profile of the user `publicKey` (their earliest by id, if they made several). */
+  profileOf(publicKey: string): Profile | undefined {
+    return this.#profileByOwner.get(publicKey);
+  }
+
+  /** Whether `author` may act as `user`: the same key, or a device the user's profile names. */
+  actsFor(author: string, user: string): boolean {
+    return author === user || (this.#profileByOwner.get(user)?.devices.includes(author) ?? false);
+  }
+
+  /** Latest decision per voter for every request, counting only voters the policy asks. */
+  #votes(): Map<string, Vote[]> {
+    const byKey = new Map<string, Map<string, Vote>>();
+    for (const authorization of this.authorizations.values()) {
+      const resource = this.resources.get(authorization.resource);
+      const policy = resource && this.policies.get(resource.policy);
+      if (!resource || !policy) continue;
+      const voter = policy.voters(resource).find((user) => this.actsFor(authorization.owner, user));
+      if (voter === undefined) continue;
+      const key = voteKey(resource.id, authorization.event);
+      let votes = byKey.get(key);
+      if (!votes) byKey.set(key, (votes = new Map()));
+      const vote: Vote = {
+        voter,
+        decision: authorization.decision,
+        decidedAt: authorization.decidedAt,
+        note: authorization.note,
+        authorization: authorization.id,
+      };
+      const previous = votes.get(voter);
+      // The latest decision counts; equal times are settled by document id.
+      if (!previous || vote.decidedAt > previous.decidedAt || (vote.decidedAt === previous.decidedAt && vote.authorization > previous.authorization)) {
+        votes.set(voter, vote);
+      }
+    }
+    return new Map([...byKey].map(([key, votes]) => [key, [...votes.values()].sort((a, b) => compareIds(a.voter, b.voter))]));
+  }
+
+  /** The festival and every festival nested in it, at any depth. */
+  festivalTree(festivalId: Hash): Hash[] {
+    const children = new Map<Hash, Hash[]>();
+    for (const festival of this.festivals.values()) {
+      if (festival.parent === undefined) continue;
+      const list = children.get(festival.parent);
+      if (list) list.push(festival.id);
+      else children.set(festival.parent, [festival.id]);
+    }
+    const tree: Hash[] = [];
+    const seen = new Set<Hash>();
+    const walk = (id: Hash) => {
+      if (seen.has(id)) return;
+      seen.add(id);
+      tree.push(id);
+      for (const child of (children.get(id) ?? []).sort(compareIds)) walk(child);
+    };
+    walk(festivalId);
+    return tree;
+  }
+
+  /** A request's status; undefined if the event does not request the resource. */
+  requestStatus(resourceId: Hash, eventId: Hash): RequestStatus | undefined {
+    return this.requests.get(resourceId)?.get(eventId);
+  }
+
+  /**
+   * A festival's schedule, nested festivals included: its events by start time with their
+   * resources, locations and how confirmed each is.
+   */
+  schedule(festivalId: Hash): ScheduleItem[] {
+    const festivals = new Set(this.festivalTree(festivalId));
+    const items: ScheduleItem[] = [];
+    for (const event of this.events.values()) {
+      if (!festivals.has(event.festival)) continue;
+      const resources = event.resources.map((id) => ({ resource: this.resources.get(id), status: this.requestStatus(id, event.id)! }));
+      const confirmed = resources.filter(({ status }) => status.state === 'confirmed').length;
+      items.push({
+        event,
+        festival: this.festivals.get(event.festival),
+        resources,
+        locations: resources.flatMap(({ resource }) => (resource?.kind === 'location' ? [resource] : [])),
+        confirmed,
+        requested: resources.length,
+        confirmation: resources.length === 0 ? 1 : confirmed / resources.length,
+      });
+    }
+    return items.sort(
+      (a, b) => a.event.start - b.event.start || a.event.end - b.event.end || a.event.title.localeCompare(b.event.title) || compareIds(a.event.id, b.event.id),
+    );
+  }
+
+  /** Every request for a resource over time, by start. */
+  bookings(resourceId: Hash): Booking[] {
+    const statuses = this.requests.get(resourceId);
+    if (!statuses) return [];
+    return [...statuses.values()]
+      .map((status) => ({ event: this.events.get(status.event)!, status }))
+      .sort((a, b) => a.event.start - b.event.start || requestOrder(a.event, b.event));
+  }
+
+  /**
+   * When the resource has room within [from, to): maximal slots with how many more events
+   * could hold it. Defaults to the span of the resource's festival.
+   */
+  freeSlots(resourceId: Hash, from?: number, to?: number): Slot[] {
+    const resource = this.resources.get(resourceId);
+    if (!resource) return [];
+    const festival = this.festivals.get(resource.festival);
+    const start = from ?? festival?.start;
+    const end = to ?? festival?.end;
+    if (start === undefined || end === undefined || end <= start) return [];
+    const held = this.bookings(resourceId).filter(({ status }) => status.state === 'confirmed').map(({ event }) => event);
+    const cuts = new Set([start, end]);
+    for (const event of held) {
+      if (event.start > start && event.start < end) cuts.add(event.start);
+      if (event.end > start && event.end < end) cuts.add(event.end);
+    }
+    const points = [...cuts].sort((a, b) => a - b);
+    const slots: Slot[] = [];
+    for (let i = 0; i + 1 < points.length; i++) {
+      const [slotStart, slotEnd] = [points[i]!, points[i + 1]!];
+      const used = held.filter((event) => event.start < slotEnd && event.end > slotStart).length;
+      const available = resource.capacity - used;
+      if (available <= 0) continue;
+      const last = slots.at(-1);
+      if (last && last.end === slotStart && last.available === available) last.end = slotEnd;
+      else slots.push({ start: slotStart, end: slotEnd, available });
+    }
+    return slots;
+  }
+
+  /** Requests that lost their resource to earlier ones, with the bookings they collide with. */
+  conflicts(resourceId?: Hash): Array<{ resource: Resource; event: FestivalEvent; with: FestivalEvent[] }> {
+    const result: Array<{ resource: Resource; event: FestivalEvent; with: FestivalEvent[] }> = [];
+    for (const [id, statuses] of this.requests) {
+      if (resourceId !== undefined && id !== resourceId) continue;
+      const resource = this.resources.get(id);
+      if (!resource) continue;
+      const held = [...statuses.values()].filter((status) => status.state === 'confirmed').map((status) => this.events.get(status.event)!);
+      for (const status of statuses.values()) {
+        if (status.state !== 'conflict') continue;
+        const event = this.events.get(status.event)!;
+        result.push({ resource, event, with: held.filter((other) => other.start < event.end && other.end > event.start) });
+      }
+    }
+    return result;
+  }
+
+  /** Requests still waiting for `user`'s decision (as owner, or as a member who has not voted). */
+  pendingFor(user: string): PendingRequest[] {
+    const result: PendingRequest[] = [];
+    for (const [id, statuses] of this.requests) {
+      const resource = this.resources.get(id);
+      const policy = resource && this.policies.get(resource.policy);
+      if (!resource || !policy || !policy.voters(resource).includes(user)) continue;
+      for (const status of statuses.values()) {
+        if (status.state !== 'pending' || status.votes.some((vote) => vote.voter === user)) continue;
+        result.push({ resource, event: this.events.get(status.event)!, status });
+      }
+    }
+    return result.sort((a, b) => requestOrder(a.event, b.event) || compareIds(a.resource.id, b.resource.id));
+  }
+}

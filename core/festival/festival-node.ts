@@ -1,0 +1,262 @@
+import { publish, publishOperation, type PublishResult } from '../api/publish.js';
+import { PandaError } from '../errors.js';
+import type { Hash } from '../hash/hash.js';
+import type { KeyPair } from '../identity/key-pair.js';
+import { decodeOperation } from '../operation/decode.js';
+import type { OperationArgs } from '../operation/encode.js';
+import { OperationFields, type EasyValues } from '../operation/operation.js';
+import { validateOperation } from '../operation/validate.js';
+import type { SchemaRegistry } from '../schema/registry.js';
+import type { Store, StoredOperation } from '../storage/store.js';
+import { FestivalModel, type FestivalOperation } from './festival-model.js';
+import type { Decision } from './model.js';
+import { PolicyRegistry } from './policies.js';
+import {
+  AUTHORIZATION_SCHEMA_ID,
+  EVENT_SCHEMA_ID,
+  FESTIVAL_SCHEMAS,
+  FESTIVAL_SCHEMA_ID,
+  PROFILE_SCHEMA_ID,
+  RESOURCE_SCHEMA_ID,
+  festivalSchemaRegistry,
+} from './schemas.js';
+
+/** Decodes a stored festival operation and checks it against its schema. */
+export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegistry): FestivalOperation {
+  const operation = validateOperation(decodeOperation(stored.bytes), schemas.get(stored.schemaId)!);
+  const result: FestivalOperation = { id: stored.id, documentId: stored.documentId, publicKey: stored.publicKey, schemaId: stored.schemaId, action: stored.action };
+  if (operation.previous) result.previous = operation.previous;
+  if (operation.fields) result.fields = operation.fields;
+  return result;
+}
+
+type Listener = () => void;
+
+const now = () => Math.floor(Date.now() / 1000);
+
+/** Stable text of a query result, to tell whether it changed (bigints and Maps included). */
+function fingerprint(value: unknown): string {
+  return JSON.stringify(value, (_key, item: unknown) =>
+    typeof item === 'bigint' ? `${item}n` : item instanceof Map ? [...item] : item instanceof Set ? [...item] : item,
+  );
+}
+
+export interface FestivalFields {
+  name: string;
+  description?: string;
+  start: number;
+  end: number;
+  timezone?: string;
+  parent?: Hash;
+  image?: string;
+  url?: string;
+}
+
+export interface ResourceFields {
+  festival: Hash;
+  title: string;
+  description?: string;
+  kind?: string;
+  position?: string;
+  address?: string;
+  url?: string;
+  coordinate?: string;
+  capacity?: number;
+  policy?: string;
+  quorum?: number;
+  members?: string[];
+  dependsOn?: Hash[];
+}
+
+export interface EventFields {
+  festival: Hash;
+  title: string;
+  description?: string;
+  start: number;
+  end: number;
+  resources?: Hash[];
+  /** Default: now. */
+  createdAt?: number;
+}
+
+/**
+ * A festival peer's data: a Store plus the festival model on top, kept up to date. Works the
+ * same in a page, an extension, a worker and a Node bot. Everything written through it is
+ * validated and stored; `subscribe` tells listeners when a query's result changes.
+ */
+export class FestivalNode {
+  readonly schemas: SchemaRegistry = festivalSchemaRegistry();
+  readonly #decoded = new Map<Hash, FestivalOperation>();
+  readonly #listeners = new Set<Listener>();
+  #model: FestivalModel | undefined;
+  #loading: Promise<FestivalModel> | undefined;
+  #notifyScheduled = false;
+
+  constructor(readonly store: Store, readonly policies = new PolicyRegistry()) {}
+
+  /** The current model (rebuilt after changes). */
+  model(): Promise<FestivalModel> {
+    if (this.#model) return Promise.resolve(this.#model);
+    this.#loading ??= this.#load().finally(() => (this.#loading = undefined));
+    return this.#loading;
+  }
+
+  async #load(): Promise<FestivalModel> {
+    for (const schema of FESTIVAL_SCHEMAS) {
+      for (const stored of await this.store.getOperationsBySchema(schema.id)) {
+        if (!this.#decoded.has(stored.id)) this.#decoded.set(stored.id, toFestivalOperation(stored, this.schemas));
+      }
+    }
+    const model = new FestivalModel(this.#decoded.values(), this.policies);
+    this.#model = model;
+    return model;
+  }
+
+  /** Call after something else wrote to the store (replication, another tab). */
+  changed(): void {
+    this.#model = undefined;
+    if (this.#notifyScheduled) return;
+    this.#notifyScheduled = true;
+    // Coalesce a burst of writes into one notification.
+    setTimeout(() => {
+      this.#notifyScheduled = false;
+      for (const listener of [...this.#listeners]) listener();
+    }, 0);
+  }
+
+  /**
+   * Calls `listener` with `query`'s result now and whenever it changes. Returns the function
+   * that ends the subscription.
+   */
+  subscribe<T>(query: (model: FestivalModel) => T, listener: (result: T) => void): () => void {
+    let last: string | undefined;
+    let active = true;
+    const run = async () => {
+      const result = query(await this.model());
+      const print = fingerprint(result);
+      if (active && print !== last) {
+        last = print;
+        listener(result);
+      }
+    };
+    this.#listeners.add(run);
+    void run();
+    return () => {
+      active = false;
+      this.#listeners.delete(run);
+    };
+  }
+
+  /** Validates and stores an entry and operation from elsewhere (a peer, a bundle). */
+  async publish(entry: Uint8Array | string, operation: Uint8Array | string): Promise<PublishResult> {
+    const result = await publish(this.store, this.schemas, entry, operation);
+    if (!result.duplicate) this.changed();
+    return result;
+  }
+
+  /** Signs and stores an operation of `keyPair`. */
+  async publishOperation(keyPair: KeyPair, args: OperationArgs) {
+    const result = await publishOperation(this.store, this.schemas, keyPair, args);
+    this.changed();
+    return result;
+  }
+
+  createFestival(keyPair: KeyPair, fields: FestivalFields) {
+    return this.publishOperation(keyPair, {
+      schemaId: FESTIVAL_SCHEMA_ID,
+      fields: festivalValues(fields),
+    });
+  }
+
+  createProfile(keyPair: KeyPair, fields: { name: string; description?: string; avatar?: string; devices?: string[] }) {
+    return this.publishOperation(keyPair, {
+      schemaId: PROFILE_SCHEMA_ID,
+      fields: { name: fields.name, description: fields.description ?? '', avatar: fields.avatar ?? '', devices: (fields.devices ?? []).join(' ') },
+    });
+  }
+
+  createResource(keyPair: KeyPair, fields: ResourceFields) {
+    return this.publishOperation(keyPair, { schemaId: RESOURCE_SCHEMA_ID, fields: resourceValues(fields) });
+  }
+
+  createEvent(keyPair: KeyPair, fields: EventFields) {
+    return this.publishOperation(keyPair, { schemaId: EVENT_SCHEMA_ID, fields: eventValues(fields) });
+  }
+
+  /** Changes some fields of a document (only its owner's changes count). */
+  async update(keyPair: KeyPair, documentId: Hash, fields: OperationFields | EasyValues) {
+    const { schemaId, viewId } = await this.#current(documentId);
+    return this.publishOperation(keyPair, { schemaId, action: 'update', previous: viewId, fields });
+  }
+
+  async delete(keyPair: KeyPair, documentId: Hash) {
+    const { schemaId, viewId } = await this.#current(documentId);
+    return this.publishOperation(keyPair, { schemaId, action: 'delete', previous: viewId });
+  }
+
+  /** Records `keyPair`'s decision on an event's request for a resource. */
+  async authorize(keyPair: KeyPair, resourceId: Hash, eventId: Hash, decision: Decision, note = '', decidedAt = now()) {
+    const model = await this.model();
+    const event = model.events.get(eventId);
+    const festival = event?.festival ?? model.resources.get(resourceId)?.festival;
+    if (festival === undefined) throw new PandaError('DOCUMENT_UNKNOWN', `Neither event ${eventId} nor resource ${resourceId} is known here`);
+    const fields = new OperationFields({ decision, note, decided_at: decidedAt });
+    fields.insert('festival', 'relation', festival);
+    fields.insert('resource', 'relation', resourceId);
+    fields.insert('event', 'relation', eventId);
+    return this.publishOperation(keyPair, { schemaId: AUTHORIZATION_SCHEMA_ID, fields });
+  }
+
+  async #current(documentId: Hash): Promise<{ schemaId: string; viewId: Hash[] }> {
+    const operations = await this.store.getOperationsByDocument(documentId);
+    const create = operations.find((operation) => operation.id === documentId);
+    if (!create) throw new PandaError('DOCUMENT_UNKNOWN', `Document ${documentId} is not known here`, { documentId });
+    const followed = new Set(operations.flatMap((operation) => operation.previous ?? []));
+    return { schemaId: create.schemaId, viewId: operations.map((operation) => operation.id).filter((id) => !followed.has(id)).sort() };
+  }
+}
+
+function festivalValues(fields: FestivalFields): EasyValues {
+  return {
+    name: fields.name,
+    description: fields.description ?? '',
+    start: BigInt(fields.start),
+    end: BigInt(fields.end),
+    timezone: fields.timezone ?? 'UTC',
+    parent: fields.parent ?? '',
+    image: fields.image ?? '',
+    url: fields.url ?? '',
+  };
+}
+
+function resourceValues(fields: ResourceFields): OperationFields {
+  const values = new OperationFields({
+    title: fields.title,
+    description: fields.description ?? '',
+    kind: fields.kind ?? 'thing',
+    position: fields.position ?? '',
+    address: fields.address ?? '',
+    url: fields.url ?? '',
+    coordinate: fields.coordinate ?? '',
+    capacity: BigInt(fields.capacity ?? 1),
+    policy: fields.policy ?? 'first-come-first-served',
+    quorum: BigInt(fields.quorum ?? 0),
+    members: (fields.members ?? []).join(' '),
+    depends_on: (fields.dependsOn ?? []).join(' '),
+  });
+  values.insert('festival', 'relation', fields.festival);
+  return values;
+}
+
+function eventValues(fields: EventFields): OperationFields {
+  const values = new OperationFields({
+    title: fields.title,
+    description: fields.description ?? '',
+    start: BigInt(fields.start),
+    end: BigInt(fields.end),
+    created_at: BigInt(fields.createdAt ?? now()),
+  });
+  values.insert('festival', 'relation', fields.festival);
+  values.insert('resources', 'relation_list', fields.resources ?? []);
+  return values;
+}
