@@ -1,9 +1,9 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { CborMap, decodeCbor, encodeCbor, type CborValue } from '../../core/operation/cbor.js';
-import { PandaError, bytesToHex, hexToBytes } from '../../core/index.js';
+import { bytesToHex, hexToBytes } from '../../core/index.js';
+import { hasCode } from './support.js';
 
-const hasCode = (code: string) => (error: unknown) => error instanceof PandaError && error.code === code;
 const encodeHex = (value: CborValue) => bytesToHex(encodeCbor(value));
 const decodeHex = (hex: string) => decodeCbor(hexToBytes(hex));
 

@@ -12,8 +12,9 @@ import {
   verifyWithNoble,
   verifyWithWebCrypto,
 } from '../../core/identity/ed25519.js';
-import { KeyPair, PandaError, bytesToHex, hexToBytes, verifySignature } from '../../core/index.js';
+import { KeyPair, bytesToHex, hexToBytes, verifySignature } from '../../core/index.js';
 import { concatBytes } from '../../core/bytes.js';
+import { hasCode } from './support.js';
 
 ed.hashes.sha512 = sha512;
 
@@ -21,7 +22,6 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const P = 2n ** 255n - 19n;
 const B = ed.Point.BASE;
 
-const hasCode = (code: string) => (error: unknown) => error instanceof PandaError && error.code === code;
 
 function numberToLE(n: bigint): Uint8Array {
   const out = new Uint8Array(32);

@@ -19,8 +19,8 @@ import {
   type Entry,
 } from '../../core/index.js';
 import { concatBytes } from '../../core/bytes.js';
+import { hasCode } from './support.js';
 
-const hasCode = (code: string) => (error: unknown) => error instanceof PandaError && error.code === code;
 const hasField = (code: string, field: string) => (error: unknown) =>
   error instanceof PandaError && error.code === code && error.details?.field === field;
 

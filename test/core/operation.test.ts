@@ -19,8 +19,8 @@ import {
   validateOperation,
   type OperationArgs,
 } from '../../core/index.js';
+import { hasCode } from './support.js';
 
-const hasCode = (code: string) => (error: unknown) => error instanceof PandaError && error.code === code;
 
 const [H1, H2, H3] = ['one', 'two', 'three'].map((s) => generateHash(new TextEncoder().encode(s))).sort() as [string, string, string];
 const VENUE_ID = schemaIdFor('venue', [H3]);

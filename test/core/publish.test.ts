@@ -23,8 +23,8 @@ import {
   type OperationArgs,
   type Store,
 } from '../../core/index.js';
+import { hasCode } from './support.js';
 
-const hasCode = (code: string) => (error: unknown) => error instanceof PandaError && error.code === code;
 
 const VENUE_ID = schemaIdFor('venue', [generateHash(Uint8Array.of(1))]);
 const STAGE_ID = schemaIdFor('stage', [generateHash(Uint8Array.of(2))]);

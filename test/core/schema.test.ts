@@ -1,7 +1,6 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  PandaError,
   SCHEMA_DEFINITION_V1,
   SCHEMA_FIELD_DEFINITION_V1,
   SYSTEM_SCHEMAS,
@@ -15,8 +14,8 @@ import {
   schemaFieldDefinitionV1,
   schemaIdFor,
 } from '../../core/index.js';
+import { hasCode } from './support.js';
 
-const hasCode = (code: string) => (error: unknown) => error instanceof PandaError && error.code === code;
 
 const [H1, H2, H3] = ['a', 'b', 'c'].map((s) => generateHash(new TextEncoder().encode(s))).sort() as [string, string, string];
 

@@ -132,3 +132,6 @@ export function schemaFor(schemaId: string, fields: ReadonlyArray<{ name: string
   }
   return new core.Schema({ id: schemaId, description: 'generated', fields: types });
 }
+
+/** An assert.throws / assert.rejects matcher for a PandaError with `code`. */
+export const hasCode = (code: string) => (error: unknown) => error instanceof core.PandaError && error.code === code;

@@ -1,10 +1,10 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { PandaError, bytesToHex, hexToBytes, encodeVarU64, decodeVarU64 } from '../../core/index.js';
+import { hasCode } from './support.js';
 
 const MAX_U64 = 2n ** 64n - 1n;
 
-const hasCode = (code: string) => (error: unknown) => error instanceof PandaError && error.code === code;
 
 const decodeHex = (hex: string, offset = 0) => decodeVarU64(hexToBytes(hex), offset, 'test value');
 
