@@ -1,5 +1,9 @@
 /** `npm run bench`: every Panda Kit benchmark, one after another, in one process. */
+import { cpus } from 'node:os';
 import { run as entries } from './core-entries.js';
+import { run as festival } from './festival.js';
 
-console.log(`Panda Kit benchmarks, Node ${process.version}, ${(await import('node:os')).cpus().length} cores`);
-await entries();
+console.log(`Panda Kit benchmarks, Node ${process.version}, ${cpus().length} cores`);
+const only = process.argv[2];
+if (!only || only === 'entries') await entries();
+if (!only || only === 'festival') await festival();

@@ -64,18 +64,30 @@ async function documentOf(store: Store, previous: readonly Hash[]): Promise<{ do
   return found!;
 }
 
+/** Whether a document counts as deleted; by default any DELETE in the store deletes it. */
+export type DeletedCheck = (documentId: Hash) => boolean | Promise<boolean>;
+
+export interface PublishOptions {
+  /**
+   * Decides whether a document is deleted, for applications in which not every DELETE
+   * counts (in the festival model only the owner's do).
+   */
+  isDeleted?: DeletedCheck;
+}
+
 /**
  * Where the next entry for `publicKey` goes: a new log for a new document (`viewId`
  * undefined), else the author's log of the document at `viewId` (or a new one if the author
  * has not written to that document yet).
  */
-export async function nextArgs(store: Store, publicKey: string, viewId?: readonly Hash[]): Promise<NextArgs> {
+export async function nextArgs(store: Store, publicKey: string, viewId?: readonly Hash[], options: PublishOptions = {}): Promise<NextArgs> {
   let log: LogInfo | undefined;
   if (viewId !== undefined) {
     const { documentId } = await documentOf(store, viewId);
     // p2panda nodes refuse new operations on a deleted document, so we never write one.
     // (Received ones are still stored: see publish.)
-    if ((await store.getOperationsByDocument(documentId)).some((operation) => operation.action === 'delete')) {
+    const isDeleted = options.isDeleted ?? (async (id: Hash) => (await store.getOperationsByDocument(id)).some((operation) => operation.action === 'delete'));
+    if (await isDeleted(documentId)) {
       throw new PandaError('DOCUMENT_DELETED', `Document ${documentId} was deleted; it takes no further changes`, { documentId });
     }
     log = await store.getLogForDocument(publicKey, documentId);
@@ -229,6 +241,7 @@ export async function publishOperation(
   schemas: SchemaProvider,
   keyPair: KeyPair,
   args: OperationArgs,
+  options: PublishOptions = {},
 ): Promise<PublishResult & { entryBytes: Uint8Array; operationBytes: Uint8Array }> {
   const operationBytes = encodeOperation(args);
   const publicKey = keyPair.publicKey();
@@ -239,7 +252,7 @@ export async function publishOperation(
     // nextArgs and the write; the store's unique index turns that into ENTRY_DUPLICATE and
     // we sign again on top of the new head.
     for (let attempt = 1; ; attempt++) {
-      const next = await nextArgs(store, publicKey, viewId);
+      const next = await nextArgs(store, publicKey, viewId, options);
       const entryBytes = await signAndEncodeEntry({ ...next, operation: operationBytes }, keyPair);
       try {
         const result = await publishUnlocked(store, schemas, entryBytes, operationBytes, true);

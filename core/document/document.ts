@@ -46,8 +46,17 @@ export function materializeDocument(
   operations: Iterable<DocumentOperation>,
   options: MaterializeOptions = {},
 ): DocumentView | undefined {
+  const list = [...operations];
+  // Most documents (every authorization, say) are a lone CREATE: no graph to walk.
+  if (list.length === 1) {
+    const [create] = list as [DocumentOperation];
+    if (create.id !== documentId || create.action !== 'create') return undefined;
+    const fields = new Map<string, OperationValue>();
+    if (create.fields) for (const [name, { value }] of create.fields.entries()) fields.set(name, value);
+    return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: [documentId], fields, deleted: false, applied: [documentId] };
+  }
   const byId = new Map<Hash, DocumentOperation>();
-  for (const operation of operations) byId.set(operation.id, operation);
+  for (const operation of list) byId.set(operation.id, operation);
   const create = byId.get(documentId);
   if (!create || create.action !== 'create') return undefined;
 

@@ -20,10 +20,12 @@ export interface SortedGraph {
  * so every peer that holds the same operations applies them in the same order as p2panda.
  *
  * From the root, the walk follows the child with the lowest id and stacks the other
- * children; a merge node (several previous) is walked when all its parents are; when a
- * path ends, the most recently stacked node continues. One deliberate difference: p2panda
- * may visit a node twice when it was stacked as a sibling and reached again as a merge;
- * here a node is applied once, at its first visit.
+ * children; a merge node (several previous) reached by the walk waits until all its parents
+ * are visited; when a path ends, the most recently stacked node continues. As in p2panda, a
+ * merge node that was stacked as a sibling is taken when it comes off the stack, even if a
+ * parent is still unvisited. One deliberate difference: p2panda may visit a node twice (a
+ * stacked sibling reached again as a merge) and then applies it twice; here a node is
+ * applied once, at its first visit.
  *
  * Nodes whose previous operations are not all known are left out (with everything after
  * them): they join once the missing operations arrive.
@@ -33,13 +35,38 @@ export function sortGraph(root: Hash, nodes: Iterable<GraphNode>): SortedGraph {
   for (const node of nodes) byId.set(node.id, node);
   if (!byId.has(root)) throw new PandaError('DOCUMENT_UNKNOWN', `The document's create operation ${root} is not known`);
 
+  // Whether every ancestor of a node is known, back to the root. Iterative (documents may
+  // have very long histories) and memoised; nodes on a cycle are not complete.
+  const complete = new Map<Hash, boolean | 'visiting'>([[root, true]]);
+  const isComplete = (start: Hash): boolean => {
+    const stack = [start];
+    while (stack.length > 0) {
+      const id = stack.at(-1)!;
+      const state = complete.get(id);
+      const previous = byId.get(id)?.previous;
+      if (state === true || state === false) {
+        stack.pop();
+      } else if (!previous || previous.length === 0) {
+        complete.set(id, false);
+        stack.pop();
+      } else if (state === undefined) {
+        complete.set(id, 'visiting');
+        for (const parent of previous) if (!complete.has(parent)) stack.push(parent);
+      } else {
+        complete.set(id, previous.every((parent) => complete.get(parent) === true));
+        stack.pop();
+      }
+    }
+    return complete.get(start) === true;
+  };
+
   const children = new Map<Hash, Hash[]>();
   const parentCount = new Map<Hash, number>();
   for (const node of byId.values()) {
-    if (node.id === root || !node.previous || node.previous.length === 0) continue;
-    if (!node.previous.every((id) => byId.has(id))) continue;
-    parentCount.set(node.id, node.previous.length);
-    for (const parent of node.previous) {
+    if (node.id === root || !isComplete(node.id)) continue;
+    const previous = node.previous!;
+    parentCount.set(node.id, previous.length);
+    for (const parent of previous) {
       const list = children.get(parent);
       if (list) list.push(node.id);
       else children.set(parent, [node.id]);

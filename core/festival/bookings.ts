@@ -26,12 +26,10 @@ export interface BookingInput {
   /** Resources known to be deleted. */
   deletedResources: ReadonlySet<Hash>;
   events: Iterable<FestivalEvent>;
-  /** Votes by `${resource}/${event}`, already limited to this resource's voters. */
-  votes: ReadonlyMap<string, Vote[]>;
+  /** Votes by resource id, then event id, already limited to each resource's voters. */
+  votes: ReadonlyMap<Hash, ReadonlyMap<Hash, Vote[]>>;
   policies: PolicyRegistry;
 }
-
-export const voteKey = (resource: Hash, event: Hash) => `${resource}/${event}`;
 
 /** First-come order: claimed request time, then event id. */
 export function requestOrder(a: FestivalEvent, b: FestivalEvent): number {
@@ -99,8 +97,9 @@ export function evaluateBookings(input: BookingInput): Map<Hash, Map<Hash, Reque
     result.set(resource.id, statuses);
     const policy = input.policies.get(resource.policy);
     const held: FestivalEvent[] = [];
+    const votesByEvent = input.votes.get(resource.id);
     for (const event of (requests.get(resource.id) ?? []).sort(requestOrder)) {
-      const votes = input.votes.get(voteKey(resource.id, event.id)) ?? [];
+      const votes = votesByEvent?.get(event.id) ?? [];
       const status: RequestStatus = { event: event.id, resource: resource.id, state: 'pending', votes };
       statuses.set(event.id, status);
       if (!policy) {

@@ -1,6 +1,6 @@
 import { materializeDocument, type DocumentOperation, type DocumentView } from '../document/document.js';
 import type { Hash } from '../hash/hash.js';
-import { evaluateBookings, requestOrder, voteKey, type RequestStatus } from './bookings.js';
+import { evaluateBookings, requestOrder, type RequestStatus } from './bookings.js';
 import {
   DocumentInvalid,
   parseAuthorization,
@@ -147,32 +147,49 @@ export class FestivalModel {
     return author === user || (this.#profileByOwner.get(user)?.devices.includes(author) ?? false);
   }
 
-  /** Latest decision per voter for every request, counting only voters the policy asks. */
-  #votes(): Map<string, Vote[]> {
-    const byKey = new Map<string, Map<string, Vote>>();
+  /**
+   * Latest decision per voter for every request (resource id, then event id), counting only
+   * voters the policy asks.
+   */
+  #votes(): Map<Hash, Map<Hash, Vote[]>> {
+    const latest = new Map<Hash, Map<Hash, Map<string, Vote>>>();
     for (const authorization of this.authorizations.values()) {
       const resource = this.resources.get(authorization.resource);
       const policy = resource && this.policies.get(resource.policy);
       if (!resource || !policy) continue;
-      const voter = policy.voters(resource).find((user) => this.actsFor(authorization.owner, user));
+      // A voter always votes as themselves, so that no one can collect others' votes by
+      // naming their keys as devices.
+      const voters = policy.voters(resource);
+      const voter = voters.includes(authorization.owner) ? authorization.owner : voters.find((user) => this.actsFor(authorization.owner, user));
       if (voter === undefined) continue;
-      const key = voteKey(resource.id, authorization.event);
-      let votes = byKey.get(key);
-      if (!votes) byKey.set(key, (votes = new Map()));
-      const vote: Vote = {
+      let byEvent = latest.get(resource.id);
+      if (!byEvent) latest.set(resource.id, (byEvent = new Map()));
+      let byVoter = byEvent.get(authorization.event);
+      if (!byVoter) byEvent.set(authorization.event, (byVoter = new Map()));
+      const previous = byVoter.get(voter);
+      // The latest decision counts; equal times are settled by document id.
+      if (
+        previous &&
+        (previous.decidedAt > authorization.decidedAt ||
+          (previous.decidedAt === authorization.decidedAt && previous.authorization > authorization.id))
+      ) {
+        continue;
+      }
+      byVoter.set(voter, {
         voter,
         decision: authorization.decision,
         decidedAt: authorization.decidedAt,
         note: authorization.note,
         authorization: authorization.id,
-      };
-      const previous = votes.get(voter);
-      // The latest decision counts; equal times are settled by document id.
-      if (!previous || vote.decidedAt > previous.decidedAt || (vote.decidedAt === previous.decidedAt && vote.authorization > previous.authorization)) {
-        votes.set(voter, vote);
-      }
+      });
     }
-    return new Map([...byKey].map(([key, votes]) => [key, [...votes.values()].sort((a, b) => compareIds(a.voter, b.voter))]));
+    const votes = new Map<Hash, Map<Hash, Vote[]>>();
+    for (const [resource, byEvent] of latest) {
+      const lists = new Map<Hash, Vote[]>();
+      for (const [event, byVoter] of byEvent) lists.set(event, [...byVoter.values()].sort((a, b) => compareIds(a.voter, b.voter)));
+      votes.set(resource, lists);
+    }
+    return votes;
   }
 
   /** The festival and every festival nested in it, at any depth. */
@@ -223,7 +240,8 @@ export class FestivalModel {
       });
     }
     return items.sort(
-      (a, b) => a.event.start - b.event.start || a.event.end - b.event.end || a.event.title.localeCompare(b.event.title) || compareIds(a.event.id, b.event.id),
+      // Titles compare by code unit, not by locale: every peer must order alike.
+      (a, b) => a.event.start - b.event.start || a.event.end - b.event.end || compareIds(a.event.title, b.event.title) || compareIds(a.event.id, b.event.id),
     );
   }
 

@@ -90,6 +90,8 @@ export class FestivalNode {
   readonly #listeners = new Set<Listener>();
   #model: FestivalModel | undefined;
   #loading: Promise<FestivalModel> | undefined;
+  // Bumped by every change: a load that started before a change must not be kept.
+  #generation = 0;
   #notifyScheduled = false;
 
   constructor(readonly store: Store, readonly policies = new PolicyRegistry()) {}
@@ -97,24 +99,35 @@ export class FestivalNode {
   /** The current model (rebuilt after changes). */
   model(): Promise<FestivalModel> {
     if (this.#model) return Promise.resolve(this.#model);
-    this.#loading ??= this.#load().finally(() => (this.#loading = undefined));
+    if (!this.#loading) {
+      const loading = this.#load(this.#generation).finally(() => {
+        if (this.#loading === loading) this.#loading = undefined;
+      });
+      this.#loading = loading;
+    }
     return this.#loading;
   }
 
-  async #load(): Promise<FestivalModel> {
+  #decode(stored: StoredOperation): FestivalOperation {
+    let operation = this.#decoded.get(stored.id);
+    if (!operation) this.#decoded.set(stored.id, (operation = toFestivalOperation(stored, this.schemas)));
+    return operation;
+  }
+
+  async #load(generation: number): Promise<FestivalModel> {
     for (const schema of FESTIVAL_SCHEMAS) {
-      for (const stored of await this.store.getOperationsBySchema(schema.id)) {
-        if (!this.#decoded.has(stored.id)) this.#decoded.set(stored.id, toFestivalOperation(stored, this.schemas));
-      }
+      for (const stored of await this.store.getOperationsBySchema(schema.id)) this.#decode(stored);
     }
     const model = new FestivalModel(this.#decoded.values(), this.policies);
-    this.#model = model;
+    if (generation === this.#generation) this.#model = model;
     return model;
   }
 
   /** Call after something else wrote to the store (replication, another tab). */
   changed(): void {
+    this.#generation++;
     this.#model = undefined;
+    this.#loading = undefined;
     if (this.#notifyScheduled) return;
     this.#notifyScheduled = true;
     // Coalesce a burst of writes into one notification.
@@ -154,11 +167,25 @@ export class FestivalNode {
     return result;
   }
 
-  /** Signs and stores an operation of `keyPair`. */
+  /**
+   * Signs and stores an operation of `keyPair`. A document counts as deleted only when the
+   * model says so (a DELETE by someone other than the owner changes nothing).
+   */
   async publishOperation(keyPair: KeyPair, args: OperationArgs) {
-    const result = await publishOperation(this.store, this.schemas, keyPair, args);
+    const result = await publishOperation(this.store, this.schemas, keyPair, args, { isDeleted: (id) => this.#isDeleted(id) });
     this.changed();
     return result;
+  }
+
+  /**
+   * Whether the model counts a document as deleted, without rebuilding the whole model: the
+   * same rules applied to just the profiles (they name the owner's devices) and the document.
+   */
+  async #isDeleted(documentId: Hash): Promise<boolean> {
+    if (this.#model) return this.#model.deleted.has(documentId);
+    const profiles = await this.store.getOperationsBySchema(PROFILE_SCHEMA_ID);
+    const document = await this.store.getOperationsByDocument(documentId);
+    return new FestivalModel([...profiles, ...document].map((stored) => this.#decode(stored)), this.policies).deleted.has(documentId);
   }
 
   createFestival(keyPair: KeyPair, fields: FestivalFields) {
@@ -196,15 +223,21 @@ export class FestivalNode {
 
   /** Records `keyPair`'s decision on an event's request for a resource. */
   async authorize(keyPair: KeyPair, resourceId: Hash, eventId: Hash, decision: Decision, note = '', decidedAt = now()) {
-    const model = await this.model();
-    const event = model.events.get(eventId);
-    const festival = event?.festival ?? model.resources.get(resourceId)?.festival;
-    if (festival === undefined) throw new PandaError('DOCUMENT_UNKNOWN', `Neither event ${eventId} nor resource ${resourceId} is known here`);
+    const festival = await this.#festivalOf(eventId);
     const fields = new OperationFields({ decision, note, decided_at: decidedAt });
     fields.insert('festival', 'relation', festival);
     fields.insert('resource', 'relation', resourceId);
     fields.insert('event', 'relation', eventId);
     return this.publishOperation(keyPair, { schemaId: AUTHORIZATION_SCHEMA_ID, fields });
+  }
+
+  /** The festival an event's CREATE names, read from the store (no model rebuild). */
+  async #festivalOf(eventId: Hash): Promise<Hash> {
+    const create = await this.store.getOperation(eventId);
+    if (!create || create.schemaId !== EVENT_SCHEMA_ID || create.action !== 'create') {
+      throw new PandaError('DOCUMENT_UNKNOWN', `Event ${eventId} is not known here`, { documentId: eventId });
+    }
+    return toFestivalOperation(create, this.schemas).fields!.get('festival') as Hash;
   }
 
   async #current(documentId: Hash): Promise<{ schemaId: string; viewId: Hash[] }> {

@@ -9,7 +9,8 @@
  * than the input justifies; cbor-x decodes to plain JS numbers and is lenient by design.
  *
  * Values: text -> string, integer -> bigint, float -> number, bool -> boolean,
- * byte string -> Uint8Array, array -> CborValue[], map (text keys only) -> CborMap.
+ * byte string -> Uint8Array (a view into the decoded input), array -> CborValue[],
+ * map (text keys only) -> CborMap.
  */
 import { PandaError } from '../errors.js';
 
@@ -273,7 +274,8 @@ class Reader {
         return -1n - argument;
       case 2: {
         const size = this.length(argument, 1);
-        const value = this.bytes.slice(this.offset, this.offset + size);
+        // A view, not a copy: most byte strings are hashes that become hex right away.
+        const value = this.bytes.subarray(this.offset, this.offset + size);
         this.offset += size;
         return value;
       }

@@ -58,7 +58,8 @@ function viewIdFromCbor(value: CborValue | undefined): Hash[] {
 /**
  * Decodes an encoded operation (bytes or hex) without a schema: structure, action, schema
  * id, previous and field names are checked; values stay plain. Every non-canonical encoding
- * is rejected, so an operation has exactly one byte form.
+ * is rejected, so an operation has exactly one byte form. Byte-string values are views into
+ * `input` (`validateOperation` copies `bytes` values).
  */
 export function decodeOperation(input: Uint8Array | string): PlainOperation {
   const bytes = toBytes(input, 'operation');

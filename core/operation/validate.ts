@@ -1,19 +1,18 @@
 import { bytesToHex } from '../bytes.js';
 import { PandaError } from '../errors.js';
-import { isHash } from '../hash/hash.js';
+import { HASH_SIZE } from '../hash/hash.js';
 import { parseFieldType } from '../schema/field-type.js';
 import { SCHEMA_DEFINITION_V1, SCHEMA_FIELD_DEFINITION_V1, assertSchemaName } from '../schema/schema-id.js';
 import { assertDescription, assertFieldName, MAX_FIELDS, type Schema } from '../schema/schema.js';
 import type { PlainOperation, PlainValue } from './decode.js';
-import { OperationFields, type Operation, type OperationValue } from './operation.js';
+import { checkValue, checkedFields, type Operation, type OperationFields, type OperationValue, type TypedValue } from './operation.js';
 import type { FieldTypeName } from '../schema/field-type.js';
 
 function hashText(name: string, bytes: unknown): string {
-  const hex = bytes instanceof Uint8Array ? bytesToHex(bytes) : '';
-  if (!isHash(hex)) {
+  if (!(bytes instanceof Uint8Array) || bytes.length !== HASH_SIZE || bytes[0] !== 0 || bytes[1] !== 32) {
     throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Field "${name}": expected an operation or document id`, { field: name });
   }
-  return hex;
+  return bytesToHex(bytes);
 }
 
 function hashList(name: string, value: PlainValue): string[] {
@@ -48,6 +47,11 @@ function typedValue(name: string, type: FieldTypeName, value: PlainValue): Opera
   }
 }
 
+/** Relation values are fully checked by `typedValue` (hash bytes) except view id order. */
+function isRelation(type: FieldTypeName): boolean {
+  return type === 'relation' || type === 'relation_list';
+}
+
 /** Extra rules for the system schemas' own fields (p2panda validates these too). */
 function validateSystemFields(schemaId: string, fields: OperationFields): void {
   if (schemaId === SCHEMA_DEFINITION_V1) {
@@ -75,15 +79,18 @@ export function validateOperation(operation: PlainOperation, schema: Schema): Op
   if (operation.previous) result.previous = [...operation.previous];
   if (!operation.fields) return result;
 
-  const fields = new OperationFields();
+  // Names were checked (valid, sorted, unique) when decoding; values are checked here.
+  const typed: Array<[string, TypedValue]> = [];
   for (const [name, value] of operation.fields) {
     const fieldType = schema.fields.get(name);
     if (!fieldType) {
       throw new PandaError('OPERATION_FIELD_UNKNOWN', `Schema ${schema.name} has no field "${name}"`, { field: name });
     }
-    fields.insert(name, fieldType.type, typedValue(name, fieldType.type, value));
+    const type = fieldType.type;
+    typed.push([name, { type, value: isRelation(type) ? typedValue(name, type, value) : checkValue(name, type, typedValue(name, type, value)) }]);
   }
-  if (operation.action === 'create') {
+  const fields = checkedFields(typed);
+  if (operation.action === 'create' && typed.length !== schema.fields.size) {
     const missing = [...schema.fields.keys()].filter((name) => !fields.has(name));
     if (missing.length > 0) {
       throw new PandaError('OPERATION_FIELDS_MISSING', `A create operation sets every field; missing: ${missing.join(', ')}`, { fields: missing });

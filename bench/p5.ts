@@ -1,0 +1,15 @@
+import * as core from '../core/index.js';
+import { buildFestival } from './festival.js';
+import { Session } from 'node:inspector/promises';
+import { writeFileSync } from 'node:fs';
+const { store, festivalId } = await buildFestival();
+const schemas = core.festivalSchemaRegistry();
+const stored = (await Promise.all(core.FESTIVAL_SCHEMAS.map((s) => store.getOperationsBySchema(s.id)))).flat();
+const ops = stored.map((o) => core.toFestivalOperation(o, schemas));
+for (let i = 0; i < 5; i++) new core.FestivalModel(ops).schedule(festivalId);
+let t = performance.now(); for (let i = 0; i < 10; i++) new core.FestivalModel(ops); console.log('model', ((performance.now() - t) / 10).toFixed(1));
+const session = new Session(); session.connect();
+await session.post('Profiler.enable'); await session.post('Profiler.setSamplingInterval', { interval: 100 }); await session.post('Profiler.start');
+for (let i = 0; i < 10; i++) new core.FestivalModel(ops);
+const { profile } = await session.post('Profiler.stop');
+writeFileSync('/tmp/p5.cpuprofile', JSON.stringify(profile));
