@@ -1,9 +1,35 @@
-import { bytesToHex as nobleBytesToHex, hexToBytes as nobleHexToBytes } from '@noble/hashes/utils.js';
+import { hexToBytes as nobleHexToBytes } from '@noble/hashes/utils.js';
 import { PandaError } from './errors.js';
 
-/** Lower-case hexadecimal encoding of `bytes`. */
+// Character codes of the two hex digits of every byte value.
+const HEX_CODES = new Uint16Array(512);
+for (let i = 0; i < 256; i++) {
+  const hex = i.toString(16).padStart(2, '0');
+  HEX_CODES[2 * i] = hex.charCodeAt(0);
+  HEX_CODES[2 * i + 1] = hex.charCodeAt(1);
+}
+const CHUNK = 8192;
+let scratch = new Uint16Array(2 * CHUNK);
+
+/**
+ * Lower-case hexadecimal encoding of `bytes`. Built from character codes in one go, not by
+ * appending two characters at a time: every id is hex, and appending leaves a string of
+ * garbage per byte behind.
+ */
 export function bytesToHex(bytes: Uint8Array): string {
-  return nobleBytesToHex(bytes);
+  let hex = '';
+  for (let start = 0; start < bytes.length; start += CHUNK) {
+    const end = Math.min(bytes.length, start + CHUNK);
+    const codes = 2 * (end - start);
+    if (scratch.length < codes) scratch = new Uint16Array(codes);
+    for (let i = start, j = 0; i < end; i++, j += 2) {
+      const byte = bytes[i]!;
+      scratch[j] = HEX_CODES[2 * byte]!;
+      scratch[j + 1] = HEX_CODES[2 * byte + 1]!;
+    }
+    hex += String.fromCharCode.apply(null, scratch.subarray(0, codes) as unknown as number[]);
+  }
+  return hex;
 }
 
 /** Decodes hexadecimal text; throws `HEX_INVALID` for odd lengths or non-hex characters. */

@@ -212,36 +212,52 @@ class Reader {
     }
   }
 
-  /** Reads an item head: major type and argument, rejecting non-shortest arguments. */
-  head(): [major: number, info: number, argument: bigint] {
+  /** Major type and additional information of the last head read. */
+  major = 0;
+  info = 0;
+  /** The last head's argument when it is above 2^53 - 1 (then `head` returns Infinity). */
+  bigArgument = 0n;
+
+  /**
+   * Reads an item head, rejecting non-shortest arguments; sets `major` and `info` and returns
+   * the argument as a number. Numbers, not bigints or tuples: every item has a head, and
+   * operations are decoded by the thousand.
+   */
+  head(): number {
     this.need(1);
     const initial = this.bytes[this.offset++]!;
     const major = initial >> 5;
     const info = initial & 0x1f;
-    if (major === 7) return [major, info, 0n];
-    if (info < 24) return [major, info, BigInt(info)];
-    let argument: bigint;
-    let minimum: bigint;
+    this.major = major;
+    this.info = info;
+    if (major === 7 || info < 24) return info;
+    let argument: number;
+    let minimum: number;
     if (info === 24) {
       this.need(1);
-      argument = BigInt(this.bytes[this.offset]!);
-      minimum = 24n;
+      argument = this.bytes[this.offset]!;
+      minimum = 24;
       this.offset += 1;
     } else if (info === 25) {
       this.need(2);
-      argument = BigInt(this.view.getUint16(this.offset));
-      minimum = 0x100n;
+      argument = this.view.getUint16(this.offset);
+      minimum = 0x100;
       this.offset += 2;
     } else if (info === 26) {
       this.need(4);
-      argument = BigInt(this.view.getUint32(this.offset));
-      minimum = 0x10000n;
+      argument = this.view.getUint32(this.offset);
+      minimum = 0x10000;
       this.offset += 4;
     } else if (info === 27) {
       this.need(8);
-      argument = this.view.getBigUint64(this.offset);
-      minimum = 0x100000000n;
+      const big = this.view.getBigUint64(this.offset);
       this.offset += 8;
+      if (big < 0x100000000n) throw new PandaError('OPERATION_NON_CANONICAL', 'A CBOR length or integer is not in its shortest form');
+      if (big > BigInt(Number.MAX_SAFE_INTEGER)) {
+        this.bigArgument = big;
+        return Infinity;
+      }
+      return Number(big);
     } else if (info === 31) {
       throw new PandaError('OPERATION_NON_CANONICAL', 'Indefinite-length items are not allowed in operations');
     } else {
@@ -250,28 +266,37 @@ class Reader {
     if (argument < minimum) {
       throw new PandaError('OPERATION_NON_CANONICAL', 'A CBOR length or integer is not in its shortest form');
     }
-    return [major, info, argument];
+    return argument;
   }
 
   /** A length that the remaining input can possibly hold (each item takes at least a byte). */
-  length(argument: bigint, itemSize: number): number {
-    const remaining = this.bytes.length - this.offset;
-    if (argument * BigInt(itemSize) > BigInt(remaining)) {
+  length(argument: number, itemSize: number): number {
+    if (argument * itemSize > this.bytes.length - this.offset) {
       throw new PandaError('OPERATION_CBOR_INVALID', 'A CBOR length exceeds the operation');
     }
-    return Number(argument);
+    return argument;
+  }
+
+  /** The last head's argument as a bigint (an integer's magnitude). */
+  bigIntArgument(argument: number): bigint {
+    return argument === Infinity ? this.bigArgument : BigInt(argument);
   }
 
   item(depth: number): CborValue {
     if (depth > MAX_DEPTH) throw new PandaError('OPERATION_CBOR_INVALID', 'The operation nests too deeply');
-    const [major, info, argument] = this.head();
+    const argument = this.head();
+    const { major, info } = this;
     switch (major) {
-      case 0:
-        if (argument > MAX_I64) throw new PandaError('OPERATION_FIELD_VALUE_INVALID', 'Integers are 64-bit signed; this one is too large');
-        return argument;
-      case 1:
-        if (argument > MAX_I64) throw new PandaError('OPERATION_FIELD_VALUE_INVALID', 'Integers are 64-bit signed; this one is too small');
-        return -1n - argument;
+      case 0: {
+        const value = this.bigIntArgument(argument);
+        if (value > MAX_I64) throw new PandaError('OPERATION_FIELD_VALUE_INVALID', 'Integers are 64-bit signed; this one is too large');
+        return value;
+      }
+      case 1: {
+        const magnitude = this.bigIntArgument(argument);
+        if (magnitude > MAX_I64) throw new PandaError('OPERATION_FIELD_VALUE_INVALID', 'Integers are 64-bit signed; this one is too small');
+        return -1n - magnitude;
+      }
       case 2: {
         const size = this.length(argument, 1);
         // A view, not a copy: most byte strings are hashes that become hex right away.

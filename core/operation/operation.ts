@@ -83,7 +83,12 @@ export class OperationFields {
   static {
     fromChecked = (entries) => {
       const fields = new OperationFields();
-      for (const [name, value] of entries) fields.#fields.set(name, value);
+      const names: string[] = [];
+      for (const [name, value] of entries) {
+        fields.#fields.set(name, value);
+        names.push(name);
+      }
+      fields.#names = names;
       return fields;
     };
   }
@@ -136,9 +141,9 @@ export class OperationFields {
 }
 
 /**
- * Fields from values that are already checked (names valid and in order, values of their
- * types): decoding has checked everything `insert` would, and operations are decoded by
- * the thousand. Not part of the public API.
+ * Fields from values that are already checked (names valid, unique and in canonical order,
+ * values of their types): decoding has checked everything `insert` would, and operations
+ * are decoded by the thousand. Not part of the public API.
  */
 export function checkedFields(entries: Iterable<readonly [string, TypedValue]>): OperationFields {
   return fromChecked(entries);
