@@ -38,3 +38,9 @@ test('core stays free of DOM and extension APIs', () => {
     assert.ok(!bundle.includes(api), `dist/core must not use ${api}`);
   }
 });
+
+test('the README lists every festival schema id', async () => {
+  const { FESTIVAL_SCHEMA_IDS } = await import('../../core/index.js');
+  const readme = readFileSync('README.md', 'utf8');
+  for (const id of Object.values(FESTIVAL_SCHEMA_IDS)) assert.ok(readme.includes(id), `${id} is in the README`);
+});
