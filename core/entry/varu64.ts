@@ -6,7 +6,6 @@ import { PandaError } from '../errors.js';
  * valid, so every number has exactly one encoding.
  */
 export const MAX_U64 = 2n ** 64n - 1n;
-export const MAX_VARU64_SIZE = 9;
 
 export function encodeVarU64(value: bigint): Uint8Array {
   if (value < 0n || value > MAX_U64) {
