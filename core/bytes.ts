@@ -17,9 +17,14 @@ let scratch = new Uint16Array(2 * CHUNK);
  * garbage per byte behind.
  */
 export function bytesToHex(bytes: Uint8Array): string {
+  return hexOf(bytes, 0, bytes.length);
+}
+
+/** Hex of `bytes[from..to)`, without making a view of that range first. */
+export function hexOf(bytes: Uint8Array, from: number, to: number): string {
   let hex = '';
-  for (let start = 0; start < bytes.length; start += CHUNK) {
-    const end = Math.min(bytes.length, start + CHUNK);
+  for (let start = from; start < to; start += CHUNK) {
+    const end = Math.min(to, start + CHUNK);
     const codes = 2 * (end - start);
     if (scratch.length < codes) scratch = new Uint16Array(codes);
     for (let i = start, j = 0; i < end; i++, j += 2) {

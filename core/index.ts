@@ -28,6 +28,7 @@ export {
 export { encodeOperation, type OperationArgs } from './operation/encode.js';
 export { decodeOperation, type PlainOperation, type PlainValue } from './operation/decode.js';
 export { validateOperation } from './operation/validate.js';
+export { decodeTypedOperation } from './operation/decode-typed.js';
 
 export {
   SCHEMA_DEFINITION_V1,

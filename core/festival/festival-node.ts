@@ -2,10 +2,9 @@ import { publish, publishOperation, type PublishResult } from '../api/publish.js
 import { PandaError } from '../errors.js';
 import type { Hash } from '../hash/hash.js';
 import type { KeyPair } from '../identity/key-pair.js';
-import { decodeOperation } from '../operation/decode.js';
+import { decodeTypedOperation } from '../operation/decode-typed.js';
 import type { OperationArgs } from '../operation/encode.js';
 import { OperationFields, type EasyValues } from '../operation/operation.js';
-import { validateOperation } from '../operation/validate.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import type { Store, StoredOperation } from '../storage/store.js';
 import { FestivalModel, type FestivalOperation } from './festival-model.js';
@@ -23,7 +22,7 @@ import {
 
 /** Decodes a stored festival operation and checks it against its schema. */
 export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegistry): FestivalOperation {
-  const operation = validateOperation(decodeOperation(stored.bytes), schemas.get(stored.schemaId)!);
+  const operation = decodeTypedOperation(stored.bytes, (id) => schemas.get(id));
   const result: FestivalOperation = { id: stored.id, documentId: stored.documentId, publicKey: stored.publicKey, schemaId: stored.schemaId, action: stored.action };
   if (operation.previous) result.previous = operation.previous;
   if (operation.fields) result.fields = operation.fields;

@@ -198,7 +198,8 @@ export function encodeCbor(value: CborValue): Uint8Array {
   return sharedWriter.result();
 }
 
-class Reader {
+/** Reads CBOR items one after another, strictly (see `decodeCbor`). */
+export class CborReader {
   offset = 0;
   private readonly view: DataView;
 
@@ -337,6 +338,13 @@ class Reader {
     }
   }
 
+  /** Throws unless everything has been read. */
+  finish(): void {
+    if (this.offset !== this.bytes.length) {
+      throw new PandaError('OPERATION_CBOR_INVALID', `The operation has ${this.bytes.length - this.offset} bytes after its end`);
+    }
+  }
+
   private simple(info: number): CborValue {
     if (info === 20) return false;
     if (info === 21) return true;
@@ -362,10 +370,8 @@ class Reader {
 
 /** Strictly decodes one CBOR item that must span all of `bytes`. */
 export function decodeCbor(bytes: Uint8Array): CborValue {
-  const reader = new Reader(bytes);
+  const reader = new CborReader(bytes);
   const value = reader.item(0);
-  if (reader.offset !== bytes.length) {
-    throw new PandaError('OPERATION_CBOR_INVALID', `The operation has ${bytes.length - reader.offset} bytes after its end`);
-  }
+  reader.finish();
   return value;
 }

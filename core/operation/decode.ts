@@ -4,7 +4,7 @@ import { assertHashBytes, type Hash } from '../hash/hash.js';
 import { MAX_OPERATION_SIZE } from '../entry/entry.js';
 import { parseSchemaId, assertSortedUnique } from '../schema/schema-id.js';
 import { assertFieldName, MAX_FIELDS } from '../schema/schema.js';
-import { CborMap, decodeCbor, type CborValue } from './cbor.js';
+import { CborMap, CborReader, type CborValue } from './cbor.js';
 import { OPERATION_VERSION, type OperationAction } from './operation.js';
 
 /**
@@ -55,6 +55,67 @@ function viewIdFromCbor(value: CborValue | undefined): Hash[] {
   return ids;
 }
 
+/** An operation's header: everything but its fields. */
+export type OperationHeader = Omit<PlainOperation, 'fields'>;
+
+/**
+ * Reads an operation item by item, checking structure, version, action, schema id,
+ * previous and field names (valid, sorted, unique); `readValue` reads each field's value
+ * with the reader positioned at it. Shared by the plain and the schema-directed decoder.
+ */
+export function readOperation<V>(
+  input: Uint8Array | string,
+  readValue: (reader: CborReader, name: string, header: OperationHeader) => V,
+): { header: OperationHeader; fields?: Array<[string, V]> } {
+  const bytes = toBytes(input, 'operation');
+  if (bytes.length > MAX_OPERATION_SIZE) {
+    throw new PandaError('OPERATION_TOO_LARGE', `Operations are limited to ${MAX_OPERATION_SIZE} bytes, got ${bytes.length}`);
+  }
+  const reader = new CborReader(bytes);
+  const length = reader.head();
+  if (reader.major !== 4 || length < 3) format('An operation is an array [version, action, schema id, ...]');
+  reader.length(length, 1);
+  const version = reader.item(1);
+  if (version !== BigInt(OPERATION_VERSION)) {
+    throw new PandaError('OPERATION_VERSION_UNSUPPORTED', `Operation version ${String(version)} is not supported (expected ${OPERATION_VERSION})`);
+  }
+  const actionCode = reader.item(1);
+  const action = typeof actionCode === 'bigint' && actionCode >= 0n && actionCode <= 2n ? ACTIONS[Number(actionCode)]! : undefined;
+  if (!action) throw new PandaError('OPERATION_ACTION_INVALID', `Operation action ${String(actionCode)} is not create (0), update (1) or delete (2)`);
+  const schemaId = reader.item(1);
+  if (typeof schemaId !== 'string') format('The schema id of an operation is text');
+  const header: OperationHeader = { version: OPERATION_VERSION, action, schemaId: parseSchemaId(schemaId).id };
+
+  const expectedLength = action === 'update' ? 5 : 4;
+  if (length !== expectedLength) format(`A ${action} operation has ${expectedLength} elements, this one has ${length}`);
+  if (action !== 'create') header.previous = viewIdFromCbor(reader.item(1));
+  if (action === 'delete') {
+    reader.finish();
+    return { header };
+  }
+  const count = reader.head();
+  const major: number = reader.major;
+  if (major !== 5) format(`The fields of a ${action} operation are a map`);
+  reader.length(count, 2);
+  if (count === 0) throw new PandaError('OPERATION_FIELDS_MISSING', `A ${action} operation has at least one field`);
+  if (count > MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
+  const fields: Array<[string, V]> = [];
+  let last: string | undefined;
+  for (let i = 0; i < count; i++) {
+    const name = reader.item(2);
+    if (typeof name !== 'string') format('Operation field names must be text');
+    assertFieldName(name);
+    if (last !== undefined && name <= last) {
+      if (name === last) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" appears twice`, { field: name });
+      throw new PandaError('OPERATION_FIELDS_UNSORTED', `Field "${name}" comes after "${last}"; fields must be sorted by name`, { field: name });
+    }
+    last = name;
+    fields.push([name, readValue(reader, name, header)]);
+  }
+  reader.finish();
+  return { header, fields };
+}
+
 /**
  * Decodes an encoded operation (bytes or hex) without a schema: structure, action, schema
  * id, previous and field names are checked; values stay plain. Every non-canonical encoding
@@ -62,43 +123,8 @@ function viewIdFromCbor(value: CborValue | undefined): Hash[] {
  * `input` (`validateOperation` copies `bytes` values).
  */
 export function decodeOperation(input: Uint8Array | string): PlainOperation {
-  const bytes = toBytes(input, 'operation');
-  if (bytes.length > MAX_OPERATION_SIZE) {
-    throw new PandaError('OPERATION_TOO_LARGE', `Operations are limited to ${MAX_OPERATION_SIZE} bytes, got ${bytes.length}`);
-  }
-  const root = decodeCbor(bytes);
-  if (!Array.isArray(root) || root.length < 3) format('An operation is an array [version, action, schema id, ...]');
-  const [version, actionCode, schemaId] = root;
-  if (version !== BigInt(OPERATION_VERSION)) {
-    throw new PandaError('OPERATION_VERSION_UNSUPPORTED', `Operation version ${String(version)} is not supported (expected ${OPERATION_VERSION})`);
-  }
-  const action = typeof actionCode === 'bigint' && actionCode >= 0n && actionCode <= 2n ? ACTIONS[Number(actionCode)]! : undefined;
-  if (!action) throw new PandaError('OPERATION_ACTION_INVALID', `Operation action ${String(actionCode)} is not create (0), update (1) or delete (2)`);
-  if (typeof schemaId !== 'string') format('The schema id of an operation is text');
-  const operation: PlainOperation = { version: OPERATION_VERSION, action, schemaId: parseSchemaId(schemaId).id };
-
-  const expectedLength = action === 'create' ? 4 : action === 'update' ? 5 : 4;
-  if (root.length !== expectedLength) {
-    format(`A ${action} operation has ${expectedLength} elements, this one has ${root.length}`);
-  }
-  if (action !== 'create') operation.previous = viewIdFromCbor(root[3]);
-  if (action !== 'delete') {
-    const map = root[expectedLength - 1];
-    if (!(map instanceof CborMap)) format(`The fields of a ${action} operation are a map`);
-    if (map.entries.length === 0) throw new PandaError('OPERATION_FIELDS_MISSING', `A ${action} operation has at least one field`);
-    if (map.entries.length > MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
-    const fields = new Map<string, PlainValue>();
-    let last: string | undefined;
-    for (const [name, value] of map.entries) {
-      assertFieldName(name);
-      if (last !== undefined && name <= last) {
-        if (name === last) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" appears twice`, { field: name });
-        throw new PandaError('OPERATION_FIELDS_UNSORTED', `Field "${name}" comes after "${last}"; fields must be sorted by name`, { field: name });
-      }
-      last = name;
-      fields.set(name, plainValue(name, value));
-    }
-    operation.fields = fields;
-  }
+  const { header, fields } = readOperation(input, (reader, name) => plainValue(name, reader.item(2)));
+  const operation: PlainOperation = header;
+  if (fields) operation.fields = new Map(fields);
   return operation;
 }

@@ -53,7 +53,7 @@ function isRelation(type: FieldTypeName): boolean {
 }
 
 /** Extra rules for the system schemas' own fields (p2panda validates these too). */
-function validateSystemFields(schemaId: string, fields: OperationFields): void {
+export function validateSystemFields(schemaId: string, fields: OperationFields): void {
   if (schemaId === SCHEMA_DEFINITION_V1) {
     if (fields.has('name')) assertSchemaName(fields.get('name'));
     if (fields.has('description')) assertDescription(fields.get('description'));
