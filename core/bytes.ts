@@ -10,6 +10,8 @@ for (let i = 0; i < 256; i++) {
 }
 const CHUNK = 8192;
 let scratch = new Uint16Array(2 * CHUNK);
+// Exactly sized buffers for the common lengths (ids), so no view has to be made.
+const exact = new Map<number, Uint16Array>();
 
 /**
  * Lower-case hexadecimal encoding of `bytes`. Built from character codes in one go, not by
@@ -22,6 +24,17 @@ export function bytesToHex(bytes: Uint8Array): string {
 
 /** Hex of `bytes[from..to)`, without making a view of that range first. */
 export function hexOf(bytes: Uint8Array, from: number, to: number): string {
+  const length = to - from;
+  if (length <= 64) {
+    let codes = exact.get(length);
+    if (!codes) exact.set(length, (codes = new Uint16Array(2 * length)));
+    for (let i = from, j = 0; i < to; i++, j += 2) {
+      const byte = bytes[i]!;
+      codes[j] = HEX_CODES[2 * byte]!;
+      codes[j + 1] = HEX_CODES[2 * byte + 1]!;
+    }
+    return String.fromCharCode.apply(null, codes as unknown as number[]);
+  }
   let hex = '';
   for (let start = from; start < to; start += CHUNK) {
     const end = Math.min(to, start + CHUNK);

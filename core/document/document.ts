@@ -21,6 +21,7 @@ export interface DocumentView {
   owner: string;
   /** The operations nothing follows, sorted: the view id of this state. */
   viewId: Hash[];
+  /** Field values by name. Read-only: it may be shared with the operation it came from. */
   fields: ReadonlyMap<string, OperationValue>;
   deleted: boolean;
   /** Ids of the operations that changed this state, in the order they applied. */
@@ -34,6 +35,28 @@ export interface MaterializeOptions {
    * festival document only changes through its owner. Default: every operation counts.
    */
   accepts?: (operation: DocumentOperation, create: DocumentOperation) => boolean;
+}
+
+/**
+ * The order of a short history in which every operation follows exactly the one before
+ * (the usual case: a create and a few updates), found without building the graph; this is
+ * the order `sortGraph` gives it. Undefined for anything else.
+ */
+function linearOrder(documentId: Hash, list: readonly DocumentOperation[]): Hash[] | undefined {
+  if (list.length > 8) return undefined;
+  const order = [documentId];
+  for (let step = 1; step < list.length; step++) {
+    const current = order[step - 1];
+    let next: DocumentOperation | undefined;
+    for (const operation of list) {
+      if (operation.previous?.length !== 1 || operation.previous[0] !== current) continue;
+      if (next) return undefined;
+      next = operation;
+    }
+    if (!next) return undefined;
+    order.push(next.id);
+  }
+  return order;
 }
 
 /**
@@ -51,8 +74,7 @@ export function materializeDocument(
   if (list.length === 1) {
     const [create] = list as [DocumentOperation];
     if (create.id !== documentId || create.action !== 'create') return undefined;
-    const fields = new Map<string, OperationValue>();
-    if (create.fields) for (const [name, { value }] of create.fields.entries()) fields.set(name, value);
+    const fields = create.fields?.values() ?? new Map<string, OperationValue>();
     return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: [documentId], fields, deleted: false, applied: [documentId] };
   }
   const byId = new Map<Hash, DocumentOperation>();
@@ -60,7 +82,8 @@ export function materializeDocument(
   const create = byId.get(documentId);
   if (!create || create.action !== 'create') return undefined;
 
-  const { sorted, tips } = sortGraph(documentId, byId.values());
+  const linear = byId.size === list.length ? linearOrder(documentId, list) : undefined;
+  const { sorted, tips } = linear ? { sorted: linear, tips: [linear.at(-1)!] } : sortGraph(documentId, byId.values());
   const fields = new Map<string, OperationValue>();
   const applied: Hash[] = [];
   let deleted = false;
@@ -69,7 +92,7 @@ export function materializeDocument(
     if (operation.schemaId !== create.schemaId) continue;
     if (operation !== create && options.accepts && !options.accepts(operation, create)) continue;
     if (operation.action === 'delete') deleted = true;
-    else if (operation.fields) for (const [name, { value }] of operation.fields.entries()) fields.set(name, value);
+    else if (operation.fields) for (const [name, value] of operation.fields.values()) fields.set(name, value);
     applied.push(id);
   }
   return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: tips, fields, deleted, applied };

@@ -23,10 +23,17 @@ import {
 /** Decodes a stored festival operation and checks it against its schema. */
 export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegistry): FestivalOperation {
   const operation = decodeTypedOperation(stored.bytes, (id) => schemas.get(id));
-  const result: FestivalOperation = { id: stored.id, documentId: stored.documentId, publicKey: stored.publicKey, schemaId: stored.schemaId, action: stored.action };
-  if (operation.previous) result.previous = operation.previous;
-  if (operation.fields) result.fields = operation.fields;
-  return result;
+  const { previous, fields } = operation;
+  // One object shape for all: optional fields present (as undefined) rather than added later.
+  return {
+    id: stored.id,
+    documentId: stored.documentId,
+    publicKey: stored.publicKey,
+    schemaId: stored.schemaId,
+    action: stored.action,
+    previous,
+    fields,
+  } as FestivalOperation;
 }
 
 type Listener = () => void;

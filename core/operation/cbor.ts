@@ -198,13 +198,51 @@ export function encodeCbor(value: CborValue): Uint8Array {
   return sharedWriter.result();
 }
 
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return textDecoder.decode(bytes);
+  } catch {
+    throw new PandaError('OPERATION_CBOR_INVALID', 'A text string is not valid UTF-8');
+  }
+}
+
+/**
+ * Short texts recur in operation after operation (field names, schema ids, "confirm"): they
+ * are decoded once and then looked up by a hash of their bytes, which saves a view, a
+ * decode and a string per field. Entries keep their bytes, so a hash collision never returns
+ * the wrong text; the table is bounded.
+ */
+const INTERNED_TEXT_SIZE = 96;
+const INTERNED_LIMIT = 8192;
+const interned = new Map<number, { bytes: Uint8Array; text: string }>();
+
+function internedText(source: Uint8Array, start: number, size: number): string {
+  let hash = 0x811c9dc5 ^ size;
+  for (let i = start; i < start + size; i++) hash = Math.imul(hash ^ source[i]!, 0x01000193);
+  const entry = interned.get(hash);
+  if (entry && entry.bytes.length === size) {
+    let same = true;
+    for (let i = 0; i < size && same; i++) same = entry.bytes[i] === source[start + i];
+    if (same) return entry.text;
+  }
+  const bytes = source.slice(start, start + size);
+  const text = decodeText(bytes);
+  if (interned.size >= INTERNED_LIMIT) interned.clear();
+  interned.set(hash, { bytes, text });
+  return text;
+}
+
 /** Reads CBOR items one after another, strictly (see `decodeCbor`). */
 export class CborReader {
   offset = 0;
-  private readonly view: DataView;
+  #view: DataView | undefined;
 
-  constructor(readonly bytes: Uint8Array) {
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  constructor(readonly bytes: Uint8Array) {}
+
+  /** Made only when a wide number is read: most operations have none. */
+  private get view(): DataView {
+    this.#view ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    return this.#view;
   }
 
   need(size: number): void {
@@ -241,12 +279,14 @@ export class CborReader {
       this.offset += 1;
     } else if (info === 25) {
       this.need(2);
-      argument = this.view.getUint16(this.offset);
+      argument = (this.bytes[this.offset]! << 8) | this.bytes[this.offset + 1]!;
       minimum = 0x100;
       this.offset += 2;
     } else if (info === 26) {
       this.need(4);
-      argument = this.view.getUint32(this.offset);
+      const b = this.bytes;
+      const o = this.offset;
+      argument = b[o]! * 0x1000000 + ((b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!);
       minimum = 0x10000;
       this.offset += 4;
     } else if (info === 27) {
@@ -307,13 +347,9 @@ export class CborReader {
       }
       case 3: {
         const size = this.length(argument, 1);
-        const raw = this.bytes.subarray(this.offset, this.offset + size);
+        const start = this.offset;
         this.offset += size;
-        try {
-          return textDecoder.decode(raw);
-        } catch {
-          throw new PandaError('OPERATION_CBOR_INVALID', 'A text string is not valid UTF-8');
-        }
+        return size <= INTERNED_TEXT_SIZE ? internedText(this.bytes, start, size) : decodeText(this.bytes.subarray(start, start + size));
       }
       case 4: {
         const count = this.length(argument, 1);

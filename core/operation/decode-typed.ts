@@ -6,11 +6,34 @@ import { assertSortedUnique } from '../schema/schema-id.js';
 import type { Schema } from '../schema/schema.js';
 import type { CborReader } from './cbor.js';
 import { readOperation } from './decode.js';
-import { checkedFields, type Operation, type OperationValue, type TypedValue } from './operation.js';
+import { checkedFields, type Operation, type OperationValue } from './operation.js';
 import { validateSystemFields } from './validate.js';
 
 function invalid(name: string, message: string): never {
   throw new PandaError('OPERATION_FIELD_VALUE_INVALID', `Field "${name}": ${message}`, { field: name });
+}
+
+/**
+ * Ids recur across operations (every operation of a festival names the festival): their
+ * hex is made once and looked up by a hash of the digest, which keeps its bytes, so a
+ * collision never returns the wrong id. Bounded.
+ */
+const INTERNED_LIMIT = 65536;
+const internedIds = new Map<number, { digest: Uint8Array; hex: Hash }>();
+
+function internedId(bytes: Uint8Array, offset: number): Hash {
+  let hash = 0x811c9dc5;
+  for (let i = offset + 2; i < offset + HASH_SIZE; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
+  const entry = internedIds.get(hash);
+  if (entry) {
+    let same = true;
+    for (let i = 0; i < 32 && same; i++) same = entry.digest[i] === bytes[offset + 2 + i];
+    if (same) return entry.hex;
+  }
+  const hex = hexOf(bytes, offset, offset + HASH_SIZE);
+  if (internedIds.size >= INTERNED_LIMIT) internedIds.clear();
+  internedIds.set(hash, { digest: bytes.slice(offset + 2, offset + HASH_SIZE), hex });
+  return hex;
 }
 
 /** Reads a 34-byte hash as hex straight from the input. */
@@ -21,7 +44,7 @@ function readHash(reader: CborReader, name: string): Hash {
   const { bytes, offset } = reader;
   if (bytes[offset] !== 0 || bytes[offset + 1] !== 32) invalid(name, 'expected an operation or document id');
   reader.offset += HASH_SIZE;
-  return hexOf(bytes, offset, offset + HASH_SIZE);
+  return internedId(bytes, offset);
 }
 
 function readHashList(reader: CborReader, name: string): Hash[] {
@@ -83,20 +106,20 @@ export function decodeTypedOperation(input: Uint8Array | string, schemaFor: (sch
     if (!schema) throw new PandaError('SCHEMA_UNKNOWN', `Schema ${schemaId} is not known here`, { schemaId });
     return schema;
   };
-  const { header, fields } = readOperation(input, (reader, name, { schemaId }): TypedValue => {
+  const { header, fields } = readOperation(input, (reader, name, { schemaId }): OperationValue => {
     const fieldType = lookUp(schemaId).fields.get(name);
     if (!fieldType) throw new PandaError('OPERATION_FIELD_UNKNOWN', `Schema ${lookUp(schemaId).name} has no field "${name}"`, { field: name });
-    return { type: fieldType.type, value: readValue(reader, name, fieldType.type) };
+    return readValue(reader, name, fieldType.type);
   });
   const known = lookUp(header.schemaId);
   const operation: Operation = header;
   if (!fields) return operation;
-  if (header.action === 'create' && fields.length !== known.fields.size) {
-    const present = new Set(fields.map(([name]) => name));
+  if (header.action === 'create' && fields.names.length !== known.fields.size) {
+    const present = new Set(fields.names);
     const missing = [...known.fields.keys()].filter((name) => !present.has(name));
     throw new PandaError('OPERATION_FIELDS_MISSING', `A create operation sets every field; missing: ${missing.join(', ')}`, { fields: missing });
   }
-  operation.fields = checkedFields(fields);
+  operation.fields = checkedFields(fields.names, fields.values, known.fields);
   validateSystemFields(known.id, operation.fields);
   return operation;
 }

@@ -66,7 +66,7 @@ export type OperationHeader = Omit<PlainOperation, 'fields'>;
 export function readOperation<V>(
   input: Uint8Array | string,
   readValue: (reader: CborReader, name: string, header: OperationHeader) => V,
-): { header: OperationHeader; fields?: Array<[string, V]> } {
+): { header: OperationHeader; fields?: { names: string[]; values: V[] } } {
   const bytes = toBytes(input, 'operation');
   if (bytes.length > MAX_OPERATION_SIZE) {
     throw new PandaError('OPERATION_TOO_LARGE', `Operations are limited to ${MAX_OPERATION_SIZE} bytes, got ${bytes.length}`);
@@ -99,7 +99,8 @@ export function readOperation<V>(
   reader.length(count, 2);
   if (count === 0) throw new PandaError('OPERATION_FIELDS_MISSING', `A ${action} operation has at least one field`);
   if (count > MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
-  const fields: Array<[string, V]> = [];
+  const names: string[] = [];
+  const values: V[] = [];
   let last: string | undefined;
   for (let i = 0; i < count; i++) {
     const name = reader.item(2);
@@ -110,10 +111,11 @@ export function readOperation<V>(
       throw new PandaError('OPERATION_FIELDS_UNSORTED', `Field "${name}" comes after "${last}"; fields must be sorted by name`, { field: name });
     }
     last = name;
-    fields.push([name, readValue(reader, name, header)]);
+    names.push(name);
+    values.push(readValue(reader, name, header));
   }
   reader.finish();
-  return { header, fields };
+  return { header, fields: { names, values } };
 }
 
 /**
@@ -125,6 +127,6 @@ export function readOperation<V>(
 export function decodeOperation(input: Uint8Array | string): PlainOperation {
   const { header, fields } = readOperation(input, (reader, name) => plainValue(name, reader.item(2)));
   const operation: PlainOperation = header;
-  if (fields) operation.fields = new Map(fields);
+  if (fields) operation.fields = new Map(fields.names.map((name, i) => [name, fields.values[i]!]));
   return operation;
 }

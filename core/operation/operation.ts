@@ -73,22 +73,27 @@ export function checkValue(name: string, type: FieldTypeName, value: unknown): O
   }
 }
 
-let fromChecked: (entries: Iterable<readonly [string, TypedValue]>) => OperationFields;
+/** Something that says a field's type: a schema's field map, or fields' own. */
+type FieldTypes = ReadonlyMap<string, { readonly type: FieldTypeName }>;
+
+let fromChecked: (names: readonly string[], values: readonly OperationValue[], types: FieldTypes) => OperationFields;
 
 /** Typed operation fields, in the style of p2panda-js's `OperationFields`. */
 export class OperationFields {
-  readonly #fields = new Map<string, TypedValue>();
-  #names: string[] | undefined;
+  readonly #values = new Map<string, OperationValue>();
+  // Decoded fields take their types from the schema (no object per field: operations are
+  // decoded by the thousand); fields built with `insert` keep their own.
+  #types: FieldTypes | undefined;
+  #ownTypes = true;
+  // Whether #values holds its names in canonical order (decoded fields always do).
+  #sorted = true;
 
   static {
-    fromChecked = (entries) => {
+    fromChecked = (names, values, types) => {
       const fields = new OperationFields();
-      const names: string[] = [];
-      for (const [name, value] of entries) {
-        fields.#fields.set(name, value);
-        names.push(name);
-      }
-      fields.#names = names;
+      for (let i = 0; i < names.length; i++) fields.#values.set(names[i]!, values[i]!);
+      fields.#types = types;
+      fields.#ownTypes = false;
       return fields;
     };
   }
@@ -101,52 +106,64 @@ export class OperationFields {
   /** Adds a field; throws if it is already set or the value does not fit the type. */
   insert(name: string, type: FieldTypeName, value: OperationValue): void {
     assertFieldName(name);
-    if (this.#fields.has(name)) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" is already set`);
-    if (this.#fields.size >= MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
-    this.#fields.set(name, { type, value: checkValue(name, type, value) });
-    this.#names = undefined;
+    if (this.#values.has(name)) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" is already set`);
+    if (this.#values.size >= MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
+    const checked = checkValue(name, type, value);
+    if (!this.#ownTypes || !this.#types) {
+      const types = this.#types;
+      this.#types = new Map([...this.#values.keys()].map((field) => [field, { type: types!.get(field)!.type }]));
+      this.#ownTypes = true;
+    }
+    (this.#types as Map<string, { type: FieldTypeName }>).set(name, { type });
+    if (this.#sorted && this.#values.size > 0 && compareNames([...this.#values.keys()].at(-1)!, name) > 0) this.#sorted = false;
+    this.#values.set(name, checked);
   }
 
   get(name: string): OperationValue | undefined {
-    return this.#fields.get(name)?.value;
+    return this.#values.get(name);
   }
 
   getTyped(name: string): TypedValue | undefined {
-    return this.#fields.get(name);
+    const value = this.#values.get(name);
+    return value === undefined ? undefined : { type: this.#types!.get(name)!.type, value };
   }
 
   has(name: string): boolean {
-    return this.#fields.has(name);
+    return this.#values.has(name);
   }
 
   length(): number {
-    return this.#fields.size;
+    return this.#values.size;
   }
 
   isEmpty(): boolean {
-    return this.#fields.size === 0;
+    return this.#values.size === 0;
   }
 
   /** Field names in canonical (byte-lexical) order. */
   names(): string[] {
-    this.#names ??= [...this.#fields.keys()].sort(compareNames);
-    return [...this.#names];
+    const names = [...this.#values.keys()];
+    return this.#sorted ? names : names.sort(compareNames);
   }
 
   /** [name, typed value] pairs in canonical order. */
   entries(): Array<[string, TypedValue]> {
-    this.#names ??= [...this.#fields.keys()].sort(compareNames);
-    return this.#names.map((name) => [name, this.#fields.get(name)!]);
+    return this.names().map((name) => [name, this.getTyped(name)!]);
+  }
+
+  /** The values by name (canonical order for decoded fields). A read-only view, not a copy. */
+  values(): ReadonlyMap<string, OperationValue> {
+    return this.#values;
   }
 }
 
 /**
  * Fields from values that are already checked (names valid, unique and in canonical order,
- * values of their types): decoding has checked everything `insert` would, and operations
- * are decoded by the thousand. Not part of the public API.
+ * values of the types `types` gives them): decoding has checked everything `insert` would.
+ * Not part of the public API.
  */
-export function checkedFields(entries: Iterable<readonly [string, TypedValue]>): OperationFields {
-  return fromChecked(entries);
+export function checkedFields(names: readonly string[], values: readonly OperationValue[], types: FieldTypes): OperationFields {
+  return fromChecked(names, values, types);
 }
 
 /** Byte-lexical order of field names (they are ASCII, so UTF-16 order is the same). */

@@ -5,7 +5,7 @@ import { parseFieldType } from '../schema/field-type.js';
 import { SCHEMA_DEFINITION_V1, SCHEMA_FIELD_DEFINITION_V1, assertSchemaName } from '../schema/schema-id.js';
 import { assertDescription, assertFieldName, MAX_FIELDS, type Schema } from '../schema/schema.js';
 import type { PlainOperation, PlainValue } from './decode.js';
-import { checkValue, checkedFields, type Operation, type OperationFields, type OperationValue, type TypedValue } from './operation.js';
+import { checkValue, checkedFields, type Operation, type OperationFields, type OperationValue } from './operation.js';
 import type { FieldTypeName } from '../schema/field-type.js';
 
 function hashText(name: string, bytes: unknown): string {
@@ -80,17 +80,19 @@ export function validateOperation(operation: PlainOperation, schema: Schema): Op
   if (!operation.fields) return result;
 
   // Names were checked (valid, sorted, unique) when decoding; values are checked here.
-  const typed: Array<[string, TypedValue]> = [];
+  const names: string[] = [];
+  const values: OperationValue[] = [];
   for (const [name, value] of operation.fields) {
     const fieldType = schema.fields.get(name);
     if (!fieldType) {
       throw new PandaError('OPERATION_FIELD_UNKNOWN', `Schema ${schema.name} has no field "${name}"`, { field: name });
     }
     const type = fieldType.type;
-    typed.push([name, { type, value: isRelation(type) ? typedValue(name, type, value) : checkValue(name, type, typedValue(name, type, value)) }]);
+    names.push(name);
+    values.push(isRelation(type) ? typedValue(name, type, value) : checkValue(name, type, typedValue(name, type, value)));
   }
-  const fields = checkedFields(typed);
-  if (operation.action === 'create' && typed.length !== schema.fields.size) {
+  const fields = checkedFields(names, values, schema.fields);
+  if (operation.action === 'create' && names.length !== schema.fields.size) {
     const missing = [...schema.fields.keys()].filter((name) => !fields.has(name));
     if (missing.length > 0) {
       throw new PandaError('OPERATION_FIELDS_MISSING', `A create operation sets every field; missing: ${missing.join(', ')}`, { fields: missing });

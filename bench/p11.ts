@@ -1,0 +1,18 @@
+import * as core from '../core/index.js';
+import { buildFestival } from './festival.js';
+import { Session } from 'node:inspector/promises';
+const { store } = await buildFestival();
+const schemas = core.festivalSchemaRegistry();
+const stored = (await Promise.all(core.FESTIVAL_SCHEMAS.map((s) => store.getOperationsBySchema(s.id)))).flat();
+for (let i = 0; i < 5; i++) stored.map((o) => core.toFestivalOperation(o, schemas));
+const session = new Session(); session.connect();
+await session.post('HeapProfiler.enable');
+await session.post('HeapProfiler.startSampling', { samplingInterval: 128, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true } as any);
+for (let i = 0; i < 3; i++) stored.map((o) => core.toFestivalOperation(o, schemas));
+const { profile } = await session.post('HeapProfiler.stopSampling');
+const agg = new Map<string, number>();
+const walk = (node: any, parent: string) => { const k = node.callFrame.functionName + ' ' + node.callFrame.url.split('/').slice(-1)[0] + ':' + node.callFrame.lineNumber + ' <' + parent; agg.set(k, (agg.get(k) ?? 0) + node.selfSize); for (const c of node.children) walk(c, node.callFrame.functionName); };
+walk(profile.head, '');
+const total = [...agg.values()].reduce((a, b) => a + b, 0);
+console.log('typed decode allocated per run MB', (total / 3 / 1e6).toFixed(1), 'per op bytes', Math.round(total / 3 / stored.length));
+for (const [k, v] of [...agg].sort((a, b) => b[1] - a[1]).slice(0, 16)) console.log((v / total * 100).toFixed(1) + '%', k);
