@@ -69,7 +69,7 @@ export function materializeDocument(
   operations: Iterable<DocumentOperation>,
   options: MaterializeOptions = {},
 ): DocumentView | undefined {
-  const list = [...operations];
+  const list = Array.isArray(operations) ? (operations as readonly DocumentOperation[]) : [...operations];
   // Most documents (every authorization, say) are a lone CREATE: no graph to walk.
   if (list.length === 1) {
     const [create] = list as [DocumentOperation];

@@ -78,24 +78,26 @@ export class FestivalModel {
   readonly #profileByOwner = new Map<string, Profile>();
 
   constructor(operations: Iterable<FestivalOperation>, readonly policies = new PolicyRegistry()) {
-    // Documents by the schema of their CREATE (documents whose CREATE is missing wait).
-    const documents = new Map<Hash, FestivalOperation[]>();
-    const schemaOf = new Map<Hash, string>();
+    // Operations by document (most documents are a lone CREATE: no array for those), and
+    // documents by the schema of their CREATE (documents whose CREATE is missing wait).
+    const documents = new Map<Hash, FestivalOperation | FestivalOperation[]>();
+    const bySchema = new Map<string, Set<Hash>>();
     for (const operation of operations) {
-      const list = documents.get(operation.documentId);
-      if (list) list.push(operation);
-      else documents.set(operation.documentId, [operation]);
-      if (operation.action === 'create') schemaOf.set(operation.id, operation.schemaId);
+      const held = documents.get(operation.documentId);
+      if (held === undefined) documents.set(operation.documentId, operation);
+      else if (Array.isArray(held)) held.push(operation);
+      else documents.set(operation.documentId, [held, operation]);
+      if (operation.action === 'create' && operation.id === operation.documentId) {
+        const ids = bySchema.get(operation.schemaId);
+        if (ids) ids.add(operation.id);
+        else bySchema.set(operation.schemaId, new Set([operation.id]));
+      }
     }
-    const bySchema = new Map<string, Array<[Hash, FestivalOperation[]]>>();
-    for (const [id, list] of documents) {
-      const schemaId = schemaOf.get(id);
-      if (schemaId === undefined) continue;
-      const group = bySchema.get(schemaId);
-      if (group) group.push([id, list]);
-      else bySchema.set(schemaId, [[id, list]]);
-    }
-    const ofSchema = (schemaId: string) => bySchema.get(schemaId) ?? [];
+    const ofSchema = (schemaId: string): Array<[Hash, readonly FestivalOperation[]]> =>
+      [...(bySchema.get(schemaId) ?? [])].map((id) => {
+        const held = documents.get(id)!;
+        return [id, Array.isArray(held) ? held : [held]];
+      });
 
     // Profiles first: they say which device keys act for whom.
     for (const [id, operations] of ofSchema(PROFILE_SCHEMA_ID)) {

@@ -22,7 +22,7 @@ import {
 
 /** Decodes a stored festival operation and checks it against its schema. */
 export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegistry): FestivalOperation {
-  const operation = decodeTypedOperation(stored.bytes, (id) => schemas.get(id));
+  const operation = decodeTypedOperation(stored.bytes, schemas.lookUp);
   const { previous, fields } = operation;
   // One object shape for all: optional fields present (as undefined) rather than added later.
   return {

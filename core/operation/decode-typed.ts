@@ -5,7 +5,7 @@ import type { FieldTypeName } from '../schema/field-type.js';
 import { assertSortedUnique } from '../schema/schema-id.js';
 import type { Schema } from '../schema/schema.js';
 import type { CborReader } from './cbor.js';
-import { readOperation } from './decode.js';
+import { readOperation, type OperationHeader } from './decode.js';
 import { checkedFields, type Operation, type OperationValue } from './operation.js';
 import { validateSystemFields } from './validate.js';
 
@@ -99,19 +99,24 @@ function readValue(reader: CborReader, name: string, type: FieldTypeName): Opera
  * peer materialising a festival decodes tens of thousands of operations). `schemaFor` looks
  * the schema up by the id the operation names.
  */
-export function decodeTypedOperation(input: Uint8Array | string, schemaFor: (schemaId: string) => Schema | undefined): Operation {
-  let schema: Schema | undefined;
-  const lookUp = (schemaId: string): Schema => {
-    schema ??= schemaFor(schemaId);
-    if (!schema) throw new PandaError('SCHEMA_UNKNOWN', `Schema ${schemaId} is not known here`, { schemaId });
-    return schema;
-  };
-  const { header, fields } = readOperation(input, (reader, name, { schemaId }): OperationValue => {
-    const fieldType = lookUp(schemaId).fields.get(name);
-    if (!fieldType) throw new PandaError('OPERATION_FIELD_UNKNOWN', `Schema ${lookUp(schemaId).name} has no field "${name}"`, { field: name });
-    return readValue(reader, name, fieldType.type);
-  });
-  const known = lookUp(header.schemaId);
+type SchemaLookup = (schemaId: string) => Schema | undefined;
+
+function schemaOf(schemaFor: SchemaLookup, schemaId: string): Schema {
+  const schema = schemaFor(schemaId);
+  if (!schema) throw new PandaError('SCHEMA_UNKNOWN', `Schema ${schemaId} is not known here`, { schemaId });
+  return schema;
+}
+
+function readTypedValue(reader: CborReader, name: string, header: OperationHeader, schemaFor: SchemaLookup): OperationValue {
+  const schema = schemaOf(schemaFor, header.schemaId);
+  const fieldType = schema.fields.get(name);
+  if (!fieldType) throw new PandaError('OPERATION_FIELD_UNKNOWN', `Schema ${schema.name} has no field "${name}"`, { field: name });
+  return readValue(reader, name, fieldType.type);
+}
+
+export function decodeTypedOperation(input: Uint8Array | string, schemaFor: SchemaLookup): Operation {
+  const { header, fields } = readOperation(input, readTypedValue, schemaFor);
+  const known = schemaOf(schemaFor, header.schemaId);
   const operation: Operation = header;
   if (!fields) return operation;
   if (header.action === 'create' && fields.names.length !== known.fields.size) {

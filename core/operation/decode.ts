@@ -61,11 +61,13 @@ export type OperationHeader = Omit<PlainOperation, 'fields'>;
 /**
  * Reads an operation item by item, checking structure, version, action, schema id,
  * previous and field names (valid, sorted, unique); `readValue` reads each field's value
- * with the reader positioned at it. Shared by the plain and the schema-directed decoder.
+ * with the reader positioned at it (given `context`: module-level readers and no closure per
+ * call). Shared by the plain and the schema-directed decoder.
  */
-export function readOperation<V>(
+export function readOperation<V, C>(
   input: Uint8Array | string,
-  readValue: (reader: CborReader, name: string, header: OperationHeader) => V,
+  readValue: (reader: CborReader, name: string, header: OperationHeader, context: C) => V,
+  context: C,
 ): { header: OperationHeader; fields?: { names: string[]; values: V[] } } {
   const bytes = toBytes(input, 'operation');
   if (bytes.length > MAX_OPERATION_SIZE) {
@@ -112,7 +114,7 @@ export function readOperation<V>(
     }
     last = name;
     names.push(name);
-    values.push(readValue(reader, name, header));
+    values.push(readValue(reader, name, header, context));
   }
   reader.finish();
   return { header, fields: { names, values } };
@@ -124,8 +126,10 @@ export function readOperation<V>(
  * is rejected, so an operation has exactly one byte form. Byte-string values are views into
  * `input` (`validateOperation` copies `bytes` values).
  */
+const readPlainValue = (reader: CborReader, name: string) => plainValue(name, reader.item(2));
+
 export function decodeOperation(input: Uint8Array | string): PlainOperation {
-  const { header, fields } = readOperation(input, (reader, name) => plainValue(name, reader.item(2)));
+  const { header, fields } = readOperation(input, readPlainValue, undefined);
   const operation: PlainOperation = header;
   if (fields) operation.fields = new Map(fields.names.map((name, i) => [name, fields.values[i]!]));
   return operation;

@@ -23,6 +23,9 @@ export class SchemaRegistry implements SchemaProvider {
     return this.#schemas.get(id);
   }
 
+  /** `get` as a function bound to this registry (for `decodeTypedOperation`). */
+  readonly lookUp = (id: SchemaId): Schema | undefined => this.#schemas.get(id);
+
   all(): Schema[] {
     return [...this.#schemas.values()];
   }

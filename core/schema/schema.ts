@@ -14,7 +14,12 @@ export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const MAX_FIELDS = 1024;
 export const MAX_DESCRIPTION_LENGTH = 256;
 
+// Names already found valid: every operation repeats its schema's field names.
+const VALID_NAMES_LIMIT = 4096;
+const validNames = new Set<string>();
+
 export function assertFieldName(name: unknown): string {
+  if (typeof name === 'string' && validNames.has(name)) return name;
   if (typeof name !== 'string' || !FIELD_NAME.test(name)) {
     throw new PandaError(
       'OPERATION_FIELD_NAME_INVALID',
@@ -22,6 +27,8 @@ export function assertFieldName(name: unknown): string {
       { name: typeof name === 'string' ? name.slice(0, 80) : name },
     );
   }
+  if (validNames.size >= VALID_NAMES_LIMIT) validNames.clear();
+  validNames.add(name);
   return name;
 }
 
