@@ -44,6 +44,9 @@ export interface MaterializeOptions {
  */
 function linearOrder(documentId: Hash, list: readonly DocumentOperation[]): Hash[] | undefined {
   if (list.length > 8) return undefined;
+  // Each operation exactly once (input may repeat one), one of them the CREATE.
+  for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) if (list[i]!.id === list[j]!.id) return undefined;
+  if (!list.some((operation) => operation.id === documentId)) return undefined;
   const order = [documentId];
   for (let step = 1; step < list.length; step++) {
     const current = order[step - 1];
@@ -77,18 +80,29 @@ export function materializeDocument(
     const fields = create.fields?.values() ?? new Map<string, OperationValue>();
     return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: [documentId], fields, deleted: false, applied: [documentId] };
   }
-  const byId = new Map<Hash, DocumentOperation>();
-  for (const operation of list) byId.set(operation.id, operation);
-  const create = byId.get(documentId);
-  if (!create || create.action !== 'create') return undefined;
-
-  const linear = byId.size === list.length ? linearOrder(documentId, list) : undefined;
-  const { sorted, tips } = linear ? { sorted: linear, tips: [linear.at(-1)!] } : sortGraph(documentId, byId.values());
+  // Short histories in which each operation follows the one before (a create and a few
+  // updates) need neither a map nor the graph walk.
+  const linear = linearOrder(documentId, list);
+  let byId: Map<Hash, DocumentOperation> | undefined;
+  let sorted: Hash[];
+  let tips: Hash[];
+  if (linear) {
+    sorted = linear;
+    tips = [linear.at(-1)!];
+  } else {
+    byId = new Map();
+    for (const operation of list) byId.set(operation.id, operation);
+    if (byId.get(documentId)?.action !== 'create') return undefined;
+    ({ sorted, tips } = sortGraph(documentId, byId.values()));
+  }
+  const operationOf = (id: Hash) => (byId ? byId.get(id)! : list.find((operation) => operation.id === id)!);
+  const create = operationOf(documentId);
+  if (create.action !== 'create') return undefined;
   const fields = new Map<string, OperationValue>();
   const applied: Hash[] = [];
   let deleted = false;
   for (const id of sorted) {
-    const operation = byId.get(id)!;
+    const operation = operationOf(id);
     if (operation.schemaId !== create.schemaId) continue;
     if (operation !== create && options.accepts && !options.accepts(operation, create)) continue;
     if (operation.action === 'delete') deleted = true;

@@ -155,13 +155,15 @@ export class FestivalModel {
    */
   #votes(): Map<Hash, Map<Hash, Vote[]>> {
     const latest = new Map<Hash, Map<Hash, Map<string, Vote>>>();
+    const votersOf = new Map<Hash, readonly string[]>();
     for (const authorization of this.authorizations.values()) {
       const resource = this.resources.get(authorization.resource);
       const policy = resource && this.policies.get(resource.policy);
       if (!resource || !policy) continue;
       // A voter always votes as themselves, so that no one can collect others' votes by
       // naming their keys as devices.
-      const voters = policy.voters(resource);
+      let voters = votersOf.get(resource.id);
+      if (!voters) votersOf.set(resource.id, (voters = policy.voters(resource)));
       const voter = voters.includes(authorization.owner) ? authorization.owner : voters.find((user) => this.actsFor(authorization.owner, user));
       if (voter === undefined) continue;
       let byEvent = latest.get(resource.id);
