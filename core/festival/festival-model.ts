@@ -154,45 +154,38 @@ export class FestivalModel {
    * voters the policy asks.
    */
   #votes(): Map<Hash, Map<Hash, Vote[]>> {
-    const latest = new Map<Hash, Map<Hash, Map<string, Vote>>>();
+    // Votes per request are few (one owner, a handful of members): a small array each.
+    const votes = new Map<Hash, Map<Hash, Vote[]>>();
     const votersOf = new Map<Hash, readonly string[]>();
     for (const authorization of this.authorizations.values()) {
       const resource = this.resources.get(authorization.resource);
       const policy = resource && this.policies.get(resource.policy);
       if (!resource || !policy) continue;
-      // A voter always votes as themselves, so that no one can collect others' votes by
-      // naming their keys as devices.
       let voters = votersOf.get(resource.id);
       if (!voters) votersOf.set(resource.id, (voters = policy.voters(resource)));
+      // A voter always votes as themselves, so that no one can collect others' votes by
+      // naming their keys as devices.
       const voter = voters.includes(authorization.owner) ? authorization.owner : voters.find((user) => this.actsFor(authorization.owner, user));
       if (voter === undefined) continue;
-      let byEvent = latest.get(resource.id);
-      if (!byEvent) latest.set(resource.id, (byEvent = new Map()));
-      let byVoter = byEvent.get(authorization.event);
-      if (!byVoter) byEvent.set(authorization.event, (byVoter = new Map()));
-      const previous = byVoter.get(voter);
-      // The latest decision counts; equal times are settled by document id.
-      if (
-        previous &&
-        (previous.decidedAt > authorization.decidedAt ||
-          (previous.decidedAt === authorization.decidedAt && previous.authorization > authorization.id))
-      ) {
-        continue;
-      }
-      byVoter.set(voter, {
+      let byEvent = votes.get(resource.id);
+      if (!byEvent) votes.set(resource.id, (byEvent = new Map()));
+      let list = byEvent.get(authorization.event);
+      if (!list) byEvent.set(authorization.event, (list = []));
+      const vote: Vote = {
         voter,
         decision: authorization.decision,
         decidedAt: authorization.decidedAt,
         note: authorization.note,
         authorization: authorization.id,
-      });
+      };
+      const index = list.findIndex((other) => other.voter === voter);
+      if (index < 0) list.push(vote);
+      // The latest decision counts; equal times are settled by document id.
+      else if (vote.decidedAt > list[index]!.decidedAt || (vote.decidedAt === list[index]!.decidedAt && vote.authorization > list[index]!.authorization)) {
+        list[index] = vote;
+      }
     }
-    const votes = new Map<Hash, Map<Hash, Vote[]>>();
-    for (const [resource, byEvent] of latest) {
-      const lists = new Map<Hash, Vote[]>();
-      for (const [event, byVoter] of byEvent) lists.set(event, [...byVoter.values()].sort((a, b) => compareIds(a.voter, b.voter)));
-      votes.set(resource, lists);
-    }
+    for (const byEvent of votes.values()) for (const list of byEvent.values()) if (list.length > 1) list.sort((a, b) => compareIds(a.voter, b.voter));
     return votes;
   }
 
