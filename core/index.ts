@@ -49,7 +49,7 @@ export { DexieStore } from './storage/dexie-store.js';
 export { publish, publishOperation, nextArgs, type NextArgs, type PublishResult } from './api/publish.js';
 
 export { sortGraph, type GraphNode, type SortedGraph } from './document/graph.js';
-export { materializeDocument, type DocumentOperation, type DocumentView, type MaterializeOptions } from './document/document.js';
+export { materializeDocument, type DocumentOperation, type DocumentView, type FieldValues, type MaterializeOptions } from './document/document.js';
 
 export { FESTIVAL_SCHEMA_SPECS, type FestivalSchemaName, type SchemaSpec, type FieldSpec } from './festival/schema-fields.js';
 export {

@@ -12,6 +12,13 @@ export interface DocumentOperation {
   fields?: OperationFields;
 }
 
+/** Read access to field values by name: a Map, or a lone CREATE's own fields. */
+export interface FieldValues {
+  get(name: string): OperationValue | undefined;
+  has(name: string): boolean;
+  forEach(callback: (value: OperationValue, name: string) => void): void;
+}
+
 /** A document's state at its current view. */
 export interface DocumentView {
   /** The document id: the id of its CREATE operation. */
@@ -21,8 +28,8 @@ export interface DocumentView {
   owner: string;
   /** The operations nothing follows, sorted: the view id of this state. */
   viewId: Hash[];
-  /** Field values by name. Read-only: it may be shared with the operation it came from. */
-  fields: ReadonlyMap<string, OperationValue>;
+  /** Field values by name. Read-only: it may be the operation's own fields. */
+  fields: FieldValues;
   deleted: boolean;
   /** Ids of the operations that changed this state, in the order they applied. */
   applied: Hash[];
@@ -77,7 +84,7 @@ export function materializeDocument(
   if (list.length === 1) {
     const [create] = list as [DocumentOperation];
     if (create.id !== documentId || create.action !== 'create') return undefined;
-    const fields = create.fields?.values() ?? new Map<string, OperationValue>();
+    const fields: FieldValues = create.fields ?? new Map<string, OperationValue>();
     return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: [documentId], fields, deleted: false, applied: [documentId] };
   }
   // Short histories in which each operation follows the one before (a create and a few
@@ -106,7 +113,7 @@ export function materializeDocument(
     if (operation.schemaId !== create.schemaId) continue;
     if (operation !== create && options.accepts && !options.accepts(operation, create)) continue;
     if (operation.action === 'delete') deleted = true;
-    else if (operation.fields) for (const [name, value] of operation.fields.values()) fields.set(name, value);
+    else operation.fields?.forEach((value, name) => fields.set(name, value));
     applied.push(id);
   }
   return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: tips, fields, deleted, applied };

@@ -4,7 +4,7 @@
  * invalid (listed with the reason, left out of queries), and links are only ever
  * http(s) URLs.
  */
-import type { DocumentView } from '../document/document.js';
+import type { DocumentView, FieldValues } from '../document/document.js';
 import { isHash, type Hash } from '../hash/hash.js';
 import type { OperationValue } from '../operation/operation.js';
 
@@ -99,18 +99,18 @@ const PUBLIC_KEY = /^[0-9a-f]{64}$/;
 const MAX_TIME = 253402300799n; // 9999-12-31T23:59:59Z
 const MAX_COUNT = 1_000_000n;
 
-function text(fields: ReadonlyMap<string, OperationValue>, name: string): string {
+function text(fields: FieldValues, name: string): string {
   const value = fields.get(name);
   return typeof value === 'string' ? value : invalid(`${name} is not text`);
 }
 
-function time(fields: ReadonlyMap<string, OperationValue>, name: string): number {
+function time(fields: FieldValues, name: string): number {
   const value = fields.get(name);
   if (typeof value !== 'bigint' || value < 0n || value > MAX_TIME) return invalid(`${name} is not a time between 1970 and 9999`);
   return Number(value);
 }
 
-function count(fields: ReadonlyMap<string, OperationValue>, name: string, min: bigint): number {
+function count(fields: FieldValues, name: string, min: bigint): number {
   const value = fields.get(name);
   if (typeof value !== 'bigint' || value < min || value > MAX_COUNT) return invalid(`${name} must be a whole number from ${min} to 1000000`);
   return Number(value);
@@ -171,13 +171,13 @@ function parseCoordinate(value: string): Location['coordinate'] {
 }
 
 /** A relation field's document id (schema validation has checked its form already). */
-function relation(fields: ReadonlyMap<string, OperationValue>, name: string): Hash {
+function relation(fields: FieldValues, name: string): Hash {
   const value = fields.get(name);
   return typeof value === 'string' ? value : invalid(`${name} is not a document id`);
 }
 
 /** Checks that `end` is after `start`; returns `end`. */
-function endAfter(start: number, fields: ReadonlyMap<string, OperationValue>): number {
+function endAfter(start: number, fields: FieldValues): number {
   const end = time(fields, 'end');
   return end > start ? end : invalid('end is not after start');
 }

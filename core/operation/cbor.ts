@@ -219,6 +219,8 @@ const interned = new Map<number, { bytes: Uint8Array; text: string }>();
 function internedText(source: Uint8Array, start: number, size: number): string {
   let hash = 0x811c9dc5 ^ size;
   for (let i = start; i < start + size; i++) hash = Math.imul(hash ^ source[i]!, 0x01000193);
+  // 30 bits: small integers are stored unboxed, so looking them up allocates nothing.
+  hash &= 0x3fffffff;
   const entry = interned.get(hash);
   if (entry && entry.bytes.length === size) {
     let same = true;
@@ -316,6 +318,16 @@ export class CborReader {
       throw new PandaError('OPERATION_CBOR_INVALID', 'A CBOR length exceeds the operation');
     }
     return argument;
+  }
+
+  /** A text string item (throws `error` for anything else). */
+  text(error: () => never): string {
+    const size = this.head();
+    if (this.major !== 3) error();
+    this.length(size, 1);
+    const start = this.offset;
+    this.offset += size;
+    return size <= INTERNED_TEXT_SIZE ? internedText(this.bytes, start, size) : decodeText(this.bytes.subarray(start, start + size));
   }
 
   /** The last head's argument as a bigint (an integer's magnitude). */

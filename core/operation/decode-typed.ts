@@ -15,24 +15,26 @@ function invalid(name: string, message: string): never {
 
 /**
  * Ids recur across operations (every operation of a festival names the festival): their
- * hex is made once and looked up by a hash of the digest, which keeps its bytes, so a
- * collision never returns the wrong id. Bounded.
+ * hex is made once and looked up by 30 bits of the digest (BLAKE3 output, so as good as
+ * random, and small integers stay unboxed). Entries keep the whole digest, so a collision
+ * never returns the wrong id; a crafted one only costs a fresh hex. Bounded.
  */
 const INTERNED_LIMIT = 65536;
 const internedIds = new Map<number, { digest: Uint8Array; hex: Hash }>();
 
 function internedId(bytes: Uint8Array, offset: number): Hash {
-  let hash = 0x811c9dc5;
-  for (let i = offset + 2; i < offset + HASH_SIZE; i++) hash = Math.imul(hash ^ bytes[i]!, 0x01000193);
-  const entry = internedIds.get(hash);
+  const start = offset + 2;
+  const key = bytes[start]! | (bytes[start + 1]! << 8) | (bytes[start + 2]! << 16) | ((bytes[start + 3]! & 0x3f) << 24);
+  const entry = internedIds.get(key);
   if (entry) {
-    let same = true;
-    for (let i = 0; i < 32 && same; i++) same = entry.digest[i] === bytes[offset + 2 + i];
-    if (same) return entry.hex;
+    const digest = entry.digest;
+    let i = 0;
+    while (i < 32 && digest[i] === bytes[start + i]) i++;
+    if (i === 32) return entry.hex;
   }
   const hex = hexOf(bytes, offset, offset + HASH_SIZE);
   if (internedIds.size >= INTERNED_LIMIT) internedIds.clear();
-  internedIds.set(hash, { digest: bytes.slice(offset + 2, offset + HASH_SIZE), hex });
+  internedIds.set(key, { digest: bytes.slice(start, offset + HASH_SIZE), hex });
   return hex;
 }
 
@@ -107,16 +109,23 @@ function schemaOf(schemaFor: SchemaLookup, schemaId: string): Schema {
   return schema;
 }
 
-function readTypedValue(reader: CborReader, name: string, header: OperationHeader, schemaFor: SchemaLookup): OperationValue {
-  const schema = schemaOf(schemaFor, header.schemaId);
+/** The schema lookup, and the schema once the header has named it (looked up once per operation). */
+interface TypedContext {
+  schemaFor: SchemaLookup;
+  schema: Schema | undefined;
+}
+
+function readTypedValue(reader: CborReader, name: string, header: OperationHeader, context: TypedContext): OperationValue {
+  const schema = (context.schema ??= schemaOf(context.schemaFor, header.schemaId));
   const fieldType = schema.fields.get(name);
   if (!fieldType) throw new PandaError('OPERATION_FIELD_UNKNOWN', `Schema ${schema.name} has no field "${name}"`, { field: name });
   return readValue(reader, name, fieldType.type);
 }
 
 export function decodeTypedOperation(input: Uint8Array | string, schemaFor: SchemaLookup): Operation {
-  const { header, fields } = readOperation(input, readTypedValue, schemaFor);
-  const known = schemaOf(schemaFor, header.schemaId);
+  const context: TypedContext = { schemaFor, schema: undefined };
+  const { header, fields } = readOperation(input, readTypedValue, context);
+  const known = context.schema ?? schemaOf(schemaFor, header.schemaId);
   const operation: Operation = header;
   if (!fields) return operation;
   if (header.action === 'create' && fields.names.length !== known.fields.size) {
@@ -124,7 +133,9 @@ export function decodeTypedOperation(input: Uint8Array | string, schemaFor: Sche
     const missing = [...known.fields.keys()].filter((name) => !present.has(name));
     throw new PandaError('OPERATION_FIELDS_MISSING', `A create operation sets every field; missing: ${missing.join(', ')}`, { fields: missing });
   }
-  operation.fields = checkedFields(fields.names, fields.values, known.fields);
+  // Every field (a create's always): the schema's own names array serves, one fewer per operation.
+  const names = fields.names.length === known.fieldNames.length ? known.fieldNames : fields.names;
+  operation.fields = checkedFields(names, fields.values, known.fields);
   validateSystemFields(known.id, operation.fields);
   return operation;
 }

@@ -76,22 +76,32 @@ export function checkValue(name: string, type: FieldTypeName, value: unknown): O
 /** Something that says a field's type: a schema's field map, or fields' own. */
 type FieldTypes = ReadonlyMap<string, { readonly type: FieldTypeName }>;
 
-let fromChecked: (names: readonly string[], values: readonly OperationValue[], types: FieldTypes) => OperationFields;
+let fromChecked: (names: readonly string[], values: OperationValue[], types: FieldTypes) => OperationFields;
+
+/** Up to this many fields, a name is found by scanning; beyond it, through an index. */
+const SCAN_LIMIT = 16;
 
 /** Typed operation fields, in the style of p2panda-js's `OperationFields`. */
 export class OperationFields {
-  readonly #values = new Map<string, OperationValue>();
-  // Decoded fields take their types from the schema (no object per field: operations are
-  // decoded by the thousand); fields built with `insert` keep their own.
+  // Names and values side by side, no Map: operations are decoded by the thousand and most
+  // have a handful of fields. The Map views are made only when asked for.
+  // Decoded fields may share their (frozen) names with the schema until `insert` copies them.
+  #names: readonly string[] = [];
+  #values: OperationValue[] = [];
+  #index: Map<string, number> | undefined;
+  #map: Map<string, OperationValue> | undefined;
+  // Decoded fields take their types from the schema (no object per field); fields built
+  // with `insert` keep their own.
   #types: FieldTypes | undefined;
   #ownTypes = true;
-  // Whether #values holds its names in canonical order (decoded fields always do).
+  // Whether the names are in canonical order (decoded fields always are).
   #sorted = true;
 
   static {
     fromChecked = (names, values, types) => {
       const fields = new OperationFields();
-      for (let i = 0; i < names.length; i++) fields.#values.set(names[i]!, values[i]!);
+      fields.#names = names;
+      fields.#values = values;
       fields.#types = types;
       fields.#ownTypes = false;
       return fields;
@@ -100,50 +110,65 @@ export class OperationFields {
 
   /** Fields from "easy" values: whole numbers become int, other numbers float. */
   constructor(values?: EasyValues) {
-    for (const [name, value] of Object.entries(values ?? {})) this.insert(name, easyType(name, value), value);
+    if (values) for (const [name, value] of Object.entries(values)) this.insert(name, easyType(name, value), value);
+  }
+
+  #position(name: string): number {
+    const names = this.#names;
+    if (names.length <= SCAN_LIMIT) {
+      for (let i = 0; i < names.length; i++) if (names[i] === name) return i;
+      return -1;
+    }
+    if (!this.#index) this.#index = new Map(names.map((field, i) => [field, i]));
+    return this.#index.get(name) ?? -1;
   }
 
   /** Adds a field; throws if it is already set or the value does not fit the type. */
   insert(name: string, type: FieldTypeName, value: OperationValue): void {
     assertFieldName(name);
-    if (this.#values.has(name)) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" is already set`);
-    if (this.#values.size >= MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
+    if (this.#position(name) >= 0) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" is already set`);
+    if (this.#names.length >= MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
     const checked = checkValue(name, type, value);
     if (!this.#ownTypes || !this.#types) {
       const types = this.#types;
-      this.#types = new Map([...this.#values.keys()].map((field) => [field, { type: types!.get(field)!.type }]));
+      this.#types = new Map(this.#names.map((field) => [field, { type: types!.get(field)!.type }]));
       this.#ownTypes = true;
+      this.#names = [...this.#names];
     }
     (this.#types as Map<string, { type: FieldTypeName }>).set(name, { type });
-    if (this.#sorted && this.#values.size > 0 && compareNames([...this.#values.keys()].at(-1)!, name) > 0) this.#sorted = false;
-    this.#values.set(name, checked);
+    const last = this.#names.at(-1);
+    if (last !== undefined && compareNames(last, name) > 0) this.#sorted = false;
+    this.#index?.set(name, this.#names.length);
+    this.#map?.set(name, checked);
+    (this.#names as string[]).push(name);
+    this.#values.push(checked);
   }
 
   get(name: string): OperationValue | undefined {
-    return this.#values.get(name);
+    const position = this.#position(name);
+    return position < 0 ? undefined : this.#values[position];
   }
 
   getTyped(name: string): TypedValue | undefined {
-    const value = this.#values.get(name);
+    const value = this.get(name);
     return value === undefined ? undefined : { type: this.#types!.get(name)!.type, value };
   }
 
   has(name: string): boolean {
-    return this.#values.has(name);
+    return this.#position(name) >= 0;
   }
 
   length(): number {
-    return this.#values.size;
+    return this.#names.length;
   }
 
   isEmpty(): boolean {
-    return this.#values.size === 0;
+    return this.#names.length === 0;
   }
 
   /** Field names in canonical (byte-lexical) order. */
   names(): string[] {
-    const names = [...this.#values.keys()];
-    return this.#sorted ? names : names.sort(compareNames);
+    return this.#sorted ? [...this.#names] : [...this.#names].sort(compareNames);
   }
 
   /** [name, typed value] pairs in canonical order. */
@@ -151,18 +176,24 @@ export class OperationFields {
     return this.names().map((name) => [name, this.getTyped(name)!]);
   }
 
+  /** Calls `callback` with each value and its name, in the order the fields were set. */
+  forEach(callback: (value: OperationValue, name: string) => void): void {
+    for (let i = 0; i < this.#names.length; i++) callback(this.#values[i]!, this.#names[i]!);
+  }
+
   /** The values by name (canonical order for decoded fields). A read-only view, not a copy. */
   values(): ReadonlyMap<string, OperationValue> {
-    return this.#values;
+    if (!this.#map) this.#map = new Map(this.#names.map((name, i) => [name, this.#values[i]!]));
+    return this.#map;
   }
 }
 
 /**
  * Fields from values that are already checked (names valid, unique and in canonical order,
  * values of the types `types` gives them): decoding has checked everything `insert` would.
- * Not part of the public API.
+ * The fields take the arrays over (no copy). Not part of the public API.
  */
-export function checkedFields(names: readonly string[], values: readonly OperationValue[], types: FieldTypes): OperationFields {
+export function checkedFields(names: readonly string[], values: OperationValue[], types: FieldTypes): OperationFields {
   return fromChecked(names, values, types);
 }
 

@@ -53,6 +53,8 @@ export class Schema {
   readonly name: string;
   readonly description: string;
   readonly fields: ReadonlyMap<string, FieldType>;
+  /** The field names in canonical order (frozen). */
+  readonly fieldNames: readonly string[];
 
   constructor(args: SchemaArgs) {
     const parsed = parseSchemaId(args.id);
@@ -68,6 +70,7 @@ export class Schema {
       fields.set(assertFieldName(name), typeof type === 'string' ? parseFieldType(type) : parseFieldType(formatFieldType(type)));
     }
     this.fields = fields;
+    this.fieldNames = Object.freeze([...fields.keys()]);
   }
 
   /** The view id of the schema_definition document, for application schemas. */
