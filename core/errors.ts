@@ -58,7 +58,24 @@ export type ErrorCode =
   // storage
   | 'STORE_WRITE_FAILED'
   | 'DOCUMENT_UNKNOWN'
-  | 'DOCUMENT_DELETED';
+  | 'DOCUMENT_DELETED'
+  | 'STORE_OPEN_FAILED'
+  // replication
+  | 'REPLICATION_FRAME_INVALID'
+  | 'REPLICATION_MESSAGE_INVALID'
+  | 'REPLICATION_MESSAGE_TOO_LARGE'
+  | 'REPLICATION_OUT_OF_SCOPE'
+  | 'REPLICATION_PEER_BLOCKED'
+  | 'REPLICATION_CLOSED'
+  | 'BUNDLE_INVALID'
+  | 'BUNDLE_SIGNATURE_INVALID'
+  // network
+  | 'SIGNALING_FAILED'
+  | 'SIGNALING_MESSAGE_INVALID'
+  | 'TRANSPORT_CLOSED'
+  | 'WEBRTC_UNAVAILABLE'
+  // command line
+  | 'CLI_USAGE';
 
 export class PandaError extends Error {
   readonly code: ErrorCode;
