@@ -94,3 +94,21 @@ export {
   type ResourceFields,
   type EventFields,
 } from './festival/festival-node.js';
+
+export type { Transport } from './replication/transport.js';
+export { MAX_FRAME_SIZE } from './replication/transport.js';
+export { memoryLink, type FrameScheduler } from './replication/memory-link.js';
+export { FrameReader, FrameWriter } from './replication/framing.js';
+export { encodeMessage, decodeMessage, MAX_MESSAGE_SIZE, type Message, type LogHeights, type TargetHeights } from './replication/messages.js';
+export { ScopeIndex, syncTarget } from './replication/scope.js';
+export {
+  Replicator,
+  Connection,
+  type Clock,
+  type ReplicatorOptions,
+  type ReplicatorEvent,
+  type IngestOutcome,
+  type ReplicationHealth,
+  type PeerHealth,
+  type FestivalHealth,
+} from './replication/replicator.js';

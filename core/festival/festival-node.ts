@@ -37,6 +37,7 @@ export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegi
 }
 
 type Listener = () => void;
+type PublishListener = (entry: Uint8Array, operation: Uint8Array) => void;
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -94,6 +95,7 @@ export class FestivalNode {
   readonly schemas: SchemaRegistry = festivalSchemaRegistry();
   readonly #decoded = new Map<Hash, FestivalOperation>();
   readonly #listeners = new Set<Listener>();
+  readonly #published = new Set<PublishListener>();
   #model: FestivalModel | undefined;
   #loading: Promise<FestivalModel> | undefined;
   // Bumped by every change: a load that started before a change must not be kept.
@@ -180,7 +182,14 @@ export class FestivalNode {
   async publishOperation(keyPair: KeyPair, args: OperationArgs) {
     const result = await publishOperation(this.store, this.schemas, keyPair, args, { isDeleted: (id) => this.#isDeleted(id) });
     this.changed();
+    for (const listener of this.#published) listener(result.entryBytes, result.operationBytes);
     return result;
+  }
+
+  /** Calls `listener` with the bytes of every entry published through this node (to pass them on to peers). */
+  onPublish(listener: PublishListener): () => void {
+    this.#published.add(listener);
+    return () => this.#published.delete(listener);
   }
 
   /**

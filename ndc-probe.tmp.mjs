@@ -1,0 +1,13 @@
+import { RTCPeerConnection } from 'node-datachannel/polyfill';
+const a = new RTCPeerConnection({iceServers: []}); const b = new RTCPeerConnection({iceServers: []});
+a.onicecandidate = e => { if (e.candidate) { console.log('a cand', JSON.stringify(e.candidate)); b.addIceCandidate(e.candidate).catch(x=>console.log('addB', x.message)); } };
+b.onicecandidate = e => { if (e.candidate) a.addIceCandidate(e.candidate).catch(x=>console.log('addA', x.message)); };
+b.ondatachannel = e => { const ch = e.channel; console.log('b got channel', ch.label, ch.readyState); ch.binaryType='arraybuffer'; ch.onmessage = m => { console.log('b msg', m.data); ch.close(); }; ch.onclose = () => console.log('b ch close'); };
+const ch = a.createDataChannel('x', {ordered: true});
+ch.onopen = () => { console.log('a open'); ch.send(new Uint8Array([1,2,3])); };
+ch.onclose = () => { console.log('a ch close', a.connectionState); a.close(); b.close(); };
+a.onconnectionstatechange = () => console.log('a state', a.connectionState);
+const offer = await a.createOffer(); console.log('offer', offer.type, offer.sdp.length); await a.setLocalDescription(offer);
+await b.setRemoteDescription({type: 'offer', sdp: offer.sdp});
+const answer = await b.createAnswer(); await b.setLocalDescription(answer); console.log('answer', answer.type);
+await a.setRemoteDescription({type:'answer', sdp: answer.sdp});
