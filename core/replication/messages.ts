@@ -5,7 +5,7 @@
  * Every message is an array whose first item is its type:
  *   [0, session, live, targets, have]   SyncRequest: the targets the initiator offers, its log heights for them
  *   [1, session, live, targets, have]   Have: the targets both share, the responder's log heights for them
- *   [2, session, entry, operation]      Entry: one entry with its operation (session 0: pushed live)
+ *   [2, session, entry, operation]      Entry: one entry with its operation (Panda Kit sends session 0: entries stand alone)
  *   [3, session]                        SyncDone: the sender has sent everything it will for this session
  *   [4, code, message]                  Error: why the sender is about to close the connection
  * A target is the 32-byte sync hash of a festival (`syncTarget`), never its id in clear.

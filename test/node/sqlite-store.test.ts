@@ -94,7 +94,7 @@ describe('SqliteStore on disk', () => {
     let latest = a.hash;
     for (let i = 0; i < 5; i++) latest = (await publishOperation(store, schemas, alice, updateArgs(latest, BigInt(i)))).hash;
     const bobs = await publishOperation(store, schemas, bob, updateArgs(latest, 99n));
-    await publishOperation(store, schemas, bob, updateArgs(b.hash, 7n));
+    const bobOnB = await publishOperation(store, schemas, bob, updateArgs(b.hash, 7n));
     await publishOperation(store, schemas, bob, { schemaId: VENUE_ID, action: 'delete', previous: [bobs.hash] });
     // a fork: a second entry at alice's seq 2 of log 0
     const fork = await craft(alice, { logId: 0, seqNum: 2, backlink: a.hash }, updateArgs(a.hash, 1234n));
@@ -123,11 +123,13 @@ describe('SqliteStore on disk', () => {
     for (const evidence of after.forks[0]!) assert.ok(isPlainBytes(evidence.stored) && isPlainBytes(evidence.conflicting));
     assert.deepEqual(after.forks[0]![1]!.stored, new Uint8Array(0));
 
-    // and publishing carries on where the log left off
-    assert.deepEqual(await nextArgs(store, alice.publicKey(), [latest]), { logId: 0n, seqNum: 7n, backlink: latest });
-    const next = await publishOperation(store, schemas, alice, updateArgs(latest, 1n));
-    assert.equal(next.entry.seqNum, 7n);
-    assert.equal(next.entry.logId, 0n);
+    // and publishing carries on where the logs left off (bob deleted document A)
+    await assert.rejects(nextArgs(store, alice.publicKey(), [latest]), hasCode('DOCUMENT_DELETED'));
+    assert.deepEqual(await nextArgs(store, alice.publicKey(), [bobOnB.hash]), { logId: 1n, seqNum: 2n, backlink: b.hash });
+    assert.deepEqual(await nextArgs(store, alice.publicKey()), { logId: 2n, seqNum: 1n });
+    const next = await publishOperation(store, schemas, alice, updateArgs(bobOnB.hash, 1n));
+    assert.equal(next.entry.seqNum, 2n);
+    assert.equal(next.entry.logId, 1n);
   });
 
   test('a file that is not a database -> STORE_OPEN_FAILED, and the file is left as it was', () => {
