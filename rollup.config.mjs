@@ -6,6 +6,8 @@ import pkg from './package.json' with { type: 'json' };
 // The package build leaves runtime dependencies external: whoever bundles Panda Kit into
 // a page or an extension resolves them once, alongside their own.
 const external = (id) => Object.keys(pkg.dependencies).some((dep) => id === dep || id.startsWith(`${dep}/`));
+// The command runs in Node: its builtins stay imports too.
+const externalForNode = (id) => external(id) || id.startsWith('node:');
 
 export default [
   {
@@ -19,5 +21,11 @@ export default [
     external,
     plugins: [dts()],
     output: { dir: 'dist/core', format: 'es' },
+  },
+  {
+    input: { panda: 'cli/main.ts' },
+    external: externalForNode,
+    plugins: [nodeResolve(), esbuild({ target: 'node20', sourceMap: true })],
+    output: { dir: 'dist/cli', format: 'es', sourcemap: true, banner: '#!/usr/bin/env node' },
   },
 ];

@@ -1,0 +1,3 @@
+import { main } from './panda.js';
+
+await main();

@@ -1,0 +1,205 @@
+/**
+ * `panda`: the always-on Node peer and its tools. Every command works on one data
+ * directory (--data, or $PANDA_DATA, or ~/.panda-kit).
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import {
+  exportBundle,
+  FestivalNode,
+  hashingReady,
+  importBundle,
+  isPandaError,
+  PandaError,
+  Replicator,
+  type Hash,
+  type ReplicationHealth,
+} from '../core/index.js';
+import { bundleToQrTexts } from '../core/replication/qr.js';
+import { DataDir, defaultDataDir } from '../node/data-dir.js';
+import { NodePeer } from '../node/node-peer.js';
+import { SqliteStore } from '../node/sqlite-store.js';
+
+export const HELP = `panda - a Panda Kit peer for festivals planned peer to peer
+
+Usage: panda <command> [options]
+
+Commands:
+  serve                      Run an always-on peer: join the festivals, replicate over WebRTC
+                             (peers found through y-webrtc signaling), store everything in
+                             <data>/panda.sqlite. Stops cleanly on Ctrl-C.
+    --signaling URL          y-webrtc signaling server (repeatable; default from config.json,
+                             else ws://127.0.0.1:4444)
+    --festival ID            also join this festival (repeatable; remembered)
+    --port N                 start the signaling server here on port N and use it
+  identity create [--force]  Make this peer's key pair (--force replaces an existing one)
+  identity show              Print the public key
+  festival join ID [--secret S]
+                             Take part in a festival (S encrypts its signaling)
+  festival leave ID          Stop taking part
+  festival list              The festivals taken part in, with names and sizes
+  export ID --out FILE [--qr]
+                             Write a signed bundle of the festival's logs (--qr: also print
+                             it as QR code texts, for small deltas)
+  import FILE [--join]       Validate and store a bundle (--join: take part in its festivals)
+  status                     Health: peers, missing entries per festival, authors last active
+
+Options for every command:
+  --data DIR                 Data directory (default $PANDA_DATA or ~/.panda-kit)
+  --help                     This text
+`;
+
+type Output = (line: string) => void;
+
+function usage(message: string): never {
+  throw new PandaError('CLI_USAGE', message);
+}
+
+function formatHealth(health: Partial<ReplicationHealth> & { updatedAt?: number; pid?: number }, output: Output): void {
+  output(`peers connected: ${health.peers?.length ?? 0}`);
+  for (const peer of health.peers ?? []) output(`  ${peer.id}  festivals ${peer.festivals.length}  sent ${peer.bytesSent} B  received ${peer.bytesReceived} B${peer.live ? '  live' : ''}`);
+  for (const festival of health.festivals ?? []) output(`festival ${festival.id}: ${festival.logs} logs, ${festival.entries} entries, ${festival.missing} missing`);
+  for (const author of (health.authors ?? []).slice(0, 20)) output(`  author ${author.publicKey.slice(0, 16)}… last active ${new Date(author.lastActive).toISOString()}`);
+  if (health.forks) output(`forks detected: ${health.forks}`);
+  if (health.blocked?.length) output(`blocked peers: ${health.blocked.join(', ')}`);
+}
+
+/** Opens the store and a replicator for one-off commands (not while `serve` holds it... SQLite WAL allows both). */
+async function openOffline(data: DataDir) {
+  await hashingReady();
+  const store = new SqliteStore(data.databasePath);
+  const replicator = await Replicator.open(store, { festivals: data.config().festivals.map((festival) => festival.id) });
+  return { store, replicator };
+}
+
+/** Runs one command; resolves with the exit code. `serve` resolves only when stopped through `signal`. */
+export async function run(argv: string[], output: Output = console.log, signal?: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    strict: true,
+    options: {
+      data: { type: 'string' },
+      help: { type: 'boolean' },
+      force: { type: 'boolean' },
+      signaling: { type: 'string', multiple: true },
+      festival: { type: 'string', multiple: true },
+      port: { type: 'string' },
+      secret: { type: 'string' },
+      out: { type: 'string' },
+      qr: { type: 'boolean' },
+      join: { type: 'boolean' },
+    },
+  });
+  const [command, sub, argument] = positionals;
+  if (values.help || command === undefined || command === 'help') {
+    output(HELP);
+    return 0;
+  }
+  const data = new DataDir(values.data ?? defaultDataDir());
+  switch (command) {
+    case 'identity':
+      if (sub === 'create') output(data.createIdentity(values.force ?? false).publicKey());
+      else if (sub === 'show') output(data.identity().publicKey());
+      else usage('identity create | identity show');
+      return 0;
+    case 'festival': {
+      if (sub === 'join' && argument) data.join(argument, values.secret);
+      else if (sub === 'leave' && argument) data.leave(argument);
+      else if (sub !== 'list') usage('festival join ID | festival leave ID | festival list');
+      const { store, replicator } = await openOffline(data);
+      const model = await new FestivalNode(store).model();
+      const health = replicator.health();
+      for (const festival of data.config().festivals) {
+        const figures = health.festivals.find((item) => item.id === festival.id);
+        output(`${festival.id}  ${model.festivals.get(festival.id)?.name ?? '(not received yet)'}  ${figures?.logs ?? 0} logs, ${figures?.entries ?? 0} entries${festival.secret ? '  (secret)' : ''}`);
+      }
+      store.close();
+      return 0;
+    }
+    case 'export': {
+      if (!sub || !values.out) usage('export FESTIVAL_ID --out FILE');
+      const { store, replicator } = await openOffline(data);
+      const bundle = await exportBundle(replicator, [sub as Hash], data.identityOrCreate());
+      writeFileSync(values.out, bundle);
+      output(`wrote ${bundle.length} bytes to ${values.out}`);
+      if (values.qr) for (const text of bundleToQrTexts(bundle)) output(text);
+      store.close();
+      return 0;
+    }
+    case 'import': {
+      if (!sub) usage('import FILE');
+      let bytes: Uint8Array;
+      try {
+        bytes = readFileSync(sub);
+      } catch {
+        usage(`cannot read ${sub}`);
+      }
+      const { store, replicator } = await openOffline(data);
+      try {
+        const result = await importBundle(replicator, new Uint8Array(bytes), { join: values.join ?? false });
+        if (values.join) for (const festival of result.festivals) data.join(festival);
+        output(`stored ${result.stored}, already held ${result.duplicate}, waiting ${result.pending}, ignored ${result.ignored}, rejected ${result.rejected.length}`);
+        for (const rejection of result.rejected) output(`  entry ${rejection.index}: ${rejection.code} ${rejection.message}`);
+        return result.rejected.length > 0 ? 1 : 0;
+      } finally {
+        store.close();
+      }
+    }
+    case 'status': {
+      const status = data.status() as (Partial<ReplicationHealth> & { updatedAt?: number; pid?: number; publicKey?: string }) | undefined;
+      if (status?.updatedAt !== undefined) {
+        output(`peer ${status.publicKey ?? '?'} (pid ${status.pid ?? '?'}), figures from ${new Date(status.updatedAt).toISOString()}`);
+        formatHealth(status, output);
+      } else {
+        const { store, replicator } = await openOffline(data);
+        output('no peer running here; figures from the database');
+        formatHealth(replicator.health(), output);
+        store.close();
+      }
+      return 0;
+    }
+    case 'serve': {
+      const port = values.port === undefined ? undefined : Number(values.port);
+      if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) usage(`--port takes a port number, not "${values.port}"`);
+      const peer = await NodePeer.open({
+        dataDir: data.path,
+        ...(values.signaling ? { signaling: values.signaling } : {}),
+        ...(values.festival ? { festivals: values.festival as Hash[] } : {}),
+        ...(port === undefined ? {} : { signalingPort: port }),
+      });
+      output(`panda peer ${peer.identity.publicKey()}`);
+      output(`data: ${data.path}`);
+      output(`signaling: ${peer.signaling.join(', ')}${port === undefined ? '' : ' (started here)'}`);
+      output(`festivals: ${peer.replicator.festivals().join(', ') || '(none yet: panda festival join ID)'}`);
+      peer.replicator.on((event) => {
+        if (event.type === 'connected' || event.type === 'disconnected' || event.type === 'blocked' || event.type === 'fork') output(`${event.type}: ${'peer' in event ? event.peer : event.publicKey}`);
+      });
+      await new Promise<void>((resolve) => {
+        if (signal?.aborted) resolve();
+        signal?.addEventListener('abort', () => resolve(), { once: true });
+        if (!signal) {
+          process.once('SIGINT', () => resolve());
+          process.once('SIGTERM', () => resolve());
+        }
+      });
+      await peer.close();
+      output('stopped');
+      return 0;
+    }
+    default:
+      usage(`unknown command "${command}"; see panda --help`);
+  }
+}
+
+/** The `panda` executable: errors become one line and an exit code, never a stack trace. */
+export async function main(argv = process.argv.slice(2)): Promise<void> {
+  try {
+    process.exitCode = await run(argv);
+  } catch (error) {
+    if (isPandaError(error)) console.error(`panda: ${error.message} [${error.code}]`);
+    else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`panda: ${(error as Error).message} (see panda --help)`);
+    else throw error;
+    process.exitCode = 2;
+  }
+}
