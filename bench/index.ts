@@ -2,8 +2,10 @@
 import { cpus } from 'node:os';
 import { run as entries } from './core-entries.js';
 import { run as festival } from './festival.js';
+import { run as replication } from './replication.js';
 
 console.log(`Panda Kit benchmarks, Node ${process.version}, ${cpus().length} cores`);
 const only = process.argv[2];
 if (!only || only === 'entries') await entries();
 if (!only || only === 'festival') await festival();
+if (!only || only === 'replication') await replication();

@@ -1,0 +1,138 @@
+/**
+ * Issue #4 benchmark: a festival of 10,000 entries (operations of about 200 bytes)
+ * replicated between two peers over real WebRTC on loopback (node-datachannel, peers found
+ * through y-webrtc's signaling server), next to the same data synced by Yjs through
+ * y-webrtc.
+ */
+import { RTCPeerConnection } from 'node-datachannel/polyfill';
+import { WebSocket } from 'ws';
+import * as core from '../core/index.js';
+import { WebRtcNetwork, type RTCPeerConnectionClass, type WebSocketClass } from '../peer/index.js';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
+import { startSignalingServer } from '../node/node-peer.js';
+import { syncWithYjs } from './yjs-webrtc.js';
+
+const ENTRIES = 10_000;
+const AUTHORS = 20;
+const HOUR = 3600;
+const T0 = 1_800_000_000;
+
+/** 10,000 entries: a festival, then events of ~200-byte operations, a fifth of them moved. */
+async function buildFestival(): Promise<{ store: core.MemoryStore; festivalId: core.Hash }> {
+  const store = new core.MemoryStore();
+  const node = new core.FestivalNode(store);
+  const authors = Array.from({ length: AUTHORS }, (_, i) => new core.KeyPair((i + 1).toString(16).padStart(2, '0').repeat(32)));
+  const festival = await node.createFestival(authors[0]!, { name: 'Hoffnung 3000', start: T0, end: T0 + 72 * HOUR });
+  const events: Array<{ id: core.Hash; author: core.KeyPair }> = [];
+  let count = 1;
+  for (let i = 0; count < ENTRIES; i++) {
+    const author = authors[i % AUTHORS]!;
+    if (i % 5 === 4 && events.length > 0) {
+      const moved = events[(i * 7) % events.length]!;
+      await node.update(moved.author, moved.id, { title: `Session ${i} (moved)`, start: BigInt(T0 + (i % 60) * HOUR) });
+    } else {
+      const start = T0 + (i % 70) * HOUR;
+      const created = await node.createEvent(author, {
+        festival: festival.documentId,
+        title: `Session ${i}`,
+        description: 'Bring a cup.',
+        start,
+        end: start + HOUR,
+        resources: [],
+        createdAt: T0 - 86400 + i,
+      });
+      events.push({ id: created.documentId, author });
+    }
+    count++;
+  }
+  return { store, festivalId: festival.documentId };
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+interface Side {
+  replicator: core.Replicator;
+  network: WebRtcNetwork;
+  connections: core.Connection[];
+}
+
+function side(replicator: core.Replicator, signaling: string, festivalId: core.Hash): Side {
+  const connections: core.Connection[] = [];
+  const network = new WebRtcNetwork({
+    signaling: [signaling],
+    festivals: [festivalId],
+    RTCPeerConnection: RTCPeerConnection as unknown as RTCPeerConnectionClass,
+    WebSocket: WebSocket as unknown as WebSocketClass,
+    onTransport: (transport) => connections.push(replicator.connect(transport)),
+  });
+  return { replicator, network, connections };
+}
+
+const wire = (sides: Side[]) => sides.flatMap((s) => s.connections).reduce((sum, connection) => sum + connection.bytesSent, 0);
+
+export async function run(): Promise<void> {
+  await core.hashingReady();
+  const { store, festivalId } = await buildFestival();
+  const items: Array<{ entry: Uint8Array; operation: Uint8Array }> = [];
+  let raw = 0;
+  let logs = 0;
+  for (const log of await store.getLogs()) {
+    logs++;
+    for (const entry of await store.getEntries(log.publicKey, log.logId, 1)) {
+      const operation = (await store.getOperation(entry.hash))!.bytes;
+      items.push({ entry: entry.bytes, operation });
+      raw += entry.bytes.length + operation.length;
+    }
+  }
+  const operationBytes = items.reduce((sum, item) => sum + item.operation.length, 0);
+
+  const port = await freePort();
+  const server = await startSignalingServer(port);
+  const signaling = `ws://127.0.0.1:${port}`;
+  const target = new core.MemoryStore();
+  const a = side(await core.Replicator.open(store, { festivals: [festivalId] }), signaling, festivalId);
+  const started = performance.now();
+  const b = side(await core.Replicator.open(target, { festivals: [festivalId] }), signaling, festivalId);
+  let held = 0;
+  const done = new Promise<void>((resolve) =>
+    b.replicator.on((event) => {
+      if (event.type === 'entry' && ++held === items.length) resolve();
+    }),
+  );
+  await done;
+  const wallMs = performance.now() - started;
+  // Let the closing SyncDone messages land before counting.
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const firstBytes = wire([a, b]);
+
+  const synced = new Promise<void>((resolve) => a.replicator.on((event) => event.type === 'synced' && resolve()));
+  for (const connection of a.connections) connection.sync();
+  await synced;
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  const secondBytes = wire([a, b]) - firstBytes;
+  a.network.close();
+  b.network.close();
+  a.replicator.close();
+  b.replicator.close();
+  server.kill();
+  await once(server, 'exit');
+
+  const yjs = await syncWithYjs(items);
+
+  console.log(`\n## Replication: ${items.length.toLocaleString('en-US')} entries in ${logs.toLocaleString('en-US')} logs (operations ${Math.round(operationBytes / items.length)} bytes on average), two Node peers over WebRTC on loopback`);
+  console.log('| | Panda Kit replication | Yjs through y-webrtc | target |');
+  console.log('|---|---|---|---|');
+  console.log(`| wall time (connect to all held) | ${(wallMs / 1000).toFixed(2)} s | ${(yjs.wallMs / 1000).toFixed(2)} s | |`);
+  console.log(`| bytes on the data channels | ${firstBytes.toLocaleString('en-US')} | ${yjs.payloadBytes.toLocaleString('en-US')} | |`);
+  console.log(`| wire bytes / raw entry+operation bytes (${raw.toLocaleString('en-US')}) | ${(firstBytes / raw).toFixed(4)} | ${(yjs.payloadBytes / yjs.itemsBytes).toFixed(4)} | <= 1.05 |`);
+  console.log(`| second sync, peers in step | ${secondBytes.toLocaleString('en-US')} B = ${(secondBytes / logs).toFixed(1)} B per log | ${yjs.secondSyncBytes.toLocaleString('en-US')} B | < 50 B per log |`);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) await run();
