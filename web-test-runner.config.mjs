@@ -1,5 +1,6 @@
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
+import esbuild from 'esbuild';
 
 // Debian's Chromium: nothing downloads a browser. The flags keep it quiet on a machine
 // without network access and let it run as root in CI.
@@ -13,10 +14,23 @@ const dexieEsm = {
   },
 };
 
+// qrcode is CommonJS only: serve its browser build bundled as one ES module.
+const qrcodeEsm = {
+  name: 'qrcode-esm',
+  resolveImport({ source }) {
+    if (source === 'qrcode') return '/__qrcode.mjs';
+  },
+  async serve(context) {
+    if (context.path !== '/__qrcode.mjs') return;
+    const result = await esbuild.build({ entryPoints: ['node_modules/qrcode/lib/browser.js'], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+    return { body: result.outputFiles[0].text, type: 'js' };
+  },
+};
+
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
-  plugins: [dexieEsm, esbuildPlugin({ ts: true, target: 'es2022' })],
+  plugins: [dexieEsm, qrcodeEsm, esbuildPlugin({ ts: true, target: 'es2022' })],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

@@ -5,6 +5,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
+  bundleToQrTexts,
   exportBundle,
   FestivalNode,
   hashingReady,
@@ -15,7 +16,6 @@ import {
   type Hash,
   type ReplicationHealth,
 } from '../core/index.js';
-import { bundleToQrTexts } from '../core/replication/qr.js';
 import { DataDir, defaultDataDir } from '../node/data-dir.js';
 import { NodePeer } from '../node/node-peer.js';
 import { SqliteStore } from '../node/sqlite-store.js';

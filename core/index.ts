@@ -112,3 +112,31 @@ export {
   type PeerHealth,
   type FestivalHealth,
 } from './replication/replicator.js';
+export {
+  exportBundle,
+  readBundle,
+  importBundle,
+  encodeBundle,
+  bundleHeights,
+  BUNDLE_MAGIC,
+  BUNDLE_VERSION,
+  MAX_BUNDLE_SIZE,
+  MAX_BUNDLE_ENTRIES,
+  MAX_BUNDLE_FESTIVALS,
+  type Bundle,
+  type BundleEntry,
+  type ExportOptions,
+  type ImportOptions,
+  type ImportResult,
+} from './replication/bundle.js';
+export {
+  bundleToQrTexts,
+  qrTextsToBundle,
+  parseQrText,
+  qrSvg,
+  QR_PREFIX,
+  DEFAULT_QR_CHARS,
+  MAX_QR_CHARS,
+  MAX_QR_PARTS,
+  type QrSvgOptions,
+} from './replication/qr.js';
