@@ -126,8 +126,7 @@ export function decodeTypedOperation(input: Uint8Array | string, schemaFor: Sche
   const context: TypedContext = { schemaFor, schema: undefined };
   const { header, fields } = readOperation(input, readTypedValue, context);
   const known = context.schema ?? schemaOf(schemaFor, header.schemaId);
-  const operation: Operation = header;
-  if (!fields) return operation;
+  if (!fields) return header;
   if (header.action === 'create' && fields.names.length !== known.fields.size) {
     const present = new Set(fields.names);
     const missing = [...known.fields.keys()].filter((name) => !present.has(name));
@@ -135,7 +134,10 @@ export function decodeTypedOperation(input: Uint8Array | string, schemaFor: Sche
   }
   // Every field (a create's always): the schema's own names array serves, one fewer per operation.
   const names = fields.names.length === known.fieldNames.length ? known.fieldNames : fields.names;
-  operation.fields = checkedFields(names, fields.values, known.fields);
-  validateSystemFields(known.id, operation.fields);
-  return operation;
+  const checked = checkedFields(names, fields.values, known.fields);
+  validateSystemFields(known.id, checked);
+  // A new object with every property from the start, rather than `fields` added to the
+  // header: that would give each operation a second, out-of-object property store.
+  const { version, action, schemaId, previous } = header;
+  return previous ? { version, action, schemaId, previous, fields: checked } : { version, action, schemaId, fields: checked };
 }

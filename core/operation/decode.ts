@@ -101,8 +101,10 @@ export function readOperation<V, C>(
   reader.length(count, 2);
   if (count === 0) throw new PandaError('OPERATION_FIELDS_MISSING', `A ${action} operation has at least one field`);
   if (count > MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
-  const names: string[] = [];
-  const values: V[] = [];
+  // Sized up front: arrays grown by push reserve room for 17 items, and decoded operations
+  // are kept by the thousand.
+  const names: string[] = new Array<string>(count);
+  const values: V[] = new Array<V>(count);
   let last: string | undefined;
   for (let i = 0; i < count; i++) {
     const name = reader.item(2);
@@ -113,8 +115,8 @@ export function readOperation<V, C>(
       throw new PandaError('OPERATION_FIELDS_UNSORTED', `Field "${name}" comes after "${last}"; fields must be sorted by name`, { field: name });
     }
     last = name;
-    names.push(name);
-    values.push(readValue(reader, name, header, context));
+    names[i] = name;
+    values[i] = readValue(reader, name, header, context);
   }
   reader.finish();
   return { header, fields: { names, values } };
