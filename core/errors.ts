@@ -59,6 +59,7 @@ export type ErrorCode =
   | 'STORE_WRITE_FAILED'
   | 'DOCUMENT_UNKNOWN'
   | 'DOCUMENT_DELETED'
+  | 'DOCUMENT_INVALID'
   | 'STORE_OPEN_FAILED'
   // replication
   | 'REPLICATION_FRAME_INVALID'

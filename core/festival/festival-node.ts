@@ -3,12 +3,13 @@ import { PandaError } from '../errors.js';
 import type { Hash } from '../hash/hash.js';
 import type { KeyPair } from '../identity/key-pair.js';
 import { decodeTypedOperation } from '../operation/decode-typed.js';
-import type { OperationArgs } from '../operation/encode.js';
+import { encodeOperation, type OperationArgs } from '../operation/encode.js';
+import { materializeDocument, type DocumentOperation, type DocumentView } from '../document/document.js';
 import { OperationFields, type EasyValues } from '../operation/operation.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import type { Store, StoredOperation } from '../storage/store.js';
 import { FestivalModel, type FestivalOperation } from './festival-model.js';
-import type { Decision } from './model.js';
+import { DocumentInvalid, parseAuthorization, parseEvent, parseFestival, parseProfile, parseResource, type Decision } from './model.js';
 import { PolicyRegistry } from './policies.js';
 import {
   AUTHORIZATION_SCHEMA_ID,
@@ -35,6 +36,15 @@ export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegi
     fields,
   } as FestivalOperation;
 }
+
+/** The rules a document of each festival schema must keep, checked before anything is signed. */
+const PARSERS = new Map<string, (view: DocumentView) => unknown>([
+  [FESTIVAL_SCHEMA_ID, parseFestival],
+  [PROFILE_SCHEMA_ID, parseProfile],
+  [RESOURCE_SCHEMA_ID, parseResource],
+  [EVENT_SCHEMA_ID, parseEvent],
+  [AUTHORIZATION_SCHEMA_ID, parseAuthorization],
+]);
 
 type Listener = () => void;
 type PublishListener = (entry: Uint8Array, operation: Uint8Array) => void;
@@ -102,7 +112,15 @@ export class FestivalNode {
   #generation = 0;
   #notifyScheduled = false;
 
-  constructor(readonly store: Store, readonly policies = new PolicyRegistry()) {}
+  /**
+   * `checkDocuments: false` signs whatever it is given, valid festival document or not: only
+   * for tests and tools that play a careless or hostile peer.
+   */
+  constructor(
+    readonly store: Store,
+    readonly policies = new PolicyRegistry(),
+    readonly options: { checkDocuments?: boolean } = {},
+  ) {}
 
   /** The current model (rebuilt after changes). */
   model(): Promise<FestivalModel> {
@@ -180,10 +198,43 @@ export class FestivalNode {
    * model says so (a DELETE by someone other than the owner changes nothing).
    */
   async publishOperation(keyPair: KeyPair, args: OperationArgs) {
+    await this.#assertValid(keyPair, args);
     const result = await publishOperation(this.store, this.schemas, keyPair, args, { isDeleted: (id) => this.#isDeleted(id) });
     this.changed();
     for (const listener of this.#published) listener(result.entryBytes, result.operationBytes);
     return result;
+  }
+
+  /**
+   * Refuses (DOCUMENT_INVALID) to sign what would make a festival document break its rules
+   * (an event ending before it starts, a link that is not http(s), ...): peers would leave
+   * such a document out, so publishing it would only lose the person's work silently.
+   */
+  async #assertValid(keyPair: KeyPair, args: OperationArgs): Promise<void> {
+    const parse = PARSERS.get(args.schemaId);
+    if (!parse || args.action === 'delete' || this.options.checkDocuments === false) return;
+    const { fields } = decodeTypedOperation(encodeOperation(args), this.schemas.lookUp);
+    const pending = 'pending';
+    let documentId = pending;
+    const operations: DocumentOperation[] = [];
+    if (args.action === 'update') {
+      const previous = typeof args.previous === 'string' ? [args.previous] : [...(args.previous ?? [])];
+      const target = previous[0] === undefined ? undefined : await this.store.getOperation(previous[0]);
+      if (!target) return; // publishing reports the unknown document
+      documentId = target.documentId;
+      for (const stored of await this.store.getOperationsByDocument(documentId)) operations.push(this.#decode(stored));
+      operations.push({ id: pending, publicKey: keyPair.publicKey(), schemaId: args.schemaId, action: 'update', previous, ...(fields ? { fields } : {}) });
+    } else {
+      operations.push({ id: pending, publicKey: keyPair.publicKey(), schemaId: args.schemaId, action: 'create', ...(fields ? { fields } : {}) });
+    }
+    const view = materializeDocument(documentId, operations);
+    if (!view) return;
+    try {
+      parse(view);
+    } catch (error) {
+      if (error instanceof DocumentInvalid) throw new PandaError('DOCUMENT_INVALID', error.message);
+      throw error;
+    }
   }
 
   /** Calls `listener` with the bytes of every entry published through this node (to pass them on to peers). */

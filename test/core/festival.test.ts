@@ -42,6 +42,7 @@ import {
   compareIds,
   deliver,
   exportLogs,
+  hasCode,
   festivalOperations,
   interleave,
   keyOf,
@@ -71,8 +72,8 @@ const EVERYONE = [alice, alice2, alice3, bob, bob2, carol, dave, eve, mallory].m
 /** Unix time `hours` after T0. */
 const at = (hours: number) => T0 + hours * HOUR;
 
-async function setup(policies?: PolicyRegistry) {
-  const node = new FestivalNode(new MemoryStore(), policies);
+async function setup(policies?: PolicyRegistry, checkDocuments = true) {
+  const node = new FestivalNode(new MemoryStore(), policies, { checkDocuments });
   const festival = (await node.createFestival(alice, { name: 'Fest', start: T0, end: T0 + DAY })).hash;
   return { node, festival };
 }
@@ -802,7 +803,8 @@ describe('convergence: two devices of one owner', () => {
  * invalid documents, and someone writing to what is not theirs.
  */
 async function festivalScenario() {
-  const node = new FestivalNode(new MemoryStore());
+  // Mallory and friends write what a careless or hostile peer might.
+  const node = new FestivalNode(new MemoryStore(), undefined, { checkDocuments: false });
   const profile = (await node.createProfile(alice, { name: 'Alice', devices: [pk(alice2)] })).hash;
   await node.createProfile(bob, { name: 'Bob', devices: [pk(bob2)] });
   await node.createProfile(carol, { name: 'Carol', avatar: 'https://carol.example/me.png' });
@@ -1085,8 +1087,19 @@ describe('queries: bookings, free slots, conflicts, pending', () => {
 // ---------------------------------------------------------------------------------------
 
 describe('invalid documents', () => {
-  test('documents that break a rule are listed with the reason and left out', async () => {
+  test('a festival node refuses to sign a document that breaks a rule (DOCUMENT_INVALID), and stores nothing', async () => {
     const { node, festival } = await setup();
+    const before = (await node.store.getLogs()).length;
+    await assert.rejects(node.createEvent(eve, { festival, title: 'Backwards', start: at(3), end: at(2) }), hasCode('DOCUMENT_INVALID'));
+    await assert.rejects(node.createResource(bob, { festival, title: 'Evil link', url: 'javascript:alert(1)' }), hasCode('DOCUMENT_INVALID'));
+    const event = (await node.createEvent(eve, { festival, title: 'Fine', start: at(1), end: at(2) })).hash;
+    await assert.rejects(node.update(eve, event, { end: BigInt(at(0)) }), hasCode('DOCUMENT_INVALID'));
+    assert.equal((await node.store.getLogs()).length, before + 1);
+    assert.equal((await node.model()).events.get(event)!.end, at(2));
+  });
+
+  test('documents that break a rule are listed with the reason and left out', async () => {
+    const { node, festival } = await setup(undefined, false);
     const good = await addResource(node, bob, festival, { title: 'Projector' });
     const cases: Array<[Promise<Hash>, string]> = [
       [addEvent(node, eve, festival, 'ends when it starts', [2, 2], [good], 1), 'end is not after start'],
@@ -1116,7 +1129,7 @@ describe('invalid documents', () => {
   });
 
   test('an update that breaks a rule takes the document out; the next good one brings it back', async () => {
-    const { node, festival } = await setup();
+    const { node, festival } = await setup(undefined, false);
     const e1 = await addEvent(node, eve, festival, 'Talk', [1, 2], [], 1);
     await node.update(eve, e1, { end: BigInt(at(0.5)) });
     let model = await node.model();
@@ -1129,7 +1142,7 @@ describe('invalid documents', () => {
   });
 
   test("someone else's invalid update does not make the owner's document invalid", async () => {
-    const { node, festival } = await setup();
+    const { node, festival } = await setup(undefined, false);
     await node.update(mallory, festival, { url: 'javascript:alert(1)', end: 0n });
     const model = await node.model();
     assert.deepEqual(model.invalid, []);
