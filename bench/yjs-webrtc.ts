@@ -42,7 +42,7 @@ import { once } from 'node:events';
 import { connect as netConnect, createServer } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as Y from 'yjs';
-import * as wrtc from 'node-datachannel/polyfill';
+import * as polyfill from 'node-datachannel/polyfill';
 import { WebSocket as WsWebSocket } from 'ws';
 
 type YWebrtc = typeof import('y-webrtc');
@@ -58,7 +58,11 @@ export interface YjsSyncResult {
   itemsBytes: number;
   /** Payload bytes both peers sent when a fresh provider pair joins the two (equal) docs. */
   secondSyncBytes: number;
-  /** Until the data channel was open (part of wallMs). */
+  /**
+   * Until the data channel was open (part of wallMs): signaling, ICE, DTLS, SCTP. Bimodal with
+   * node-datachannel on loopback: ~10-50 ms, or ~1 s when the first DTLS flight is lost and
+   * waits for the 1 s retransmit. wallMs - connectMs is the sync proper.
+   */
   connectMs: number;
   /** First sync split by direction; B→A is mostly y-webrtc echoing the received update back. */
   aToBBytes: number;
@@ -85,6 +89,55 @@ export interface YjsSyncOptions {
 }
 
 const DEFAULT_SCTP_MAX_MESSAGE = 256 * 1024;
+
+/**
+ * node-datachannel's polyfill, adjusted where simple-peer (y-webrtc's WebRTC layer) trips on it:
+ * - createOffer/createAnswer resolve with the polyfill's RTCSessionDescription, whose `sdp` is a
+ *   getter only; simple-peer assigns `offer.sdp = sdpTransform(offer.sdp)` and fails with
+ *   ERR_CREATE_OFFER. Browsers hand out plain RTCSessionDescriptionInit objects, so this does
+ *   too (the polyfill's setLocalDescription only reads `type`).
+ * - On loopback the answerer's ICE checks and DTLS ClientHello (libdatachannel answers with
+ *   a=setup:active) reach the offerer through the kernel in well under a millisecond, while
+ *   the answer (with the DTLS fingerprint) takes the detour through the signaling server.
+ *   When the hello wins, the handshake either waits for DTLS's 1 s retransmit (about every
+ *   third connection) or fails and libdatachannel closes the peer connection (about one in
+ *   ten); the late answer or candidate then fails with "Got a remote candidate without ICE
+ *   transport" (ERR_SET_REMOTE_DESCRIPTION / ERR_ADD_ICE_CANDIDATE), y-webrtc keeps the
+ *   half-open responder connection, and the peers never connect. Fix: the answerer reads the
+ *   offer as a=setup:active, so it answers passive and waits; the offerer becomes the DTLS
+ *   client and starts only once its ICE is connected, i.e. after it has the answer. Also
+ *   candidates travel by trickle only (stripped from remote SDP, where libdatachannel puts its
+ *   gathered ones; simple-peer trickles every candidate anyway), and addIceCandidate retries
+ *   "without ICE transport" while libdatachannel still sets its transport up.
+ */
+class RTCPeerConnection extends polyfill.RTCPeerConnection {
+  override async createOffer(...args: Parameters<polyfill.RTCPeerConnection['createOffer']>): Promise<RTCSessionDescriptionInit> {
+    const { type, sdp } = await super.createOffer(...args);
+    return { type, sdp };
+  }
+  override async createAnswer(...args: Parameters<polyfill.RTCPeerConnection['createAnswer']>): Promise<RTCSessionDescriptionInit> {
+    const { type, sdp } = await super.createAnswer(...args);
+    return { type, sdp };
+  }
+  /** Candidates by trickle only; the offerer is the DTLS client (see the class comment). */
+  override async setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void> {
+    let sdp = description.sdp?.replace(/a=(candidate|end-of-candidates)[^\r\n]*\r\n/g, '');
+    if (sdp !== undefined && description.type === 'offer') sdp = sdp.replace(/a=setup:actpass/g, 'a=setup:active');
+    return super.setRemoteDescription(sdp === undefined ? description : { type: description.type, sdp });
+  }
+  /** Retries while libdatachannel's ICE transport is still being set up (see the class comment). */
+  override async addIceCandidate(candidate?: RTCIceCandidateInit | null): Promise<void> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await super.addIceCandidate(candidate ?? undefined);
+      } catch (error) {
+        if (attempt >= 200 || !String((error as Error)?.message).includes('without ICE transport')) throw error;
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    }
+  }
+}
+const wrtc = { RTCPeerConnection, RTCSessionDescription: polyfill.RTCSessionDescription, RTCIceCandidate: polyfill.RTCIceCandidate };
 
 // --- two y-webrtc instances, BroadcastChannel path cut -----------------------------------
 
@@ -131,7 +184,10 @@ class Meter {
   received = { a: 0, b: 0 };
   messages = 0;
   largest = 0;
+  /** performance.now() of the first send: y-webrtc sends SyncStep1 on simple-peer's 'connect'. */
+  firstSendAt = 0;
   reset(): void {
+    this.firstSendAt = 0;
     this.sent = { a: 0, b: 0 };
     this.received = { a: 0, b: 0 };
     this.messages = 0;
@@ -164,7 +220,7 @@ function sideOf(channel: object, providers: Array<[Side, Provider]>, cache: Weak
 
 /** Patch RTCDataChannel send/dispatch for the duration of a run; returns the undo. */
 function meterDataChannels(meter: Meter, providers: () => Array<[Side, Provider]>): () => void {
-  const proto = wrtc.RTCDataChannel.prototype as unknown as {
+  const proto = polyfill.RTCDataChannel.prototype as unknown as {
     send(data: unknown): void;
     dispatchEvent(event: Event): boolean;
   };
@@ -180,6 +236,7 @@ function meterDataChannels(meter: Meter, providers: () => Array<[Side, Provider]
     const n = byteLength(data);
     meter.sent[side] += n;
     meter.messages++;
+    if (!meter.firstSendAt) meter.firstSendAt = performance.now();
     meter.largest = Math.max(meter.largest, n);
   };
   proto.dispatchEvent = function (this: object, event: Event) {
@@ -197,7 +254,7 @@ function meterDataChannels(meter: Meter, providers: () => Array<[Side, Provider]
 }
 
 /** `ws` as the global WebSocket for lib0, counting what the peers send to the signaling server. */
-function signalingWebSocket(sockets: Set<WsWebSocket>, counter: { bytes: number }): typeof WsWebSocket {
+function signalingWebSocket(sockets: Set<WsWebSocket>, counter: { bytes: number }) {
   return class CountingWebSocket extends WsWebSocket {
     constructor(...args: ConstructorParameters<typeof WsWebSocket>) {
       super(...args);
@@ -310,7 +367,11 @@ export async function syncWithYjs(items: Item[], options: YjsSyncOptions = {}): 
   });
   const updateBytes = Y.encodeStateAsUpdate(docA).length;
   const maxMessageSize = options.maxMessageSize ?? Math.max(DEFAULT_SCTP_MAX_MESSAGE, updateBytes + 64 * 1024);
-  const peerOpts = { wrtc, config: { iceServers: [], maxMessageSize } };
+  // No STUN (simple-peer's default is Google's): host candidates on 127.0.0.1 only. The
+  // polyfill never reports the end of gathering (no null candidate), so simple-peer's
+  // iceComplete timer (5 s, not cleared on destroy) would keep the process alive after the
+  // run; with trickle on (y-webrtc's default) that timer only emits an unused event.
+  const peerOpts = { wrtc, config: { iceServers: [], bindAddress: '127.0.0.1', maxMessageSize }, iceCompleteTimeout: 50 };
 
   const port = options.signalingPort ?? (await freePort());
   const child = options.signalingPort === undefined ? await startSignaling(port) : undefined;
@@ -350,12 +411,10 @@ export async function syncWithYjs(items: Item[], options: YjsSyncOptions = {}): 
   try {
     // First sync: A holds everything, B nothing.
     const t0 = performance.now();
-    let connectMs = 0;
     let wallMs = 0;
     const bHasAll = () => logB.length === items.length && sameBytes(logB.get(items.length - 1)?.entry, last.entry) && sameBytes(logB.get(items.length - 1)?.operation, last.operation);
     const first = until(
       () => {
-        if (!connectMs && pair && channelOpen(pair.b)) connectMs = performance.now() - t0;
         if (!wallMs && bHasAll()) wallMs = performance.now() - t0;
         return wallMs > 0 && !!pair && peerSynced(pair.a) && peerSynced(pair.b);
       },
@@ -376,6 +435,7 @@ export async function syncWithYjs(items: Item[], options: YjsSyncOptions = {}): 
     check(pair);
     if (meter.received.b < itemsBytes) throw new Error(`B received only ${meter.received.b} bytes over WebRTC for ${itemsBytes} bytes of items`);
     const firstSync = { ...meter, sent: { ...meter.sent }, received: { ...meter.received } };
+    const connectMs = meter.firstSendAt - t0;
     await close(pair);
     pair = undefined;
 
@@ -414,10 +474,12 @@ export async function syncWithYjs(items: Item[], options: YjsSyncOptions = {}): 
     if (pair) await close(pair).catch(() => {});
     live = [];
     // Let the websockets finish their closing handshake before the server goes away.
+    let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       Promise.all([...sockets].map((s) => (s.readyState === WsWebSocket.CLOSED ? undefined : once(s, 'close')))),
-      new Promise((r) => setTimeout(r, 2000).unref()),
+      new Promise((r) => (timer = setTimeout(r, 2000))),
     ]);
+    clearTimeout(timer);
     for (const s of sockets) s.terminate();
     unmeter();
     if (savedWebSocket) Object.defineProperty(g, 'WebSocket', savedWebSocket);
@@ -426,7 +488,7 @@ export async function syncWithYjs(items: Item[], options: YjsSyncOptions = {}): 
     docB.destroy();
     if (child) await stopSignaling(child);
     // Give node-datachannel a moment to tear the peer connections down on its own threads.
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -442,7 +504,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const r = await syncWithYjs(items);
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`Yjs + y-webrtc, ${N} items, Node ${process.version}`);
-  console.log(`  first sync   ${r.wallMs.toFixed(0)} ms (data channel open after ${r.connectMs.toFixed(0)} ms)`);
+  console.log(`  first sync   ${r.wallMs.toFixed(0)} ms = ${r.connectMs.toFixed(0)} ms until the data channel opened + ${(r.wallMs - r.connectMs).toFixed(0)} ms syncing`);
   console.log(`  items        ${kib(r.itemsBytes)}; as one Yjs update ${kib(r.updateBytes)}`);
   console.log(`  payload      ${kib(r.payloadBytes)} = A→B ${kib(r.aToBBytes)} + B→A ${kib(r.bToABytes)} in ${r.messages} messages (largest ${kib(r.largestMessage)}); B received ${kib(r.bReceivedBytes)}`);
   console.log(`  second sync  ${r.secondSyncBytes} bytes in ${r.secondSyncMs.toFixed(0)} ms`);
