@@ -16,7 +16,7 @@
  * evidence by `publish` and reported.
  */
 import { publish } from '../api/publish.js';
-import { parseEntry } from '../entry/decode.js';
+import { assertEntrySignature, parseEntry } from '../entry/decode.js';
 import { isPandaError, PandaError } from '../errors.js';
 import { festivalSchemaRegistry } from '../festival/schemas.js';
 import { generateHash, type Hash } from '../hash/hash.js';
@@ -117,8 +117,13 @@ interface Waiting {
 
 /** Errors that mean "not yet": something this entry builds on has not arrived. */
 const DEPENDENCY_CODES = new Set(['LOG_SEQ_GAP', 'DOCUMENT_UNKNOWN']);
-/** Errors that are nobody's offence: data from a newer version, or a fork by its author. */
-const HARMLESS_CODES = new Set(['SCHEMA_UNKNOWN', 'LOG_FORK', 'ENTRY_DUPLICATE']);
+/**
+ * Errors that are nobody's offence: data from a newer version, or a fork by its author (a
+ * validly signed entry whose backlink names another predecessor than the one held is one
+ * too; `publish` keeps it as evidence either way).
+ */
+const FORK_CODES = new Set(['LOG_FORK', 'ENTRY_BACKLINK_MISMATCH']);
+const HARMLESS_CODES = new Set(['SCHEMA_UNKNOWN', 'ENTRY_DUPLICATE', ...FORK_CODES]);
 
 class NotYet extends Error {
   constructor(readonly key: string) {
@@ -299,7 +304,10 @@ export class Replicator {
       await this.#wake(`op:${result.hash}`);
       return result.duplicate ? 'duplicate' : 'stored';
     } catch (error) {
-      if (error instanceof NotYet) return this.#wait(error.key, waiting);
+      if (error instanceof NotYet) {
+        if (await this.#recordForkIfAny(entry, source)) return 'ignored';
+        return this.#wait(error.key, waiting);
+      }
       if (!isPandaError(error)) throw error;
       if (DEPENDENCY_CODES.has(error.code)) {
         if (error.code === 'LOG_SEQ_GAP') {
@@ -308,10 +316,10 @@ export class Replicator {
         }
         return this.#wait(`op:${(error.details as { operationId: Hash }).operationId}`, waiting);
       }
-      if (error.code === 'LOG_FORK') {
+      if (FORK_CODES.has(error.code)) {
         this.#forks++;
-        const { publicKey, logId, seqNum } = error.details as { publicKey: string; logId: number; seqNum: number };
-        this.emit({ type: 'fork', publicKey, logId, seqNum, from: source?.connection?.remoteId });
+        const parsed = parseEntry(entry);
+        this.emit({ type: 'fork', publicKey: parsed.publicKey, logId: Number(parsed.logId), seqNum: Number(parsed.seqNum), from: source?.connection?.remoteId });
       }
       if (HARMLESS_CODES.has(error.code)) return 'ignored';
       throw error;
@@ -350,6 +358,26 @@ export class Replicator {
     const top = chain.at(-1)!;
     if (!this.index.knows(top)) throw new NotYet(`op:${top}`);
     throw outOfScope();
+  }
+
+  /**
+   * An entry that cannot be placed yet may still contradict the log held here (same author,
+   * log and position, or another predecessor): that is a fork whatever else is missing.
+   */
+  async #recordForkIfAny(bytes: Uint8Array, source: Source | undefined): Promise<boolean> {
+    const entry = parseEntry(bytes);
+    const logId = Number(entry.logId);
+    const seqNum = Number(entry.seqNum);
+    const hash = generateHash(bytes);
+    const existing = await this.store.getEntry(entry.publicKey, logId, seqNum);
+    const previous = existing || seqNum === 1 ? undefined : await this.store.getEntry(entry.publicKey, logId, seqNum - 1);
+    const kind = existing && existing.hash !== hash ? 'seq' : previous && entry.backlink !== previous.hash ? 'backlink' : undefined;
+    if (kind === undefined) return false;
+    await assertEntrySignature(entry);
+    await this.store.addForkEvidence({ publicKey: entry.publicKey, logId, seqNum: kind === 'seq' ? seqNum : seqNum - 1, kind, stored: (existing ?? previous)!.bytes, conflicting: bytes.slice(), detectedAt: Date.now() });
+    this.#forks++;
+    this.emit({ type: 'fork', publicKey: entry.publicKey, logId, seqNum, from: source?.connection?.remoteId });
+    return true;
   }
 
   #wait(key: string, waiting: Waiting): IngestOutcome {

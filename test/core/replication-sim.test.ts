@@ -279,3 +279,39 @@ describe('replication with hostile and restarting peers', () => {
     receiver.close();
   });
 });
+
+describe('replication and forks', () => {
+  test('an author who signed two different entries for one log position: the second copy is kept as evidence and reported, not stored', async () => {
+    await hashingReady();
+    const author = keyOf(9);
+    // The same key used on two devices that never synced: both start log 0 at seq 1.
+    const left = new MemoryStore();
+    const right = new MemoryStore();
+    const leftNode = new FestivalNode(left);
+    const one = await leftNode.createFestival(author, { name: 'One', start: T0, end: T0 + HOUR });
+    const two = await new FestivalNode(right).createFestival(author, { name: 'Two', start: T0, end: T0 + HOUR });
+    // Log-height sync sees a fork once the two copies of the log differ in length.
+    const moved = await leftNode.update(author, one.documentId, { name: 'One (moved)' });
+    const a = await Replicator.open(left, { festivals: [one.documentId, two.documentId] });
+    const b = await Replicator.open(right, { festivals: [one.documentId, two.documentId] });
+    const forks: string[] = [];
+    b.on((event) => event.type === 'fork' && forks.push(`${event.publicKey}/${event.logId}/${event.seqNum}`));
+    const [x, y] = memoryLink('left', 'right');
+    a.connect(x);
+    b.connect(y);
+    await waitFor(() => forks.length > 0, 'the fork');
+    await b.idle();
+    assert.deepEqual(forks, [`${author.publicKey()}/0/2`]);
+    const evidence = await right.getForkEvidence(author.publicKey());
+    assert.equal(evidence.length, 1);
+    assert.equal(evidence[0]!.kind, 'backlink');
+    assert.deepEqual([...evidence[0]!.conflicting], [...moved.entryBytes]);
+    assert.equal(await right.getEntryByHash(moved.hash), undefined);
+    void two;
+    assert.equal(b.health().forks, 1);
+    // Reporting a fork is no offence of the peer that relayed it.
+    assert.equal(b.isBlocked('left'), false);
+    a.close();
+    b.close();
+  });
+});
