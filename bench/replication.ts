@@ -30,7 +30,7 @@ async function buildFestival(): Promise<{ store: core.MemoryStore; festivalId: c
     const author = authors[i % AUTHORS]!;
     if (i % 5 === 4 && events.length > 0) {
       const moved = events[(i * 7) % events.length]!;
-      await node.update(moved.author, moved.id, { title: `Session ${i} (moved)`, start: BigInt(T0 + (i % 60) * HOUR) });
+      await node.update(moved.author, moved.id, { title: `Session ${i} (moved)`, start: BigInt(T0 + (i % 60) * HOUR), end: BigInt(T0 + ((i % 60) + 1) * HOUR) });
     } else {
       const start = T0 + (i % 70) * HOUR;
       const created = await node.createEvent(author, {
