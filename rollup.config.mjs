@@ -2,6 +2,10 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import esbuild from 'rollup-plugin-esbuild';
 import { dts } from 'rollup-plugin-dts';
 import pkg from './package.json' with { type: 'json' };
+import { tsImport } from 'tsx/esm/api';
+
+// The browser extension's builds (extension/build/rollup.ts, TypeScript, loaded through tsx).
+const { extensionConfigs } = await tsImport('./extension/build/rollup.ts', import.meta.url);
 
 // The package build leaves runtime dependencies external: whoever bundles Panda Kit into
 // a page or an extension resolves them once, alongside their own.
@@ -28,4 +32,5 @@ export default [
     plugins: [nodeResolve(), esbuild({ target: 'node20', sourceMap: true })],
     output: { dir: 'dist/cli', format: 'es', sourcemap: true, banner: '#!/usr/bin/env node' },
   },
+  ...extensionConfigs(),
 ];
