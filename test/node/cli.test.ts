@@ -12,7 +12,7 @@ import { FestivalNode, hashingReady, isPandaError, type Hash } from '../../core/
 import { run } from '../../cli/panda.js';
 import { DataDir } from '../../node/data-dir.js';
 import { SqliteStore } from '../../node/sqlite-store.js';
-import { freePort } from '../peer/support.js';
+import { freePort, releaseNodeDataChannel } from '../peer/support.js';
 import { HOUR, keyOf, T0 } from '../core/festival-support.js';
 
 const dirs: string[] = [];
@@ -23,6 +23,7 @@ const tempDir = () => {
 };
 after(() => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  releaseNodeDataChannel();
 });
 
 async function panda(...args: string[]): Promise<{ code: number; lines: string[] }> {

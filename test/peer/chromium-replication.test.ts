@@ -14,7 +14,7 @@ import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { KeyPair, type Hash } from '../../core/index.js';
 import { NodePeer } from '../../node/node-peer.js';
-import { ROOT, startSignalingServer, type SignalingServer } from './support.js';
+import { releaseNodeDataChannel, ROOT, startSignalingServer, type SignalingServer } from './support.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
@@ -119,9 +119,11 @@ describe('festival replication in Chromium', { skip, timeout: 240_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
-    http?.closeAllConnections?.();
+    const closed = new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+    http?.closeAllConnections();
+    await closed;
     await signaling?.stop();
+    releaseNodeDataChannel();
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   });
 

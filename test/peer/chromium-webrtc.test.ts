@@ -21,6 +21,7 @@ import {
   checkPatternFrame,
   nextFrame,
   patternFrame,
+  releaseNodeDataChannel,
   startSignalingServer,
   withTimeout,
   type SignalingServer,
@@ -156,9 +157,11 @@ describe('WebRtcNetwork in Chromium', { skip, timeout: 180_000 }, () => {
 
   after(async () => {
     await browser?.close();
-    await new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
-    http?.closeAllConnections?.();
+    const closed = new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
+    http?.closeAllConnections();
+    await closed;
     await signaling?.stop();
+    releaseNodeDataChannel();
   });
 
   it('two pages connect and exchange frames both ways (with a secret)', async () => {

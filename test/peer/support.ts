@@ -5,6 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import nodeDataChannel from 'node-datachannel';
 import { WebSocket } from 'ws';
 import type { Transport } from '../../core/replication/transport.js';
 import type { TransportInfo } from '../../peer/index.js';
@@ -23,6 +24,14 @@ export async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/**
+ * node-datachannel's native threads can outlive every closed connection and keep a process
+ * from exiting (murat-dogan/node-datachannel#349); a test file that used it ends with this.
+ */
+export function releaseNodeDataChannel(): void {
+  nodeDataChannel.cleanup();
 }
 
 export interface SignalingServer {

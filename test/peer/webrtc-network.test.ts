@@ -30,6 +30,7 @@ import {
   freePort,
   nextFrame,
   patternFrame,
+  releaseNodeDataChannel,
   sleep,
   startSignalingServer,
   withTimeout,
@@ -93,6 +94,7 @@ before(async () => {
 after(async () => {
   closeAll();
   await server.stop();
+  releaseNodeDataChannel();
 });
 
 describe('festival topics and signaling encoding', () => {
