@@ -1,19 +1,10 @@
 /**
- * The approval window (placeholder): where the person will answer the questions waiting in
- * the background's ApprovalQueue.
+ * The approval window's entry: defines `<panda-approval>` and connects it to the
+ * background. The only approval module that touches extension APIs.
  */
-import { css, html, LitElement } from 'lit';
-
-export class PandaApproval extends LitElement {
-  static override styles = css`
-    :host { display: block; padding: 1rem; font: 14px/1.4 system-ui, sans-serif; }
-    h1 { font-size: 1.1rem; margin: 0 0 0.5rem; }
-  `;
-
-  override render() {
-    return html`<h1>Panda Kit</h1>
-      <p>No requests are waiting.</p>`;
-  }
-}
+import browser from 'webextension-polyfill';
+import { createPopupClient } from '../shared/popup-client.js';
+import { PandaApproval } from './panda-approval.js';
 
 customElements.define('panda-approval', PandaApproval);
+document.querySelector('panda-approval')!.client = createPopupClient(browser.runtime);

@@ -92,7 +92,7 @@ export class ApprovalQueue {
     const [item] = this.#waiting.splice(index, 1);
     if (decision === 'deny') this.#deniedAt.set(item!.origin, this.#now());
     item!.resolve(decision);
-    this.#changed();
+    this.#settled();
     return true;
   }
 
@@ -109,13 +109,19 @@ export class ApprovalQueue {
       this.#waiting.splice(this.#waiting.indexOf(item), 1);
       item.resolve('deny');
     }
-    this.#changed();
+    this.#settled();
   }
 
   /** Called whenever the list of pending questions changes (the popup re-renders). */
   onChange(listener: () => void): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
+  }
+
+  /** After an answer: with nothing left to ask, the next question opens the prompt again (the popup may have answered, with no window open). */
+  #settled(): void {
+    if (this.#waiting.length === 0) this.#promptOpen = false;
+    this.#changed();
   }
 
   #changed(): void {

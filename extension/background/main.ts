@@ -6,10 +6,12 @@
  */
 import browser from 'webextension-polyfill';
 import { listenForProviders } from './port.js';
-import { createRouter, createServices, listenForExtensionPages } from './services.js';
+import { createRouter, createServices, listenForExtensionPages, OpenPages } from './services.js';
 
-const services = createServices();
-const router = createRouter(services);
-router.catch((error: unknown) => console.error('Panda Kit: the background could not start', error));
-listenForProviders(browser.runtime.onConnect, router);
-listenForExtensionPages(services);
+const pages = new OpenPages();
+const services = createServices(pages);
+services.catch((error: unknown) => console.error('Panda Kit: the background could not start', error));
+listenForProviders(browser.runtime.onConnect, createRouter(services));
+listenForExtensionPages(services, pages);
+// Starting with the browser starts the peer, so festivals replicate without a page asking first.
+browser.runtime.onStartup.addListener(() => {});

@@ -15,6 +15,7 @@ import {
 import { PROVIDER_METHODS, ProviderErrorCode, ProviderRpcError, type ProviderMethod, type RequestArguments } from '../shared/protocol.js';
 import type { ApprovalQueue } from './approvals.js';
 import { describePublish } from './describe.js';
+import { parseJoinOptions, type JoinOptions } from './festival-settings.js';
 import type { Permissions } from './permissions.js';
 import { parsePublishRequest, requestKind, type FieldValue, type PublishRequest } from './publish-request.js';
 import type { RequestContext, Router } from './router.js';
@@ -26,7 +27,8 @@ export interface ProviderServices {
   /** The identity `origin` sees. Its key stays in this context; throw ProviderRpcError 4100 while the vault is locked. */
   identityFor(origin: string): Promise<{ publicKey: string; keyPair: KeyPair }>;
   festivals(): Hash[];
-  joinFestival(festivalId: Hash): Promise<void>;
+  /** Replicate a festival, meeting its peers through `options.signaling`. */
+  joinFestival(festivalId: Hash, options: JoinOptions): Promise<void>;
 }
 
 function invalid(message: string, data?: unknown): never {
@@ -104,7 +106,7 @@ export class ProviderRouter implements Router {
       case 'panda_festivals':
         return this.services.festivals();
       case 'panda_joinFestival':
-        await this.services.joinFestival(hashParam(params, 'festivalId'));
+        await this.services.joinFestival(hashParam(params, 'festivalId'), parseJoinOptions(params));
         return true;
       case 'panda_query':
         return this.#query(origin, params);

@@ -63,7 +63,7 @@ export const PROVIDER_METHODS = [
   'panda_publish',
   /** Festivals this extension takes part in (connected sites only). */
   'panda_festivals',
-  /** Take part in a festival (replicate it); params { festivalId }. */
+  /** Take part in a festival (replicate it); params { festivalId, signaling?: ws(s) URLs of y-webrtc signaling servers, secret? }. */
   'panda_joinFestival',
 ] as const;
 

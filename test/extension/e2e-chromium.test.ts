@@ -15,7 +15,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
+import * as p2panda from 'p2panda-js';
 import { PROVIDER_RDNS } from '../../extension/shared/protocol.js';
+import { startSignalingServer, type SignalingServer } from '../peer/support.js';
 import { builtExtension, call, serveTestSites, testExtension, withTimeout, type Answer, type Summary, type TestSites } from './e2e-support.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -28,8 +30,9 @@ interface Session {
   close(): Promise<void>;
 }
 
-async function launch(dir: string): Promise<Session> {
-  const profile = mkdtempSync(join(tmpdir(), 'panda-kit-chromium-'));
+/** Starts Chromium with the extension in `dir`, on a new profile or on `keep.profile` (left on disk, for a restart). */
+async function launch(dir: string, keep?: { profile: string }): Promise<Session> {
+  const profile = keep?.profile ?? mkdtempSync(join(tmpdir(), 'panda-kit-chromium-'));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
@@ -42,7 +45,7 @@ async function launch(dir: string): Promise<Session> {
     extensionId: new URL(worker.url()).host,
     close: async () => {
       await context.close();
-      rmSync(profile, { recursive: true, force: true });
+      if (!keep) rmSync(profile, { recursive: true, force: true });
     },
   };
 }
@@ -136,13 +139,15 @@ describe('Chromium: the shipped build', { skip }, () => {
     await page.close();
   });
 
-  test('the popup renders "Panda Kit" and the state from the background; the approval page renders', async () => {
+  test('the popup renders "Panda Kit" and the identity from the background; the approval page renders', async () => {
     const page = await session.context.newPage();
     await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
     await page.locator('panda-popup h1').waitFor();
     assert.equal(await page.locator('panda-popup h1').innerText(), 'Panda Kit');
-    await page.locator('panda-popup [data-locked]').waitFor();
-    assert.equal(await page.locator('panda-popup [data-locked]').innerText(), 'Locked');
+    // A first start made an identity "Me" (no passphrase yet): it is shown, with its short key.
+    await page.locator('panda-popup [data-key]').waitFor();
+    assert.match(await page.locator('panda-popup [data-key]').innerText(), /^[0-9a-f]{8}…[0-9a-f]{4}$/);
+    assert.match(await page.locator('panda-popup [data-active-identity]').innerText(), /\bMe\b/);
     await page.goto(`chrome-extension://${session.extensionId}/approval.html`);
     await page.locator('panda-approval h1').waitFor();
     assert.equal(await page.locator('panda-approval h1').innerText(), 'Panda Kit');
@@ -225,6 +230,188 @@ describe('Chromium: the test build', { skip }, () => {
     const again = await evaluate<Answer>(page, call('request', { method: 'test_context' }));
     assert.ok('result' in again, JSON.stringify(again));
     assert.equal((again.result as { origin: string }).origin, sites.page);
+    await page.close();
+  });
+});
+
+/** What a page of the test sites asks, answered. */
+const ask = (target: Page | Frame, request: { method: string; params?: unknown }, ms = 20_000) => withTimeout(target.evaluate(call('request', request)) as Promise<Answer>, ms, request.method);
+const resultOf = <T>(answer: Answer): T => {
+  assert.ok('result' in answer, JSON.stringify(answer));
+  return answer.result as T;
+};
+
+/** The approval window the extension opens by itself. */
+async function approvalWindow(session: Session): Promise<Page> {
+  const existing = session.context.pages().find((page) => page.url().endsWith('/approval.html') && !page.isClosed());
+  return existing ?? (await session.context.waitForEvent('page', { predicate: (page) => page.url().endsWith('/approval.html'), timeout: 15_000 }));
+}
+
+/** Clicks `decision` on the request on screen in `page` (popup or approval window) whose text includes `text`. */
+async function decide(page: Page, text: string, decision: 'approve-once' | 'approve-always' | 'deny'): Promise<void> {
+  const card = page.locator('[data-pending]', { hasText: text }).first();
+  await card.waitFor({ timeout: 15_000 });
+  await card.locator(`[data-decision="${decision}"]`).click();
+}
+
+/** The entry and operation the extension stored for `operationId`, read from its IndexedDB in the service worker. */
+async function storedEntry(session: Session, operationId: string): Promise<{ entry: string; operation: string }> {
+  // An expression, not a function: tsx's helpers for functions do not exist in the worker.
+  return session.worker.evaluate(`(async (id) => {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open('panda-kit');
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const get = (store) => new Promise((resolve, reject) => {
+      const request = db.transaction(store).objectStore(store).get(id);
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = () => reject(request.error);
+    });
+    const hex = (bytes) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+    const [entry, operation] = [await get('entries'), await get('operations')];
+    db.close();
+    return { entry: hex(entry.bytes), operation: hex(operation.bytes) };
+  })(${JSON.stringify(operationId)})`);
+}
+
+describe('Chromium: taking part (the shipped build, two profiles, a signaling server)', { skip }, () => {
+  const T0 = Math.floor(Date.UTC(2026, 6, 3, 19) / 1000); // Fri 2026-07-03 21:00 in Berlin
+  let signaling: SignalingServer;
+  let profileA: string;
+  let a: Session;
+  let b: Session | undefined;
+  const made: { festival?: string; cellar?: string; event?: string; publicKey?: string } = {};
+
+  before(async () => {
+    signaling = await startSignalingServer();
+    profileA = mkdtempSync(join(tmpdir(), 'panda-kit-chromium-a-'));
+    a = await launch(await builtExtension('chrome'), { profile: profileA });
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await signaling?.stop();
+    rmSync(profileA, { recursive: true, force: true });
+  });
+
+  test('an unconnected site gets 4100; connecting asks the person in the approval window; a denial is 4001', async () => {
+    const page = await open(a, `${sites.page}/plain`);
+    assert.equal((await ask(page, { method: 'panda_getPublicKey' }) as { error: { code: number } }).error.code, 4100);
+    assert.equal((await ask(page, { method: 'panda_publish', params: { type: 'festival', fields: { name: 'x' } } }) as { error: { code: number } }).error.code, 4100);
+
+    // Another origin is denied (the denial's cooldown stays with that origin).
+    const other = await open(a, `${sites.frame}/frame`);
+    const refused = ask(other, { method: 'panda_connect' });
+    const first = await approvalWindow(a);
+    // Nothing else waits after this answer: the window closes itself; the next question opens a new one.
+    const firstClosed = first.waitForEvent('close', { timeout: 10_000 });
+    await decide(first, sites.frame, 'deny');
+    assert.deepEqual((await refused as { error: { code: number } }).error.code, 4001);
+    await firstClosed;
+    await other.close();
+
+    const connecting = ask(page, { method: 'panda_connect' });
+    const prompt = await approvalWindow(a);
+    const promptClosed = prompt.waitForEvent('close', { timeout: 10_000 });
+    await decide(prompt, sites.page, 'approve-once');
+    const { publicKey } = resultOf<{ publicKey: string }>(await connecting);
+    assert.match(publicKey, /^[0-9a-f]{64}$/);
+    assert.equal(resultOf<string>(await ask(page, { method: 'panda_getPublicKey' })), publicKey);
+    made.publicKey = publicKey;
+    await promptClosed;
+    await page.close();
+  });
+
+  test('publishing asks in the popup page; the approved event is signed by the site\'s identity and verifies with p2panda-js; a denied one is 4001', async () => {
+    const page = await open(a, `${sites.page}/plain`);
+    const popup = await a.context.newPage();
+    await popup.goto(`chrome-extension://${a.extensionId}/popup.html`);
+    await popup.locator('[data-key]').waitFor();
+
+    const publish = async (params: unknown, text: string, decision: 'approve-once' | 'approve-always' | 'deny' = 'approve-once') => {
+      const answer = ask(page, { method: 'panda_publish', params });
+      await decide(popup, text, decision);
+      return answer;
+    };
+    made.festival = resultOf<{ documentId: string }>(
+      await publish({ type: 'festival', fields: { name: 'Hoffnung 3000', start: T0 - 3600 * 24, end: T0 + 3600 * 48, timezone: 'Europe/Berlin' } }, 'Hoffnung 3000'),
+    ).documentId;
+    made.cellar = resultOf<{ documentId: string }>(await publish({ type: 'resource', fields: { festival: made.festival, title: 'Klangkeller', kind: 'location', policy: 'manual' } }, 'Klangkeller')).documentId;
+    const created = resultOf<{ documentId: string; operationId: string }>(
+      await publish({ type: 'event', fields: { festival: made.festival, title: 'Night of chaos', start: T0, end: T0 + 7200, resources: [made.cellar] } }, "Create event 'Night of chaos' at Klangkeller, Fri 21:00-23:00, in festival Hoffnung 3000"),
+    );
+    made.event = created.documentId;
+
+    const denied = await publish({ type: 'event', fields: { festival: made.festival, title: 'Unwanted', start: T0, end: T0 + 60 } }, 'Unwanted', 'deny');
+    assert.equal((denied as { error: { code: number } }).error.code, 4001);
+
+    // The entry as stored, checked by p2panda-js 0.8.1.
+    const { entry, operation } = await storedEntry(a, created.operationId);
+    const decoded = p2panda.decodeEntry(entry) as { publicKey: string; logId: bigint; seqNum: bigint; payloadHash: string; payloadSize: bigint; signature: string };
+    assert.equal(decoded.publicKey, made.publicKey);
+    assert.equal(decoded.seqNum, 1n);
+    assert.equal(decoded.payloadHash, p2panda.generateHash(operation));
+    assert.equal(decoded.payloadSize, BigInt(operation.length / 2));
+    assert.equal(p2panda.generateHash(entry), created.operationId);
+    // p2panda-js decodes only entries whose signature verifies: one flipped bit and it refuses.
+    const flipped = entry.slice(0, -2) + (entry.endsWith('00') ? '01' : '00');
+    assert.throws(() => p2panda.decodeEntry(flipped), /signature invalid/);
+    const fields = (p2panda.decodeOperation(operation) as { fields: Map<string, unknown> }).fields;
+    assert.equal(fields.get('title'), 'Night of chaos');
+
+    // The schedule a page reads back; the owner of the venue sees the request in the popup.
+    const schedule = resultOf<Array<{ event: { title: string } }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
+    assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
+    await popup.locator('[data-owner-request]', { hasText: 'Night of chaos' }).waitFor({ timeout: 10_000 });
+    await popup.close();
+    await page.close();
+  });
+
+  test('nothing that reaches the page (or the content script, which relays it) holds the private key', async () => {
+    const page = await open(a, `${sites.page}/plain`);
+    await ask(page, { method: 'panda_getPublicKey' });
+    await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } });
+    const stored = (await a.worker.evaluate('chrome.storage.local.get("vault")')) as { vault: { keys: { privateKeys: Array<{ privateKey: string }> } } };
+    const privateKey = stored.vault.keys.privateKeys[0]!.privateKey;
+    assert.match(privateKey, /^[0-9a-f]{64}$/);
+    const wire = await page.evaluate('T.wire.join("\\n")') as string;
+    assert.ok(wire.includes(made.publicKey!), 'the wire log holds the answers');
+    assert.ok(!wire.includes(privateKey), 'the private key crossed into the page');
+    await page.close();
+  });
+
+  test('a second browser profile receives the event by replication (offscreen WebRTC, y-webrtc signaling)', async () => {
+    const pageA = await open(a, `${sites.page}/plain`);
+    resultOf(await ask(pageA, { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } }));
+    b = await launch(await builtExtension('chrome'));
+    const pageB = await open(b, `${sites.page}/plain`);
+    const connecting = ask(pageB, { method: 'panda_connect' });
+    await decide(await approvalWindow(b), sites.page, 'approve-once');
+    const { publicKey } = resultOf<{ publicKey: string }>(await connecting);
+    assert.notEqual(publicKey, made.publicKey);
+    resultOf(await ask(pageB, { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } }));
+    const deadline = Date.now() + 45_000;
+    let titles: string[] = [];
+    while (Date.now() < deadline) {
+      const answer = await ask(pageB, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } });
+      titles = 'result' in answer ? (answer.result as Array<{ event: { title: string } }>).map((item) => item.event.title) : [];
+      if (titles.length > 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+    assert.deepEqual(titles, ['Night of chaos']);
+    await pageA.close();
+  });
+
+  test('keys, permissions and festival data survive a restart of the browser', async () => {
+    await a.close();
+    a = await launch(await builtExtension('chrome'), { profile: profileA });
+    const page = await open(a, `${sites.page}/plain`);
+    // Still connected: no prompt, the same identity.
+    assert.equal(resultOf<string>(await ask(page, { method: 'panda_getPublicKey' })), made.publicKey);
+    const schedule = resultOf<Array<{ event: { title: string }; confirmation: number }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
+    assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
+    assert.deepEqual(resultOf(await ask(page, { method: 'panda_festivals' })), [made.festival]);
     await page.close();
   });
 });

@@ -108,6 +108,10 @@ window.T = {
   },
 };
 window.addEventListener('panda:announceProvider', (event) => T.announcements.push(event.detail.info.uuid));
+// Everything that crosses the window between the page and the content script, as text: what
+// the content script hears from the background reaches the page this way too.
+window.T.wire = [];
+window.addEventListener('message', (event) => T.wire.push(JSON.stringify(event.data)));
 `;
 
 export interface TestSites {

@@ -1,0 +1,96 @@
+/**
+ * `<panda-approval>`: the window the background opens when a site asks while the popup is
+ * closed. It shows the oldest waiting request (after the unlock form, while locked) and how
+ * many more wait, and closes itself once the last one is answered. A window opened with
+ * nothing waiting stays open and says so, instead of vanishing before it could be seen.
+ */
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import type { PopupClient, PopupState } from '../shared/popup-protocol.js';
+import { ActionController } from '../ui/actions.js';
+import { counted } from '../ui/format.js';
+import { PopupStateController } from '../ui/popup-state.js';
+import type { DecideEvent } from '../ui/request-card/panda-request-card.js';
+import '../ui/request-card/panda-request-card.js';
+import { sharedStyles } from '../ui/shared.styles.js';
+import type { UnlockEvent } from '../ui/unlock-form/panda-unlock-form.js';
+import '../ui/unlock-form/panda-unlock-form.js';
+import { approvalStyles } from './approval.styles.js';
+
+export class PandaApproval extends LitElement {
+  static override properties = { client: { attribute: false } };
+  static override styles = [sharedStyles, approvalStyles];
+
+  declare client: PopupClient | undefined;
+
+  private readonly live = new PopupStateController(this);
+  private readonly actions = new ActionController(this);
+  /** Whether a request has been on screen: only then does an empty queue close the window. */
+  private shownRequest = false;
+
+  constructor() {
+    super();
+    this.client = undefined;
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('client')) this.live.use(this.client);
+  }
+
+  override updated(): void {
+    const state = this.live.state;
+    if (!state || state.locked) return;
+    if (state.pending.length > 0) this.shownRequest = true;
+    else if (this.shownRequest) {
+      this.shownRequest = false;
+      window.close();
+    }
+  }
+
+  override render() {
+    const state = this.live.state;
+    return html`<h1>Panda Kit</h1>
+      ${this.live.error ? html`<p role="alert">${this.live.error}</p>` : nothing}
+      ${state === undefined ? (this.live.error ? nothing : html`<p class="muted">Loading…</p>`) : this.renderState(state)}`;
+  }
+
+  private renderState(state: PopupState) {
+    if (state.locked) {
+      return html`<panda-unlock-form
+          data-locked
+          ?busy=${this.actions.isBusy('unlock')}
+          .error=${this.actions.errorFor('unlock')}
+          @panda-unlock=${this.unlock}
+        ></panda-unlock-form>
+        <p class="muted" data-pending-count>${counted(state.pending.length, 'request')} waiting</p>`;
+    }
+    const [first, ...rest] = state.pending;
+    if (!first) return html`<p class="muted">No requests are waiting.</p>`;
+    return html`<panda-request-card
+        prominent
+        data-pending
+        data-id=${first.id}
+        .request=${first}
+        .signer=${state.identities.find((identity) => identity.publicKey === first.publicKey)}
+        ?busy=${this.actions.isBusy(`decide:${first.id}`)}
+        @panda-decide=${this.decide}
+      ></panda-request-card>
+      ${rest.length > 0 ? html`<p class="muted" data-more>${rest.length} more waiting</p>` : nothing}
+      ${this.actions.errorFor('requests') ? html`<p role="alert">${this.actions.errorFor('requests')}</p>` : nothing}`;
+  }
+
+  private async unlock(event: UnlockEvent): Promise<void> {
+    const { passphrase } = event.detail;
+    await this.actions.run('unlock', 'unlock', () => this.live.request('popup_unlock', { passphrase }));
+  }
+
+  private async decide(event: DecideEvent): Promise<void> {
+    const { id, decision } = event.detail;
+    await this.actions.run('requests', `decide:${id}`, () => this.live.request('popup_decide', { id, decision }));
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'panda-approval': PandaApproval;
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The background's answers to the extension's own pages (popup and approval window): the
+ * state they show and what the person does there. The person is the one acting here, so
+ * nothing is asked again; the pages are told apart from web content by the browser (the
+ * caller checks `sender.url`). No browser APIs in here.
+ */
+import type { FestivalNode, Hash, ReplicationHealth } from '../../core/index.js';
+import { isHash } from '../../core/index.js';
+import { type Vault, isVaultError, type Identity } from '../vault/vault.js';
+import type { PeerLink } from '../peer/peer-link.js';
+import type { Decision, FestivalView, IdentityView, OwnerRequestView, PopupMethod, PopupMethods, PopupState } from '../shared/popup-protocol.js';
+import { POPUP_METHODS } from '../shared/popup-protocol.js';
+import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
+import type { ApprovalQueue } from './approvals.js';
+import { timeRange } from './describe.js';
+import type { FestivalSettings } from './festival-settings.js';
+import type { Permissions } from './permissions.js';
+import type { ProviderRouter } from './provider-router.js';
+
+export interface PopupApiServices {
+  vault: Vault;
+  approvals: ApprovalQueue;
+  permissions: Permissions;
+  router: ProviderRouter;
+  node: FestivalNode;
+  peer: PeerLink;
+  settings: FestivalSettings;
+}
+
+const DECISIONS: readonly Decision[] = ['approve-once', 'approve-always', 'deny'];
+/** How long the popup waits for the peer's health before showing the festivals without it. */
+const HEALTH_TIMEOUT = 1_500;
+
+function invalid(message: string): never {
+  throw new ProviderRpcError(ProviderErrorCode.INVALID_PARAMS, message);
+}
+
+function object(params: unknown): Record<string, unknown> {
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) invalid('params is an object');
+  return params as Record<string, unknown>;
+}
+
+function string(params: Record<string, unknown>, name: string, { optional = false } = {}): string {
+  const value = params[name];
+  if (optional && value === undefined) return '';
+  if (typeof value !== 'string' || value.length > 1_000_000) invalid(`${name} is a string`);
+  return value;
+}
+
+const view = ({ id, name, publicKey }: Identity): IdentityView => ({ id, name, publicKey });
+
+const emptyHealth = (): ReplicationHealth => ({ peers: [], festivals: [], authors: [], forks: 0, blocked: [] });
+
+export class PopupApi {
+  constructor(private readonly services: PopupApiServices) {}
+
+  async handle(method: string, params?: unknown): Promise<unknown> {
+    if (!POPUP_METHODS.includes(method as PopupMethod)) throw new ProviderRpcError(ProviderErrorCode.UNSUPPORTED_METHOD, `Method ${method.slice(0, 60)} is not supported`);
+    try {
+      return await this.#dispatch(method as PopupMethod, params);
+    } catch (error) {
+      if (!isVaultError(error)) throw error;
+      const code = error.code === 'VAULT_LOCKED' ? ProviderErrorCode.UNAUTHORIZED : error.code === 'VAULT_STORAGE_FAILED' || error.code === 'VAULT_CORRUPT' ? ProviderErrorCode.INTERNAL : ProviderErrorCode.INVALID_PARAMS;
+      throw new ProviderRpcError(code, error.message, { code: error.code });
+    }
+  }
+
+  async #dispatch(method: PopupMethod, params: unknown): Promise<PopupMethods[PopupMethod]['result']> {
+    const { vault, approvals, router } = this.services;
+    switch (method) {
+      case 'popup_state':
+        return this.state();
+      case 'popup_decide': {
+        const { id, decision } = object(params);
+        if (typeof id !== 'number' || !DECISIONS.includes(decision as Decision)) invalid('{ id, decision } with decision approve-once, approve-always or deny');
+        return approvals.decide(id, decision as Decision);
+      }
+      case 'popup_revoke':
+        await router.revoke(string(object(params), 'origin'));
+        return true;
+      case 'popup_setIdentityFor': {
+        const p = object(params);
+        await vault.setIdentityFor(string(p, 'origin'), string(p, 'identityId'));
+        return true;
+      }
+      case 'popup_setActiveIdentity':
+        await vault.setActiveIdentity(string(object(params), 'identityId'));
+        return true;
+      case 'popup_createIdentity':
+        return view(await vault.createIdentity(string(object(params), 'name')));
+      case 'popup_renameIdentity': {
+        const p = object(params);
+        return view(await vault.renameIdentity(string(p, 'identityId'), string(p, 'name')));
+      }
+      case 'popup_setPassphrase': {
+        const p = object(params);
+        const current = string(p, 'current', { optional: true });
+        await vault.setPassphrase(string(p, 'passphrase'), current === '' ? undefined : current);
+        return true;
+      }
+      case 'popup_lock':
+        await vault.lock();
+        return true;
+      case 'popup_unlock':
+        await vault.unlock(string(object(params), 'passphrase'));
+        // Sites that asked while the vault was locked were waiting for this.
+        for (const item of approvals.pending()) if (item.kind === 'unlock') approvals.decide(item.id, 'approve-once');
+        return true;
+      case 'popup_exportBackup':
+        return vault.exportBackup(string(object(params), 'passphrase'));
+      case 'popup_restoreBackup': {
+        const p = object(params);
+        const result = await vault.restoreBackup(string(p, 'text'), string(p, 'passphrase'));
+        return { added: result.added.length, existing: result.existing.length };
+      }
+      case 'popup_authorize':
+        return this.#authorize(object(params));
+    }
+  }
+
+  async #authorize(params: Record<string, unknown>): Promise<true> {
+    const { resourceId, eventId, decision, note } = params;
+    if (!isHash(resourceId) || !isHash(eventId)) invalid('resourceId and eventId are document ids');
+    if (decision !== 'confirm' && decision !== 'deny') invalid('decision is confirm or deny');
+    if (note !== undefined && (typeof note !== 'string' || note.length > 1_000)) invalid('note is a string of at most 1,000 characters');
+    const { vault, node, router } = this.services;
+    const keyPair = vault.keyPair(vault.activeIdentity().id);
+    try {
+      await node.authorize(keyPair, resourceId, eventId, decision, note ?? '');
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string') throw new ProviderRpcError(ProviderErrorCode.INVALID_PARAMS, (error as Error).message, { code });
+      throw error;
+    }
+    router.notifyChanged();
+    return true;
+  }
+
+  async state(): Promise<PopupState> {
+    const { vault, approvals, permissions, node, settings } = this.services;
+    const locked = vault.isLocked;
+    const [model, health] = await Promise.all([node.model(), this.#health()]);
+    const choices = new Map(vault.originChoices());
+    const active = locked ? null : vault.activeIdentity();
+    const festivals: FestivalView[] = settings.ids().map((id) => this.#festivalView(id, model, health));
+    let ownerRequests: OwnerRequestView[] = [];
+    if (active) {
+      ownerRequests = model.pendingFor(active.publicKey).map(({ resource, event }) => {
+        const festival = model.festivals.get(event.festival);
+        const when = timeRange(event.start, event.end, festival?.timezone ?? 'UTC');
+        return {
+          resourceId: resource.id,
+          resourceTitle: resource.title,
+          eventId: event.id,
+          eventTitle: event.title,
+          when: festival ? `${when}, in festival ${festival.name}` : when,
+          requestedBy: event.owner,
+        };
+      });
+    }
+    return {
+      locked,
+      hasPassphrase: vault.hasPassphrase,
+      identities: locked ? [] : vault.identities().map(view),
+      activeIdentityId: active?.id ?? null,
+      pending: approvals.pending(),
+      sites: permissions.sites().map((site) => ({ ...site, identityId: choices.get(site.origin) ?? active?.id ?? '' })),
+      festivals,
+      peers: health.peers.length,
+      ownerRequests,
+    };
+  }
+
+  #festivalView(id: Hash, model: Awaited<ReturnType<FestivalNode['model']>>, health: ReplicationHealth): FestivalView {
+    const tree = new Set(model.festivalTree(id));
+    const figures = health.festivals.find((festival) => festival.id === id);
+    // Who wrote in this festival: the owners of its festivals, resources and events.
+    const authors = new Set<string>();
+    for (const festival of tree) {
+      const owner = model.festivals.get(festival)?.owner;
+      if (owner) authors.add(owner);
+    }
+    for (const item of [...model.resources.values(), ...model.events.values()]) if (tree.has(item.festival)) authors.add(item.owner);
+    const lastActive = health.authors.filter((author) => authors.has(author.publicKey)).reduce<number | null>((latest, author) => Math.max(latest ?? 0, author.lastActive), null);
+    return {
+      id,
+      name: model.festivals.get(id)?.name ?? null,
+      peers: health.peers.filter((peer) => peer.festivals.includes(id)).length,
+      missing: figures?.missing ?? 0,
+      entries: figures?.entries ?? 0,
+      lastActive,
+    };
+  }
+
+  async #health(): Promise<ReplicationHealth> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<ReplicationHealth>((resolve) => (timer = setTimeout(() => resolve(emptyHealth()), HEALTH_TIMEOUT)));
+    try {
+      return await Promise.race([this.services.peer.health().catch(emptyHealth), late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}

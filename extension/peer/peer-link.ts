@@ -1,0 +1,42 @@
+/**
+ * The background's view of the extension's peer, wherever it runs: in the background itself
+ * where it has WebRTC (Firefox's event page), or in Chrome's offscreen document (service
+ * workers have no RTCPeerConnection), reached by runtime messages. No browser APIs in here.
+ */
+import type { ReplicationHealth } from '../../core/index.js';
+
+/** Where the peer finds other peers, and which festivals it replicates. */
+export interface PeerConfig {
+  /** y-webrtc signaling servers (ws: or wss: URLs). */
+  signaling: string[];
+  festivals: Array<{ festivalId: string; secret?: string }>;
+}
+
+export interface PeerLink {
+  /** Starts the peer if it is not running, and makes it use `config`. */
+  configure(config: PeerConfig): Promise<void>;
+  /** An entry the background just stored and published: live peers get it. */
+  announce(entry: Uint8Array, operation: Uint8Array): Promise<void>;
+  health(): Promise<ReplicationHealth>;
+}
+
+/** Messages from the background to the offscreen document carry this target. */
+export const OFFSCREEN_TARGET = 'panda-kit:offscreen';
+/** Messages from the offscreen document to the background carry this target. */
+export const BACKGROUND_TARGET = 'panda-kit:background';
+
+export type OffscreenRequest =
+  | { target: typeof OFFSCREEN_TARGET; method: 'peer_configure'; params: PeerConfig }
+  /** Bytes as hex: Chrome's runtime messages are JSON, where a Uint8Array does not survive. */
+  | { target: typeof OFFSCREEN_TARGET; method: 'peer_announce'; params: { entry: string; operation: string } }
+  | { target: typeof OFFSCREEN_TARGET; method: 'peer_health'; params?: undefined };
+
+export type OffscreenReply = { result: unknown } | { error: { code: string; message: string } };
+
+/**
+ * - `peer_ready`: the offscreen document (re)started and has no configuration yet;
+ * - `peer_changed`: entries from other peers were stored (the background's model is out of date).
+ */
+export type BackgroundNotice = { target: typeof BACKGROUND_TARGET; type: 'peer_ready' | 'peer_changed' };
+
+export const samePeerConfig = (a: PeerConfig | undefined, b: PeerConfig): boolean => a !== undefined && JSON.stringify(a) === JSON.stringify(b);

@@ -1,0 +1,108 @@
+import { css } from 'lit';
+
+export const popupStyles = css`
+  :host {
+    display: block;
+    width: 360px;
+    max-width: 100%;
+    padding: 0.75rem;
+    background: var(--panda-background);
+  }
+
+  header {
+    display: flex;
+    align-items: center;
+    gap: 0.6rem;
+    margin-bottom: 0.5rem;
+  }
+
+  h1 {
+    margin: 0;
+    font-size: 1.05rem;
+  }
+
+  .who {
+    display: grid;
+    min-width: 0;
+  }
+
+  .who strong {
+    overflow: hidden;
+    text-overflow: ellipsis;
+    white-space: nowrap;
+  }
+
+  section {
+    padding: 0.6rem 0;
+    border-top: 1px solid var(--panda-border);
+  }
+
+  h2 {
+    margin: 0 0 0.4rem;
+    font-size: 0.95rem;
+  }
+
+  ul {
+    display: grid;
+    gap: 0.5rem;
+    margin: 0;
+    padding: 0;
+    list-style: none;
+  }
+
+  li {
+    display: grid;
+    gap: 0.25rem;
+  }
+
+  li + li {
+    padding-top: 0.5rem;
+    border-top: 1px dashed var(--panda-border);
+  }
+
+  p {
+    margin: 0;
+  }
+
+  form {
+    display: grid;
+    gap: 0.4rem;
+    margin: 0.4rem 0;
+  }
+
+  form > button,
+  section > button {
+    justify-self: start;
+  }
+
+  details {
+    margin-top: 0.4rem;
+  }
+
+  summary {
+    cursor: pointer;
+    color: var(--panda-muted);
+  }
+
+  .row {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: end;
+    gap: 0.4rem;
+  }
+
+  .row > label {
+    flex: 1;
+  }
+
+  .origin {
+    font-weight: 600;
+    overflow-wrap: anywhere;
+  }
+
+  .with-identicon {
+    display: flex;
+    align-items: center;
+    gap: 0.3rem;
+  }
+`;

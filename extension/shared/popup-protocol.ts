@@ -1,0 +1,136 @@
+/**
+ * How the extension's own pages (the toolbar popup and the approval window) talk to the
+ * background: one entry point, `request({ method, params })`, over `runtime.sendMessage`,
+ * answered with `{ result }` or `{ error: { code, message } }`, and a port (`POPUP_PORT`)
+ * the background uses to say "the state changed" and to know that the popup is open. Only
+ * pages of the extension itself are answered (the background checks `sender.url`); content
+ * scripts and web pages never reach these methods. No browser APIs in here.
+ */
+import type { ProviderErrorShape } from './protocol.js';
+
+export type Decision = 'approve-once' | 'approve-always' | 'deny';
+
+/** `runtime.sendMessage` payloads for the background carry this target. */
+export const POPUP_TARGET = 'panda-kit:popup';
+/** The port an open popup or approval window keeps to the background; it receives `{ type: 'changed' }`. */
+export const POPUP_PORT = 'panda-kit/popup';
+
+export interface IdentityView {
+  id: string;
+  name: string;
+  /** Ed25519 public key, 64 hex characters. */
+  publicKey: string;
+}
+
+/** A question waiting for the person, oldest first; the first is the one on screen. */
+export interface PendingView {
+  id: number;
+  origin: string;
+  /** "connect", "publish:event:create", ... */
+  kind: string;
+  /** The request in human words. */
+  description: string;
+  /** The identity that would sign. */
+  publicKey?: string;
+  createdAt: number;
+}
+
+export interface SiteView {
+  origin: string;
+  connected: boolean;
+  /** Request kinds allowed for good. */
+  always: string[];
+  connectedAt: number;
+  /** The identity this site sees. */
+  identityId: string;
+}
+
+export interface FestivalView {
+  id: string;
+  /** The festival's name, or null while its data has not arrived yet. */
+  name: string | null;
+  /** Connected peers that share this festival. */
+  peers: number;
+  /** Entries some connected peer has and this one does not yet. */
+  missing: number;
+  /** Entries held here. */
+  entries: number;
+  /** When an author of this festival was last seen writing (ms since 1970), or null. */
+  lastActive: number | null;
+}
+
+/** A request for one of the active identity's resources that waits for its decision. */
+export interface OwnerRequestView {
+  resourceId: string;
+  resourceTitle: string;
+  eventId: string;
+  eventTitle: string;
+  /** "Fri 21:00-23:00, in festival Hoffnung 3000" */
+  when: string;
+  /** The requester's public key. */
+  requestedBy: string;
+}
+
+export interface PopupState {
+  locked: boolean;
+  /** Whether the keys are encrypted with a passphrase (only then can the vault lock). */
+  hasPassphrase: boolean;
+  /** Empty while locked. */
+  identities: IdentityView[];
+  /** The identity used for sites without their own choice; null while locked. */
+  activeIdentityId: string | null;
+  pending: PendingView[];
+  sites: SiteView[];
+  festivals: FestivalView[];
+  /** Connected peers in all. */
+  peers: number;
+  ownerRequests: OwnerRequestView[];
+}
+
+/** Every method, its params and its result. */
+export interface PopupMethods {
+  popup_state: { params: undefined; result: PopupState };
+  popup_decide: { params: { id: number; decision: Decision }; result: boolean };
+  popup_revoke: { params: { origin: string }; result: true };
+  popup_setIdentityFor: { params: { origin: string; identityId: string }; result: true };
+  popup_setActiveIdentity: { params: { identityId: string }; result: true };
+  popup_createIdentity: { params: { name: string }; result: IdentityView };
+  popup_renameIdentity: { params: { identityId: string; name: string }; result: IdentityView };
+  popup_setPassphrase: { params: { passphrase: string; current?: string }; result: true };
+  popup_lock: { params: undefined; result: true };
+  popup_unlock: { params: { passphrase: string }; result: true };
+  /** An encrypted backup file's text (JSON). */
+  popup_exportBackup: { params: { passphrase: string }; result: string };
+  popup_restoreBackup: { params: { text: string; passphrase: string }; result: { added: number; existing: number } };
+  /** The active identity confirms or denies a request for its resource (signed at once: the person is the one asking). */
+  popup_authorize: { params: { resourceId: string; eventId: string; decision: 'confirm' | 'deny'; note?: string }; result: true };
+}
+
+export type PopupMethod = keyof PopupMethods;
+
+export const POPUP_METHODS: readonly PopupMethod[] = [
+  'popup_state',
+  'popup_decide',
+  'popup_revoke',
+  'popup_setIdentityFor',
+  'popup_setActiveIdentity',
+  'popup_createIdentity',
+  'popup_renameIdentity',
+  'popup_setPassphrase',
+  'popup_lock',
+  'popup_unlock',
+  'popup_exportBackup',
+  'popup_restoreBackup',
+  'popup_authorize',
+];
+
+export type PopupMessage = { target: typeof POPUP_TARGET; method: PopupMethod; params?: unknown };
+/** `error.data.code` names a vault error (VAULT_PASSPHRASE_WRONG, ...) where there is one. */
+export type PopupReply = { result: unknown } | { error: ProviderErrorShape };
+
+/** What the popup's elements use: the background in the extension, a fake in component tests. */
+export interface PopupClient {
+  request<M extends PopupMethod>(method: M, params?: PopupMethods[M]['params']): Promise<PopupMethods[M]['result']>;
+  /** Called whenever the background's state changed; returns an unsubscribe function. */
+  onChanged(listener: () => void): () => void;
+}
