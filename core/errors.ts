@@ -76,7 +76,9 @@ export type ErrorCode =
   | 'TRANSPORT_CLOSED'
   | 'WEBRTC_UNAVAILABLE'
   // command line
-  | 'CLI_USAGE';
+  | 'CLI_USAGE'
+  // widgets
+  | 'SCHEDULE_INVALID';
 
 export class PandaError extends Error {
   readonly code: ErrorCode;
