@@ -323,7 +323,7 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     await page.close();
   });
 
-  test('publishing asks in the popup page; the approved event is signed by the site\'s identity and verifies with p2panda-js; a denied one is 4001', async () => {
+  test("publishing asks in the popup page; the approved event is signed by the site's identity and verifies with p2panda-js; a denied one is 4001; the venue's owner confirms it in the popup", async () => {
     const page = await open(a, `${sites.page}/plain`);
     const popup = await a.context.newPage();
     await popup.goto(`chrome-extension://${a.extensionId}/popup.html`);
@@ -363,7 +363,13 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     // The schedule a page reads back; the owner of the venue sees the request in the popup.
     const schedule = resultOf<Array<{ event: { title: string } }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
     assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
-    await popup.locator('[data-owner-request]', { hasText: 'Night of chaos' }).waitFor({ timeout: 10_000 });
+    // The venue is this identity's: the popup shows the request, and confirming it signs an authorization.
+    const ownerRequest = popup.locator('[data-owner-request]', { hasText: 'Night of chaos' });
+    await ownerRequest.waitFor({ timeout: 10_000 });
+    await ownerRequest.locator('[data-authorize="confirm"]').click();
+    await ownerRequest.waitFor({ state: 'detached', timeout: 10_000 });
+    const confirmed = resultOf<Array<{ confirmation: number; confirmed: number }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
+    assert.deepEqual(confirmed.map((item) => [item.confirmed, item.confirmation]), [[1, 1]]);
     await popup.close();
     await page.close();
   });
