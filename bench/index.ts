@@ -1,6 +1,7 @@
 /** `npm run bench`: every Panda Kit benchmark, one after another, in one process. */
 import { cpus } from 'node:os';
 import { run as entries } from './core-entries.js';
+import { run as extension } from './extension.js';
 import { run as festival } from './festival.js';
 import { run as replication } from './replication.js';
 
@@ -9,3 +10,4 @@ const only = process.argv[2];
 if (!only || only === 'entries') await entries();
 if (!only || only === 'festival') await festival();
 if (!only || only === 'replication') await replication();
+if (!only || only === 'extension') await extension();

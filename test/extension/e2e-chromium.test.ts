@@ -277,6 +277,7 @@ async function storedEntry(session: Session, operationId: string): Promise<{ ent
 
 describe('Chromium: taking part (the shipped build, two profiles, a signaling server)', { skip }, () => {
   const T0 = Math.floor(Date.UTC(2026, 6, 3, 19) / 1000); // Fri 2026-07-03 21:00 in Berlin
+  const PASSPHRASE = 'correct horse battery staple';
   let signaling: SignalingServer;
   let profileA: string;
   let a: Session;
@@ -409,12 +410,43 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     await pageA.close();
   });
 
-  test('keys, permissions and festival data survive a restart of the browser', async () => {
+  test('with a passphrase set in the popup, a stop of the service worker keeps the vault unlocked and the data', async () => {
+    const popup = await a.context.newPage();
+    await popup.goto(`chrome-extension://${a.extensionId}/popup.html`);
+    const form = popup.locator('[data-set-passphrase]');
+    await form.locator('input[name="passphrase"]').fill(PASSPHRASE);
+    await form.locator('input[name="repeat"]').fill(PASSPHRASE);
+    await form.locator('button[type="submit"]').click();
+    await popup.locator('[data-lock]').waitFor({ timeout: 30_000 });
+    await popup.close();
+    const stored = (await a.worker.evaluate('chrome.storage.local.get("vault")')) as { vault: { keys: { kind: string } } };
+    assert.equal(stored.vault.keys.kind, 'sealed');
+
+    const page = await open(a, `${sites.page}/plain`);
+    const cdp = await a.context.newCDPSession(page);
+    const { targetInfos } = (await cdp.send('Target.getTargets')) as { targetInfos: { targetId: string; type: string; url: string }[] };
+    const worker = targetInfos.find((target) => target.type === 'service_worker' && target.url.startsWith(`chrome-extension://${a.extensionId}/`));
+    assert.ok(worker, 'the service worker target');
+    await cdp.send('Target.closeTarget', { targetId: worker.targetId });
+    // The woken worker answers at once: no unlock prompt (the session keeps the vault's key), same identity, same data.
+    assert.equal(resultOf<string>(await ask(page, { method: 'panda_getPublicKey' }, 10_000)), made.publicKey);
+    const schedule = resultOf<Array<{ event: { title: string } }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
+    assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
+    assert.equal(a.context.pages().some((open) => open.url().endsWith('/approval.html')), false);
+    await page.close();
+  });
+
+  test('keys, permissions and festival data survive a restart of the browser; the vault asks to be unlocked first', async () => {
     await a.close();
     a = await launch(await builtExtension('chrome'), { profile: profileA });
     const page = await open(a, `${sites.page}/plain`);
-    // Still connected: no prompt, the same identity.
-    assert.equal(resultOf<string>(await ask(page, { method: 'panda_getPublicKey' })), made.publicKey);
+    // Still connected, the same identity, once the person unlocked the vault in the window that opens.
+    const answer = ask(page, { method: 'panda_getPublicKey' });
+    const prompt = await approvalWindow(a);
+    const unlock = prompt.locator('[data-locked]');
+    await unlock.locator('input[type="password"]').fill(PASSPHRASE);
+    await unlock.locator('button[type="submit"]').click();
+    assert.equal(resultOf<string>(await answer), made.publicKey);
     const schedule = resultOf<Array<{ event: { title: string }; confirmation: number }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
     assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
     assert.deepEqual(resultOf(await ask(page, { method: 'panda_festivals' })), [made.festival]);
