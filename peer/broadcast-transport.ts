@@ -293,8 +293,10 @@ export class BroadcastNetwork {
         // A new tab, or one starting over: whatever we had with it is gone.
         existing?.finish(false);
         room.ended.delete(message.from);
-        this.#open(room, message.from);
+        // The welcome goes out first: the other tab opens its end on it, and frames that
+        // `onTransport` sends at once (a replicator's sync request) must not overtake it.
         this.#post(room, { kind: 'welcome', from: this.tabId, to: message.from });
+        this.#open(room, message.from);
         break;
       case 'welcome':
         if (!existing) {
