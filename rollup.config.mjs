@@ -6,6 +6,8 @@ import { tsImport } from 'tsx/esm/api';
 
 // The browser extension's builds (extension/build/rollup.ts, TypeScript, loaded through tsx).
 const { extensionConfigs } = await tsImport('./extension/build/rollup.ts', import.meta.url);
+// The widgets' one-file ES module for any site (scripts/build-widgets.ts).
+const { widgetsConfig } = await tsImport('./scripts/build-widgets.ts', import.meta.url);
 
 // The package build leaves runtime dependencies external: whoever bundles Panda Kit into
 // a page or an extension resolves them once, alongside their own.
@@ -33,4 +35,5 @@ export default [
     output: { dir: 'dist/cli', format: 'es', sourcemap: true, banner: '#!/usr/bin/env node' },
   },
   ...extensionConfigs(),
+  widgetsConfig(),
 ];

@@ -2,7 +2,7 @@
  * `panda`: the always-on Node peer and its tools. Every command works on one data
  * directory (--data, or $PANDA_DATA, or ~/.panda-kit).
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import {
   bundleToQrTexts,
@@ -10,6 +10,7 @@ import {
   FestivalNode,
   hashingReady,
   importBundle,
+  isHash,
   isPandaError,
   PandaError,
   Replicator,
@@ -19,6 +20,7 @@ import {
 import { DataDir, defaultDataDir } from '../node/data-dir.js';
 import { NodePeer } from '../node/node-peer.js';
 import { SqliteStore } from '../node/sqlite-store.js';
+import { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS } from '../node/schedule-export.js';
 
 export const HELP = `panda - a Panda Kit peer for festivals planned peer to peer
 
@@ -42,6 +44,10 @@ Commands:
                              Write a signed bundle of the festival's logs (--qr: also print
                              it as QR code texts, for small deltas)
   import FILE [--join]       Validate and store a bundle (--join: take part in its festivals)
+  export-schedule --festival ID --format ical|frab-json|frab-xml [--out FILE]
+                             Write the festival's schedule (nested festivals included) as
+                             iCalendar or as c3voc/frab JSON or XML, for calendar and
+                             schedule apps (EventFahrplan, Giggity, ConfClerk); default stdout
   status                     Health: peers, missing entries per festival, authors last active
 
 Options for every command:
@@ -89,6 +95,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       out: { type: 'string' },
       qr: { type: 'boolean' },
       join: { type: 'boolean' },
+      format: { type: 'string' },
     },
   });
   const [command, sub, argument] = positionals;
@@ -145,6 +152,34 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       } finally {
         store.close();
       }
+    }
+    case 'export-schedule': {
+      const [festivalId, ...more] = values.festival ?? [];
+      const format = values.format;
+      if (!isHash(festivalId) || more.length > 0 || !isScheduleFormat(format)) usage('export-schedule --festival ID --format ical|frab-json|frab-xml [--out FILE]');
+      if (!existsSync(data.databasePath)) usage(`no festival data in ${data.path}`);
+      await hashingReady();
+      const store = new SqliteStore(data.databasePath);
+      let text: string;
+      try {
+        const schedule = festivalSchedule(await new FestivalNode(store).model(), festivalId);
+        if (!schedule) usage(`festival ${festivalId} is not in ${data.path} (yet): join it and let \`panda serve\` receive it`);
+        text = SCHEDULE_FORMATS[format].write(schedule);
+      } finally {
+        store.close();
+      }
+      if (values.out === undefined) {
+        // `output` ends the text with a newline of its own.
+        output(text.endsWith('\n') ? text.slice(0, -1) : text);
+        return 0;
+      }
+      try {
+        writeFileSync(values.out, text);
+      } catch (error) {
+        usage(`cannot write ${values.out} (${(error as Error).message})`);
+      }
+      output(`wrote ${Buffer.byteLength(text)} bytes of ${format} to ${values.out}`);
+      return 0;
     }
     case 'status': {
       const status = data.status() as (Partial<ReplicationHealth> & { updatedAt?: number; pid?: number; publicKey?: string }) | undefined;

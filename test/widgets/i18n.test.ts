@@ -97,6 +97,8 @@ describe('i18n', () => {
 
   test('errors in words', () => {
     assert.equal(errorMessage('en', new PandaError('SCHEDULE_INVALID', 'x')), 'This schedule could not be read');
+    assert.equal(errorMessage('en', new PandaError('SCHEDULE_INVALID', 'x', { path: 'festival' })), 'This festival is not known here yet');
+    assert.equal(errorMessage('de', new PandaError('SCHEDULE_INVALID', 'x', { status: 404 })), 'Das Programm konnte nicht geladen werden');
     assert.equal(errorMessage('de', { code: 4001, message: 'rejected' }), 'Du hast die Anfrage in der Erweiterung abgelehnt');
     assert.equal(errorMessage('en', { code: 4100 }), 'This site is not connected to the extension');
     assert.equal(errorMessage('en', { code: 4900 }), 'The extension is not available');

@@ -127,6 +127,24 @@ const en = {
   'error.unauthorized': 'This site is not connected to the extension',
   'error.unavailable': 'The extension is not available',
   'error.offline': 'No connection to other peers right now',
+  // added for the components
+  'schedule.days': 'Days',
+  'schedule.details': 'Event details',
+  'time.zone': 'Time zone',
+  'event.close': 'Close',
+  'event.status': 'Requests',
+  'readOnly.howTo': 'How to take part',
+  'resource.unknown': 'This resource is not known here yet',
+  'resource.unavailable': 'Bookings are not available for this schedule',
+  'resource.slotAvailable': { one: 'room for {count} more', other: 'room for {count} more' },
+  'resource.onMap': 'Show on map',
+  'resource.address': 'Address',
+  'resource.website': 'Website',
+  'form.readOnly': 'Creating events needs the Panda Kit extension, connected to this site',
+  'form.error.timesRequired': 'Please give a start and an end',
+  'form.noResources': 'No resources known yet',
+  'form.label': 'Event',
+  'connect.label': 'Panda Kit identity',
 } as const satisfies Record<string, Message>;
 
 export type MessageKey = keyof typeof en;
@@ -240,6 +258,23 @@ const de: { readonly [K in MessageKey]: Message } = {
   'error.unauthorized': 'Diese Seite ist nicht mit der Erweiterung verbunden',
   'error.unavailable': 'Die Erweiterung ist nicht erreichbar',
   'error.offline': 'Gerade keine Verbindung zu anderen Peers',
+  'schedule.days': 'Tage',
+  'schedule.details': 'Details zur Veranstaltung',
+  'time.zone': 'Zeitzone',
+  'event.close': 'Schließen',
+  'event.status': 'Anfragen',
+  'readOnly.howTo': 'So machst du mit',
+  'resource.unknown': 'Diese Ressource ist hier noch nicht bekannt',
+  'resource.unavailable': 'Für dieses Programm gibt es keine Buchungen',
+  'resource.slotAvailable': { one: 'Platz für {count} weitere', other: 'Platz für {count} weitere' },
+  'resource.onMap': 'Auf der Karte zeigen',
+  'resource.address': 'Adresse',
+  'resource.website': 'Webseite',
+  'form.readOnly': 'Zum Anlegen von Veranstaltungen braucht es die Panda-Kit-Erweiterung, verbunden mit dieser Seite',
+  'form.error.timesRequired': 'Bitte gib Beginn und Ende an',
+  'form.noResources': 'Noch keine Ressourcen bekannt',
+  'form.label': 'Veranstaltung',
+  'connect.label': 'Panda-Kit-Identität',
 };
 
 export const MESSAGES: { readonly [L in Lang]: { readonly [K in MessageKey]: Message } } = { en, de };
@@ -325,7 +360,11 @@ export function resourcesConfirmed(lang: Lang, confirmed: number, requested: num
  */
 export function errorMessage(lang: Lang, error: unknown): string {
   const t = translator(lang);
-  if (isPandaError(error, 'SCHEDULE_INVALID')) return t('error.scheduleInvalid');
+  if (isPandaError(error, 'SCHEDULE_INVALID')) {
+    // An unknown festival (the provider or peer has not received it yet), a file that could not be fetched, or bad data.
+    if (error.details?.path === 'festival') return t('error.festivalUnknown');
+    return error.details?.status !== undefined ? t('error.loadFailed') : t('error.scheduleInvalid');
+  }
   const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
   if (code === 4001) return t('error.rejected');
   if (code === 4100) return t('error.unauthorized');
