@@ -4,6 +4,7 @@
  * nothing in a request body can change it.
  */
 import {
+  answerQuery,
   isHash,
   isPandaError,
   OperationFields,
@@ -48,10 +49,6 @@ function hashParam(params: Record<string, unknown>, name: string): Hash {
   return value;
 }
 
-/** JSON-safe copies of query results: bigints as numbers, Maps and Sets as arrays. */
-function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item instanceof Map || item instanceof Set ? [...item] : item)));
-}
 
 const text = (value: FieldValue | undefined) => (value === undefined ? undefined : String(value));
 const number = (value: FieldValue | undefined, name: string) => {
@@ -134,28 +131,12 @@ export class ProviderRouter implements Router {
 
   async #query(origin: string, params: Record<string, unknown>): Promise<unknown> {
     const model = await this.services.node.model();
-    switch (params.query) {
-      case 'festival': {
-        const id = hashParam(params, 'festivalId');
-        return plain({ festival: model.festivals.get(id), tree: model.festivalTree(id).map((festival) => model.festivals.get(festival)).filter(Boolean) });
-      }
-      case 'schedule':
-        return plain(model.schedule(hashParam(params, 'festivalId')));
-      case 'resource':
-        return plain(model.resources.get(hashParam(params, 'resourceId')) ?? null);
-      case 'bookings':
-        return plain(model.bookings(hashParam(params, 'resourceId')));
-      case 'freeSlots': {
-        const from = params.from === undefined ? undefined : Number(params.from);
-        const to = params.to === undefined ? undefined : Number(params.to);
-        return plain(model.freeSlots(hashParam(params, 'resourceId'), from, to));
-      }
-      case 'conflicts':
-        return plain(model.conflicts(params.resourceId === undefined ? undefined : hashParam(params, 'resourceId')));
-      case 'pending':
-        return plain(model.pendingFor((await this.services.identityFor(origin)).publicKey));
-      default:
-        return invalid('query is one of festival, schedule, resource, bookings, freeSlots, conflicts, pending');
+    const user = params.query === 'pending' ? (await this.services.identityFor(origin)).publicKey : undefined;
+    try {
+      return answerQuery(model, params, user);
+    } catch (error) {
+      if (isPandaError(error, 'INPUT_INVALID')) invalid(error.message);
+      throw error;
     }
   }
 

@@ -13,7 +13,7 @@
  * tab wrote into it. Further tabs keep their copy in memory and fill it from the first over
  * BroadcastChannel, as does every tab where IndexedDB or Web Locks are missing.
  */
-import { DexieStore, FestivalNode, hashingReady, isHash, MemoryStore, PandaError, Replicator, type FestivalModel, type Hash, type Store } from '../../core/index.js';
+import { answerQuery, DexieStore, FestivalNode, hashingReady, isHash, MemoryStore, PandaError, Replicator, type FestivalModel, type Hash, type Store } from '../../core/index.js';
 import { BroadcastNetwork, WebRtcNetwork } from '../../peer/index.js';
 import { fromScheduleItems, type FestivalInput, type ScheduleData } from '../lib/schedule-data.js';
 import type { CreatePeerSource, PeerSourceOptions, WidgetSource } from '../lib/source.js';
@@ -22,17 +22,6 @@ export const DATABASE_NAME = 'panda-kit-widgets';
 
 /** Entries arrive in bursts (a first sync brings hundreds): listeners hear of them at most this often. */
 const NOTIFY_INTERVAL_MS = 150;
-
-/** JSON-safe copies of query results, as the extension's provider answers (bigints as numbers, Maps and Sets as arrays). */
-function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item instanceof Map || item instanceof Set ? [...item] : item)));
-}
-
-function documentId(params: Record<string, unknown>, name: string): Hash {
-  const value = params[name];
-  if (!isHash(value)) throw new PandaError('INPUT_INVALID', `${name} is a document id`, { name });
-  return value;
-}
 
 /** The database if this tab may have it (see the module comment), else a memory store. */
 async function openStore(): Promise<{ store: Store; release: () => void }> {
@@ -248,30 +237,9 @@ class PeerSource implements WidgetSource {
     return this.#peer.onChange(listener);
   }
 
-  /** The extension provider's `panda_query` answers for what a read-only peer can know. */
+  /** The extension provider's `panda_query` answers, for what a read-only peer can know (not `pending`: that needs an identity). */
   async query(params: Record<string, unknown>): Promise<unknown> {
-    const model = await this.#peer.node.model();
-    switch (params.query) {
-      case 'festival': {
-        const id = documentId(params, 'festivalId');
-        return plain({ festival: model.festivals.get(id), tree: festivalTree(model, id) });
-      }
-      case 'schedule':
-        return plain(model.schedule(documentId(params, 'festivalId')));
-      case 'resource':
-        return plain(model.resources.get(documentId(params, 'resourceId')) ?? null);
-      case 'bookings':
-        return plain(model.bookings(documentId(params, 'resourceId')));
-      case 'freeSlots': {
-        const from = params.from === undefined ? undefined : Number(params.from);
-        const to = params.to === undefined ? undefined : Number(params.to);
-        return plain(model.freeSlots(documentId(params, 'resourceId'), from, to));
-      }
-      case 'conflicts':
-        return plain(model.conflicts(params.resourceId === undefined ? undefined : documentId(params, 'resourceId')));
-      default:
-        throw new PandaError('INPUT_INVALID', 'query is one of festival, schedule, resource, bookings, freeSlots, conflicts (pending needs the extension)', { query: String(params.query) });
-    }
+    return answerQuery(await this.#peer.node.model(), params);
   }
 
   close(): void {
