@@ -5,36 +5,18 @@
  */
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormatsModule from 'ajv-formats';
-import { validateXML } from 'xmllint-wasm';
+import type { ValidateFunction } from 'ajv';
 import { sha1 as nobleSha1 } from '@noble/hashes/legacy.js';
 import { eventGuid, exportFrabJson, exportFrabXml, frabAcronym, frabFileName, sha1, uuidV5, type FrabEvent } from '../../widgets/lib/export-frab.js';
 import { fromFrabJson, fromProviderQueries, type ScheduleData, type ScheduleEvent } from '../../widgets/lib/schedule-data.js';
+import { frabJsonValidator, frabXmlErrors } from './frab-validators.js';
 import { buildFestival, plain, readReference, referenceSchedules } from './support.js';
 
-const require = createRequire(import.meta.url);
-// ajv-formats is CommonJS: its plugin is module.exports and module.exports.default.
-const addFormats = addFormatsModule.default;
-
-/** The c3voc schema is draft-06: Ajv's default class (draft-07) with the draft-06 meta-schema. */
+/** The c3voc schema is draft-06 (frabJsonValidator reads it as such). */
 function jsonValidator(): ValidateFunction {
   const schema = JSON.parse(readReference('c3voc-schedule-schema.json')) as { $schema: string };
   assert.equal(schema.$schema, 'http://json-schema.org/draft-06/schema#');
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true });
-  ajv.addMetaSchema(require('ajv/dist/refs/json-schema-draft-06.json') as object);
-  addFormats(ajv);
-  ajv.addFormat('color', /^#[0-9a-fA-F]{6}$/); // used by the schema, defined nowhere
-  ajv.addKeyword('$oneOf'); // the schema's disabled alternatives and notes
-  ajv.addKeyword('$todo');
-  return ajv.compile(schema);
-}
-
-const XSD = readReference('c3voc-schedule.xml.xsd');
-async function xmlErrors(xml: string): Promise<string[]> {
-  const result = await validateXML({ xml: [{ fileName: 'schedule.xml', contents: xml }], schema: [XSD] });
-  return result.valid ? [] : result.errors.map((error) => error.rawMessage);
+  return frabJsonValidator();
 }
 
 const allEvents = (json: ReturnType<typeof exportFrabJson>): FrabEvent[] => json.schedule.conference.days.flatMap((day) => Object.values(day.rooms).flat());
@@ -69,14 +51,14 @@ describe('frab export', () => {
     event.guid = 'not-a-uuid';
     assert.equal(validate(broken), false);
     const xml = exportFrabXml(data);
-    assert.deepEqual(await xmlErrors(xml), []);
-    assert.notDeepEqual(await xmlErrors(xml.replace(/ id="\d+"/, ' id="0"')), []);
-    assert.notDeepEqual(await xmlErrors(xml.replace(/<duration>/, '<duration>1')), []);
+    assert.deepEqual(await frabXmlErrors(xml), []);
+    assert.notDeepEqual(await frabXmlErrors(xml.replace(/ id="\d+"/, ' id="0"')), []);
+    assert.notDeepEqual(await frabXmlErrors(xml.replace(/<duration>/, '<duration>1')), []);
   });
 
   test('a festival: JSON valid against the c3voc schema, XML against the XSD', async () => {
     assertJsonValid(validate, exportFrabJson(data), 'fixture');
-    assert.deepEqual(await xmlErrors(exportFrabXml(data)), []);
+    assert.deepEqual(await frabXmlErrors(exportFrabXml(data)), []);
     // As published: through JSON text.
     assertJsonValid(validate, JSON.parse(JSON.stringify(exportFrabJson(data))), 'fixture as text');
   });
@@ -175,7 +157,7 @@ describe('frab export', () => {
       const original = fromFrabJson(json);
       const exported = exportFrabJson(original);
       assertJsonValid(validate, exported, name);
-      assert.deepEqual(await xmlErrors(exportFrabXml(original)), []);
+      assert.deepEqual(await frabXmlErrors(exportFrabXml(original)), []);
       const back = fromFrabJson(JSON.parse(JSON.stringify(exported)));
       assert.deepEqual(essentials(back), essentials(original));
       // frab's own guids and ids survive, and so do people, tracks, types, links, URLs.
@@ -206,7 +188,7 @@ describe('frab export', () => {
     const json = exportFrabJson(nasty);
     assertJsonValid(validate, json, 'nasty');
     const xml = exportFrabXml(nasty);
-    assert.deepEqual(await xmlErrors(xml), []);
+    assert.deepEqual(await frabXmlErrors(xml), []);
     assert.ok(xml.includes('<title>A &lt;b&gt;bold&lt;/b&gt; &amp; "quoted"  title</title>'));
     assert.ok(xml.includes('<room name="Saal &lt;1&gt; &amp; &quot;Co&quot; (2)"'));
     assert.ok(xml.includes('<link href="https://example.org/?a=1&amp;b=2" type="slides">Link &amp; more</link>'));
@@ -225,7 +207,7 @@ describe('frab export', () => {
     const empty: ScheduleData = { ...data, events: [], festival: { ...data.festival, start: Date.parse('2025-10-25T10:00:00Z'), end: Date.parse('2025-10-25T12:00:00Z') } };
     const json = exportFrabJson(empty);
     assertJsonValid(validate, json, 'empty');
-    assert.deepEqual(await xmlErrors(exportFrabXml(empty)), []);
+    assert.deepEqual(await frabXmlErrors(exportFrabXml(empty)), []);
     assert.equal(json.schedule.conference.days.length, 1);
   });
 

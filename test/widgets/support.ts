@@ -5,10 +5,12 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { FestivalNode, MemoryStore, type Hash } from '../../core/index.js';
 import { keyOf } from '../core/festival-support.js';
 
-export const REFERENCE = '/work/shared/reference';
+/** ../shared/reference beside the repository, as CI has it. */
+export const REFERENCE = fileURLToPath(new URL('../../../shared/reference/', import.meta.url));
 export const SCHEDULES = join(REFERENCE, 'schedules');
 
 /** Every reference schedule: [file name, parsed JSON]. */
