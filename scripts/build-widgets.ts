@@ -17,7 +17,7 @@ import commonjsImport from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import type { OutputOptions, Plugin, RollupOptions, RollupOutput } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
-import { CBOR_X, CBOR_X_NO_EVAL } from '../extension/build/rollup.js';
+import { cborWithoutEval } from '../extension/build/rollup.js';
 
 // Typed as the CommonJS module object under NodeNext; at run time the default export is the plugin.
 const commonjs = commonjsImport as unknown as typeof commonjsImport.default;
@@ -44,18 +44,12 @@ export function widgetsConfig(options: WidgetsBuildOptions = {}): RollupOptions 
       rmSync(outDir, { recursive: true, force: true });
     },
   };
-  const noEval: Plugin = {
-    name: 'panda-kit-widgets-no-eval',
-    resolveId(id, importer) {
-      return id === CBOR_X ? this.resolve(CBOR_X_NO_EVAL, importer, { skipSelf: true }) : null;
-    },
-  };
   return {
     input: { 'panda-widgets': resolve(root, options.input ?? 'widgets/index.ts') },
     // The in-page peer imports shared code from the entry, which then exports a little more
     // than widgets/index.ts does; otherwise that code would be a further chunk to fetch.
     preserveEntrySignatures: 'allow-extension',
-    plugins: [clean, noEval, nodeResolve({ browser: true }), commonjs(), esbuild({ target: 'es2022', minify: true, tsconfig: resolve(root, 'tsconfig.json') })],
+    plugins: [clean, cborWithoutEval(), nodeResolve({ browser: true }), commonjs(), esbuild({ target: 'es2022', minify: true, tsconfig: resolve(root, 'tsconfig.json') })],
     output: {
       dir: outDir,
       format: 'es',

@@ -6,7 +6,6 @@
  */
 import type { DocumentView, FieldValues } from '../document/document.js';
 import { isHash, type Hash } from '../hash/hash.js';
-import type { OperationValue } from '../operation/operation.js';
 
 interface Base {
   /** Document id. */

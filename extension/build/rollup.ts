@@ -38,6 +38,20 @@ const commonjs = commonjsImport as unknown as typeof commonjsImport.default;
 export const CBOR_X = 'cbor-x';
 export const CBOR_X_NO_EVAL = 'cbor-x/index-no-eval';
 
+/**
+ * cbor-x compiles record readers with `new Function` where it may; extension pages and sites
+ * with a strict Content Security Policy may not, and store reviews flag it: its no-eval build
+ * has the same API. For the extension's and the widgets' builds.
+ */
+export function cborWithoutEval(): Plugin {
+  return {
+    name: 'panda-kit-cbor-x-no-eval',
+    resolveId(id, importer) {
+      return id === CBOR_X ? this.resolve(CBOR_X_NO_EVAL, importer, { skipSelf: true }) : null;
+    },
+  };
+}
+
 /** Written last: when the build finished and what went into it. */
 export const BUILD_INFO = 'build-info.json';
 
@@ -114,14 +128,7 @@ export function extensionConfigs(options: ExtensionBuildOptions = {}): RollupOpt
     },
   };
   const plugins = () => [noEval, nodeResolve({ browser: true }), commonjs(), esbuild({ target: 'es2022', tsconfig: source('tsconfig.json') }), collect];
-  // cbor-x compiles record readers with `new Function` where it may; extension pages may not
-  // (CSP), and store reviews flag it: its no-eval build has the same API.
-  const noEval: Plugin = {
-    name: 'panda-kit-extension-no-eval',
-    resolveId(id, importer) {
-      return id === CBOR_X ? this.resolve(CBOR_X_NO_EVAL, importer, { skipSelf: true }) : null;
-    },
-  };
+  const noEval = cborWithoutEval();
   const clean: Plugin = {
     name: 'panda-kit-extension-clean',
     buildStart() {

@@ -14,11 +14,11 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Frame, type Page, type Worker } from 'playwright-core';
+import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import * as p2panda from 'p2panda-js';
 import { PROVIDER_RDNS } from '../../extension/shared/protocol.js';
 import { startSignalingServer, type SignalingServer } from '../peer/support.js';
-import { builtExtension, call, serveTestSites, testExtension, withTimeout, type Answer, type Summary, type TestSites } from './e2e-support.js';
+import { ask, builtExtension, call, evaluate, frameOf, resultOf, serveTestSites, testExtension, type Answer, type Summary, type TestSites } from './e2e-support.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
@@ -56,21 +56,6 @@ async function open(session: Session, url: string): Promise<Page> {
   await page.waitForFunction('window.T !== undefined');
   return page;
 }
-
-async function frameOf(page: Page, origin: string): Promise<Frame> {
-  await page.waitForFunction(`Array.from(document.querySelectorAll('iframe')).length > 0`);
-  for (let tries = 0; tries < 100; tries++) {
-    const frame = page.frames().find((candidate) => candidate.url().startsWith(origin));
-    if (frame) {
-      await frame.waitForFunction('window.T !== undefined');
-      return frame;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no frame from ${origin}`);
-}
-
-const evaluate = <T>(target: Page | Frame, expression: string): Promise<T> => withTimeout(target.evaluate(expression) as Promise<T>, 10_000, expression);
 
 let sites: TestSites;
 before(async () => {
@@ -233,13 +218,6 @@ describe('Chromium: the test build', { skip }, () => {
     await page.close();
   });
 });
-
-/** What a page of the test sites asks, answered. */
-const ask = (target: Page | Frame, request: { method: string; params?: unknown }, ms = 20_000) => withTimeout(target.evaluate(call('request', request)) as Promise<Answer>, ms, request.method);
-const resultOf = <T>(answer: Answer): T => {
-  assert.ok('result' in answer, JSON.stringify(answer));
-  return answer.result as T;
-};
 
 /** The approval window the extension opens by itself. */
 async function approvalWindow(session: Session): Promise<Page> {

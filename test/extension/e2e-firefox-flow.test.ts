@@ -16,7 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import * as p2panda from 'p2panda-js';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startSignalingServer, type SignalingServer } from '../peer/support.js';
-import { call, serveTestSites, testExtension, withTimeout, type Answer, type TestSites } from './e2e-support.js';
+import { ask, errorCode, resultOf, serveTestSites, testExtension, type Answer, type TestSites } from './e2e-support.js';
 
 const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
 const skip = existsSync(FIREFOX) ? false : `no Firefox at ${FIREFOX}`;
@@ -41,13 +41,6 @@ async function open(profile: Profile, url: string): Promise<Page> {
   await page.waitForFunction('window.T !== undefined');
   return page;
 }
-
-const ask = (page: Page, request: { method: string; params?: unknown }, ms = 20_000) => withTimeout(page.evaluate(call('request', request)) as Promise<Answer>, ms, request.method);
-const resultOf = <T>(answer: Answer): T => {
-  assert.ok('result' in answer, JSON.stringify(answer));
-  return answer.result as T;
-};
-const errorCode = (answer: Answer) => ('error' in answer ? answer.error.code : undefined);
 
 /** `request` from `page`, answered with `decision` by the person (through `helper`, a page of another origin). */
 async function askPerson(page: Page, helper: Page, origin: string, request: { method: string; params?: unknown }, decision: 'approve-once' | 'approve-always' | 'deny'): Promise<Answer> {

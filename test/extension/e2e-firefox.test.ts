@@ -13,9 +13,9 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
-import puppeteer, { type Browser, type Frame, type Page } from 'puppeteer-core';
+import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { PROVIDER_RDNS } from '../../extension/shared/protocol.js';
-import { builtExtension, call, ROOT, serveTestSites, testExtension, withTimeout, type Answer, type Summary, type TestSites } from './e2e-support.js';
+import { builtExtension, call, evaluate, frameOf, ROOT, serveTestSites, testExtension, type Answer, type Summary, type TestSites } from './e2e-support.js';
 
 const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
 const skip = existsSync(FIREFOX) ? false : `no Firefox at ${FIREFOX}`;
@@ -39,20 +39,6 @@ async function open(url: string): Promise<Page> {
   await page.waitForFunction('window.T !== undefined');
   return page;
 }
-
-async function frameOf(page: Page, origin: string): Promise<Frame> {
-  for (let tries = 0; tries < 100; tries++) {
-    const frame = page.frames().find((candidate) => candidate.url().startsWith(origin));
-    if (frame) {
-      await frame.waitForFunction('window.T !== undefined');
-      return frame;
-    }
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`no frame from ${origin}`);
-}
-
-const evaluate = <T>(target: Page | Frame, expression: string): Promise<T> => withTimeout(target.evaluate(expression) as Promise<T>, 10_000, expression);
 
 describe('Firefox: the shipped build', { skip }, () => {
   let id: string;

@@ -152,7 +152,7 @@ export async function serveTestSites(): Promise<TestSites> {
       response.end('not found');
     }
   });
-  const frameServer = createServer((request, response) => {
+  const frameServer = createServer((_request, response) => {
     response.setHeader('content-type', 'text/html; charset=utf-8');
     response.end(html('<p>frame</p>'));
   });
@@ -192,4 +192,37 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** What playwright's and puppeteer's pages and frames both offer the helpers below. */
+export interface Evaluating {
+  evaluate(expression: string): Promise<unknown>;
+}
+
+/** `expression` evaluated in `target`, failing after 10 s. */
+export const evaluate = <T>(target: Evaluating, expression: string): Promise<T> => withTimeout(target.evaluate(expression) as Promise<T>, 10_000, expression);
+
+/** A request from the helpers' page in `target`, answered (or failing after `ms`). */
+export const ask = (target: Evaluating, request: { method: string; params?: unknown }, ms = 20_000): Promise<Answer> =>
+  withTimeout(target.evaluate(call('request', request)) as Promise<Answer>, ms, request.method);
+
+/** The result of an answer that must have succeeded. */
+export function resultOf<T>(answer: Answer): T {
+  if (!('result' in answer)) throw new Error(`expected a result: ${JSON.stringify(answer)}`);
+  return answer.result as T;
+}
+
+export const errorCode = (answer: Answer): number | undefined => ('error' in answer ? answer.error.code : undefined);
+
+/** The frame from `origin` in `page`, once its helpers are there. */
+export async function frameOf<F extends { url(): string; waitForFunction(expression: string): Promise<unknown> }>(page: { frames(): F[] }, origin: string): Promise<F> {
+  for (let tries = 0; tries < 100; tries++) {
+    const frame = page.frames().find((candidate) => candidate.url().startsWith(origin));
+    if (frame) {
+      await frame.waitForFunction('window.T !== undefined');
+      return frame;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no frame from ${origin}`);
 }

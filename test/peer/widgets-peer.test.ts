@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Hash } from '../../core/index.js';
+import { CBOR_X, CBOR_X_NO_EVAL } from '../../extension/build/rollup.js';
 import { NodePeer } from '../../node/node-peer.js';
 import type { ScheduleData } from '../../widgets/lib/schedule-data.js';
 import { HOUR, keyOf } from '../core/festival-support.js';
@@ -92,7 +93,7 @@ describe('the widgets’ in-page peer in Chromium', { skip, timeout: 240_000 }, 
     // As the widgets' build does: cbor-x without eval, so that a strict CSP allows it.
     const bundle = await build({
       entryPoints: [join(ROOT, 'widgets/peer/in-page-source.ts')],
-      alias: { 'cbor-x': 'cbor-x/index-no-eval' },
+      alias: { [CBOR_X]: CBOR_X_NO_EVAL },
       bundle: true,
       format: 'esm',
       platform: 'browser',
