@@ -755,6 +755,9 @@ export class WebRtcNetwork {
       }
     }
     connection.channels.clear();
+    // The reply limit is for peers we are connected to; without a connection the remote's
+    // next announce is a request to connect again and must be answered.
+    for (const key of this.#announceReplies.keys()) if (key.startsWith(connection.remoteId + '\n')) this.#announceReplies.delete(key);
     connection.pc.onicecandidate = null;
     connection.pc.onconnectionstatechange = null;
     connection.pc.ondatachannel = null;

@@ -451,6 +451,27 @@ describe('WebRtcNetwork with node-datachannel', { timeout: 120_000 }, () => {
     b.close();
   });
 
+  it('a lower peer that leaves and joins again at once connects again, though the higher one answered it a moment ago', async () => {
+    const qa = new TransportQueue();
+    const qb = new TransportQueue();
+    // The lower id makes the connection; the higher only answers its announces (b is there
+    // first, so it answers a's first announce, and must answer its next one too).
+    const b = network({ queue: qb, peerId: 'rejoin-b', festivals: ['festival-quick-rejoin'] });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const a = network({ queue: qa, peerId: 'rejoin-a', festivals: ['festival-quick-rejoin'] });
+    const [, tb] = await Promise.all([qa.next(15_000, 'A transport'), qb.next(15_000, 'B transport')]);
+    const gone = closed(tb.transport);
+    a.leave('festival-quick-rejoin');
+    await gone;
+    await a.join('festival-quick-rejoin');
+    const [ta2, tb2] = await Promise.all([qa.next(15_000, 'A transport again'), qb.next(15_000, 'B transport again')]);
+    const frame = nextFrame(ta2.transport);
+    tb2.transport.send(new Uint8Array([7]));
+    assert.deepEqual(await frame, new Uint8Array([7]));
+    a.close();
+    b.close();
+  });
+
   it('one connection per peer, one transport per shared festival', async () => {
     const qa = new TransportQueue();
     const qb = new TransportQueue();
