@@ -119,7 +119,7 @@ export async function run(): Promise<void> {
   let schedule: core.ScheduleItem[] = [];
   let model: core.FestivalModel | undefined;
   const modelTimes = timed(() => {
-    model = new core.FestivalModel(stored.map((operation) => core.toFestivalOperation(operation, schemas)));
+    model = new core.FestivalModel(stored, undefined, schemas);
     schedule = model.schedule(festivalId);
   });
   const decode = median(decodeTimes);

@@ -86,11 +86,10 @@ export {
   type Vote,
 } from './festival/policies.js';
 export { evaluateBookings, requestOrder, type RequestState, type RequestStatus } from './festival/bookings.js';
-export { FestivalModel, type FestivalOperation, type ScheduleItem, type Booking, type Slot, type PendingRequest } from './festival/festival-model.js';
+export { FestivalModel, toFestivalOperation, type FestivalOperation, type ModelOperation, type ScheduleItem, type Booking, type Slot, type PendingRequest } from './festival/festival-model.js';
 export { answerQuery, toPlainData, QUERY_NAMES, type QueryName } from './festival/queries.js';
 export {
   FestivalNode,
-  toFestivalOperation,
   type FestivalFields,
   type ResourceFields,
   type EventFields,

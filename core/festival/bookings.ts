@@ -6,7 +6,7 @@
  * resource still has capacity for the event's time.
  */
 import type { Hash } from '../hash/hash.js';
-import type { FestivalEvent, Resource } from './model.js';
+import type { Authorization, FestivalEvent, Resource } from './model.js';
 import type { PolicyRegistry, Vote } from './policies.js';
 
 export type RequestState = 'confirmed' | 'denied' | 'pending' | 'conflict' | 'blocked';
@@ -17,7 +17,7 @@ export interface RequestStatus {
   state: RequestState;
   /** Why it is not confirmed, in words. */
   reason?: string;
-  /** Latest decision of each user whose decision counts here. */
+  /** Latest decision of each user whose decision counts here, by voter. */
   votes: Vote[];
 }
 
@@ -25,10 +25,18 @@ export interface BookingInput {
   resources: ReadonlyMap<Hash, Resource>;
   /** Resources known to be deleted. */
   deletedResources: ReadonlySet<Hash>;
-  events: Iterable<FestivalEvent>;
-  /** Votes by resource id, then event id, already limited to each resource's voters. */
-  votes: ReadonlyMap<Hash, ReadonlyMap<Hash, Vote[]>>;
+  events: ReadonlyMap<Hash, FestivalEvent>;
+  authorizations: Iterable<Authorization>;
+  /** Whether `author` may decide as `user` (the same key, or one of the user's devices). */
+  actsFor: (author: string, user: string) => boolean;
   policies: PolicyRegistry;
+}
+
+export interface Bookings {
+  /** Each event's request statuses, in the order of its `resources`. */
+  byEvent: Map<Hash, RequestStatus[]>;
+  /** Each requested resource's request statuses: first-come order for known resources. */
+  byResource: Map<Hash, RequestStatus[]>;
 }
 
 /** First-come order: claimed request time, then event id. */
@@ -78,35 +86,86 @@ function peakOverlap(held: readonly FestivalEvent[], start: number, end: number)
   return peak;
 }
 
-/** Every request's status, by resource id, then event id. */
-export function evaluateBookings(input: BookingInput): Map<Hash, Map<Hash, RequestStatus>> {
+/** The status of `event`'s request for `resource` among the event's statuses. */
+export function statusFor(statuses: readonly RequestStatus[] | undefined, resource: Hash): RequestStatus | undefined {
+  if (!statuses) return undefined;
+  // An event requests a handful of resources: a scan beats a map per event.
+  for (const status of statuses) if (status.resource === resource) return status;
+  return undefined;
+}
+
+/**
+ * Adds each authorization to the request it decides as its voter's latest vote, counting
+ * only voters the resource's policy asks.
+ */
+function collectVotes(input: BookingInput, byEvent: ReadonlyMap<Hash, RequestStatus[]>): void {
+  const votersOf = new Map<Hash, readonly string[]>();
+  for (const authorization of input.authorizations) {
+    const status = statusFor(byEvent.get(authorization.event), authorization.resource);
+    if (!status) continue;
+    const resource = input.resources.get(authorization.resource);
+    if (!resource) continue;
+    let voters = votersOf.get(resource.id);
+    if (!voters) {
+      const policy = input.policies.get(resource.policy);
+      if (!policy) continue;
+      votersOf.set(resource.id, (voters = policy.voters(resource)));
+    }
+    // A voter always votes as themselves, so that no one can collect others' votes by
+    // naming their keys as devices.
+    const voter = voters.includes(authorization.owner) ? authorization.owner : voters.find((user) => input.actsFor(authorization.owner, user));
+    if (voter === undefined) continue;
+    const vote: Vote = {
+      voter,
+      decision: authorization.decision,
+      decidedAt: authorization.decidedAt,
+      note: authorization.note,
+      authorization: authorization.id,
+    };
+    const votes = status.votes;
+    const index = votes.findIndex((other) => other.voter === voter);
+    if (index < 0) votes.push(vote);
+    // The latest decision counts; equal times are settled by document id.
+    else if (vote.decidedAt > votes[index]!.decidedAt || (vote.decidedAt === votes[index]!.decidedAt && vote.authorization > votes[index]!.authorization)) {
+      votes[index] = vote;
+    }
+  }
+}
+
+/** Every request's status, by event and by resource. */
+export function evaluateBookings(input: BookingInput): Bookings {
+  const byEvent = new Map<Hash, RequestStatus[]>();
   const requests = new Map<Hash, FestivalEvent[]>();
-  for (const event of input.events) {
-    for (const resource of event.resources) {
+  for (const event of input.events.values()) {
+    const statuses: RequestStatus[] = new Array(event.resources.length);
+    for (let i = 0; i < event.resources.length; i++) {
+      const resource = event.resources[i]!;
+      statuses[i] = { event: event.id, resource, state: 'pending', votes: [] };
       const list = requests.get(resource);
       if (list) list.push(event);
       else requests.set(resource, [event]);
     }
+    byEvent.set(event.id, statuses);
   }
-  const result = new Map<Hash, Map<Hash, RequestStatus>>();
-  const statusOf = (resource: Hash, event: Hash) => result.get(resource)?.get(event);
-  const { order, cyclic } = dependencyOrder(input.resources);
+  collectVotes(input, byEvent);
 
+  const byResource = new Map<Hash, RequestStatus[]>();
+  const { order, cyclic } = dependencyOrder(input.resources);
   for (const resource of order) {
-    const statuses = new Map<Hash, RequestStatus>();
-    result.set(resource.id, statuses);
     const policy = input.policies.get(resource.policy);
     const held: FestivalEvent[] = [];
-    const votesByEvent = input.votes.get(resource.id);
-    for (const event of (requests.get(resource.id) ?? []).sort(requestOrder)) {
-      const votes = votesByEvent?.get(event.id) ?? [];
-      const status: RequestStatus = { event: event.id, resource: resource.id, state: 'pending', votes };
-      statuses.set(event.id, status);
+    const statuses: RequestStatus[] = [];
+    byResource.set(resource.id, statuses);
+    for (const event of requests.get(resource.id)?.sort(requestOrder) ?? []) {
+      const eventStatuses = byEvent.get(event.id)!;
+      const status = statusFor(eventStatuses, resource.id)!;
+      statuses.push(status);
+      if (status.votes.length > 1) status.votes.sort((a, b) => (a.voter < b.voter ? -1 : a.voter > b.voter ? 1 : 0));
       if (!policy) {
         status.reason = `unknown policy "${resource.policy}"`;
         continue;
       }
-      const verdict = policy.decide(resource, event, votes);
+      const verdict = policy.decide(resource, event, status.votes);
       if (verdict !== 'approved') {
         status.state = verdict;
         status.reason = verdict === 'denied' ? 'denied' : 'waiting for a decision';
@@ -117,7 +176,7 @@ export function evaluateBookings(input: BookingInput): Map<Hash, Map<Hash, Reque
         status.reason = 'its dependencies form a cycle';
         continue;
       }
-      const missing = resource.dependsOn.filter((dependency) => statusOf(dependency, event.id)?.state !== 'confirmed');
+      const missing = resource.dependsOn.filter((dependency) => statusFor(eventStatuses, dependency)?.state !== 'confirmed');
       if (missing.length > 0) {
         status.state = 'blocked';
         status.reason = `needs ${missing.map((id) => input.resources.get(id)?.title ?? id).join(', ')} as well`;
@@ -135,23 +194,15 @@ export function evaluateBookings(input: BookingInput): Map<Hash, Map<Hash, Reque
 
   // Requests for resources not known here (yet), or deleted.
   for (const [resource, events] of requests) {
-    if (result.has(resource)) continue;
+    if (byResource.has(resource)) continue;
     const deleted = input.deletedResources.has(resource);
-    result.set(
-      resource,
-      new Map(
-        events.map((event) => [
-          event.id,
-          {
-            event: event.id,
-            resource,
-            state: deleted ? 'denied' : 'pending',
-            reason: deleted ? 'the resource was deleted' : 'the resource is not known here yet',
-            votes: [],
-          } satisfies RequestStatus,
-        ]),
-      ),
-    );
+    const statuses = events.map((event) => {
+      const status = statusFor(byEvent.get(event.id), resource)!;
+      status.state = deleted ? 'denied' : 'pending';
+      status.reason = deleted ? 'the resource was deleted' : 'the resource is not known here yet';
+      return status;
+    });
+    byResource.set(resource, statuses);
   }
-  return result;
+  return { byEvent, byResource };
 }

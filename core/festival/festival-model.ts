@@ -1,6 +1,9 @@
-import { materializeDocument, type DocumentOperation, type DocumentView } from '../document/document.js';
+import { materializeDocument, type DocumentOperation, type DocumentView, type MaterializeOptions } from '../document/document.js';
+import { decodeTypedOperation } from '../operation/decode-typed.js';
+import type { SchemaRegistry } from '../schema/registry.js';
+import type { StoredOperation } from '../storage/store.js';
 import type { Hash } from '../hash/hash.js';
-import { evaluateBookings, requestOrder, type RequestStatus } from './bookings.js';
+import { evaluateBookings, requestOrder, statusFor, type Bookings, type RequestStatus } from './bookings.js';
 import {
   DocumentInvalid,
   parseAuthorization,
@@ -15,12 +18,31 @@ import {
   type Profile,
   type Resource,
 } from './model.js';
-import { PolicyRegistry, type Vote } from './policies.js';
-import { AUTHORIZATION_SCHEMA_ID, EVENT_SCHEMA_ID, FESTIVAL_SCHEMA_ID, PROFILE_SCHEMA_ID, RESOURCE_SCHEMA_ID } from './schemas.js';
+import { PolicyRegistry } from './policies.js';
+import { AUTHORIZATION_SCHEMA_ID, EVENT_SCHEMA_ID, FESTIVAL_SCHEMA_ID, PROFILE_SCHEMA_ID, RESOURCE_SCHEMA_ID, festivalSchemaRegistry } from './schemas.js';
 
 /** An operation of a festival document, decoded and checked against its schema. */
 export interface FestivalOperation extends DocumentOperation {
   documentId: Hash;
+}
+
+/** What a model is made from: operations decoded already, or stored ones (decoded as needed). */
+export type ModelOperation = FestivalOperation | StoredOperation;
+
+/** Decodes a stored festival operation and checks it against its schema. */
+export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegistry): FestivalOperation {
+  const { previous, fields } = decodeTypedOperation(stored.bytes, schemas.lookUp);
+  // One object with every property from the start (absent ones undefined): adding
+  // properties later would give each of tens of thousands a second, out-of-object store.
+  return {
+    id: stored.id,
+    documentId: stored.documentId,
+    publicKey: stored.publicKey,
+    schemaId: stored.schemaId,
+    action: stored.action,
+    previous,
+    fields,
+  } as FestivalOperation;
 }
 
 export interface ScheduleItem {
@@ -73,54 +95,64 @@ export class FestivalModel {
   readonly invalid: InvalidDocument[] = [];
   /** Ids of deleted documents. */
   readonly deleted = new Set<Hash>();
-  /** Request statuses by resource id, then event id. */
-  readonly requests: Map<Hash, Map<Hash, RequestStatus>>;
+  readonly #bookings: Bookings;
+  #requests: Map<Hash, Map<Hash, RequestStatus>> | undefined;
   readonly #profileByOwner = new Map<string, Profile>();
+  readonly #invalidIds = new Set<Hash>();
 
-  constructor(operations: Iterable<FestivalOperation>, readonly policies = new PolicyRegistry()) {
-    // Operations by document (most documents are a lone CREATE: no array for those), and
-    // documents by the schema of their CREATE (documents whose CREATE is missing wait).
-    const documents = new Map<Hash, FestivalOperation | FestivalOperation[]>();
-    const bySchema = new Map<string, Set<Hash>>();
+  constructor(operations: Iterable<ModelOperation>, readonly policies = new PolicyRegistry(), schemas?: SchemaRegistry) {
+    // Creates by schema, and everything that follows a create by document: most documents
+    // are a lone CREATE, so only the few with history need a map entry. Stored operations
+    // are decoded document by document as they are materialised, so a decoded operation is
+    // garbage as soon as its document is parsed, instead of all of them living to the end.
+    const creates = new Map<string, ModelOperation[]>();
+    const following = new Map<Hash, ModelOperation[]>();
+    let schemaId: string | undefined;
+    let ofSchema: ModelOperation[] = [];
     for (const operation of operations) {
-      const held = documents.get(operation.documentId);
-      if (held === undefined) documents.set(operation.documentId, operation);
-      else if (Array.isArray(held)) held.push(operation);
-      else documents.set(operation.documentId, [held, operation]);
       if (operation.action === 'create' && operation.id === operation.documentId) {
-        const ids = bySchema.get(operation.schemaId);
-        if (ids) ids.add(operation.id);
-        else bySchema.set(operation.schemaId, new Set([operation.id]));
+        // Input usually comes schema by schema (it is stored that way): no lookup per operation.
+        if (operation.schemaId !== schemaId) {
+          schemaId = operation.schemaId;
+          ofSchema = creates.get(schemaId) ?? [];
+          creates.set(schemaId, ofSchema);
+        }
+        ofSchema.push(operation);
+      } else {
+        const list = following.get(operation.documentId);
+        if (list) list.push(operation);
+        else following.set(operation.documentId, [operation]);
       }
     }
-    const ofSchema = (schemaId: string): Array<[Hash, readonly FestivalOperation[]]> =>
-      [...(bySchema.get(schemaId) ?? [])].map((id) => {
-        const held = documents.get(id)!;
-        return [id, Array.isArray(held) ? held : [held]];
-      });
+    let registry = schemas;
+    const decoded = (operation: ModelOperation): FestivalOperation =>
+      'bytes' in operation ? toFestivalOperation(operation, (registry ??= festivalSchemaRegistry())) : operation;
+    const materialize = (create: ModelOperation, options: MaterializeOptions) => {
+      const history = following.get(create.id);
+      return materializeDocument(create.id, history ? [decoded(create), ...history.map(decoded)] : [decoded(create)], options);
+    };
 
     // Profiles first: they say which device keys act for whom.
-    for (const [id, operations] of ofSchema(PROFILE_SCHEMA_ID)) {
-      const view = materializeDocument(id, operations, { accepts: (operation, create) => operation.publicKey === create.publicKey });
-      this.#add(view, parseProfile, this.profiles);
-    }
+    const ownDocument = { accepts: (operation: DocumentOperation, create: DocumentOperation) => operation.publicKey === create.publicKey };
+    for (const create of creates.get(PROFILE_SCHEMA_ID) ?? []) this.#add(materialize(create, ownDocument), parseProfile, this.profiles);
     for (const profile of [...this.profiles.values()].sort((a, b) => compareIds(a.id, b.id))) {
       if (!this.#profileByOwner.has(profile.owner)) this.#profileByOwner.set(profile.owner, profile);
     }
-    const accepts = (operation: DocumentOperation, create: DocumentOperation) => this.actsFor(operation.publicKey, create.publicKey);
+    const ownersDocument = { accepts: (operation: DocumentOperation, create: DocumentOperation) => this.actsFor(operation.publicKey, create.publicKey) };
     const build = <T>(schemaId: string, parse: (view: DocumentView) => T, into: Map<Hash, T>) => {
-      for (const [id, operations] of ofSchema(schemaId)) this.#add(materializeDocument(id, operations, { accepts }), parse, into);
+      for (const create of creates.get(schemaId) ?? []) this.#add(materialize(create, ownersDocument), parse, into);
     };
     build(FESTIVAL_SCHEMA_ID, parseFestival, this.festivals);
     build(RESOURCE_SCHEMA_ID, parseResource, this.resources);
     build(EVENT_SCHEMA_ID, parseEvent, this.events);
     build(AUTHORIZATION_SCHEMA_ID, parseAuthorization, this.authorizations);
 
-    this.requests = evaluateBookings({
+    this.#bookings = evaluateBookings({
       resources: this.resources,
       deletedResources: this.deleted,
-      events: this.events.values(),
-      votes: this.#votes(),
+      events: this.events,
+      authorizations: this.authorizations.values(),
+      actsFor: (author, user) => this.actsFor(author, user),
       policies,
     });
   }
@@ -135,6 +167,9 @@ export class FestivalModel {
       into.set(view.id, parse(view));
     } catch (error) {
       if (!(error instanceof DocumentInvalid)) throw error;
+      // Input may hold a document twice: list it once.
+      if (this.#invalidIds.has(view.id)) return;
+      this.#invalidIds.add(view.id);
       this.invalid.push({ id: view.id, schemaId: view.schemaId, reason: error.message });
     }
   }
@@ -149,44 +184,10 @@ export class FestivalModel {
     return author === user || (this.#profileByOwner.get(user)?.devices.includes(author) ?? false);
   }
 
-  /**
-   * Latest decision per voter for every request (resource id, then event id), counting only
-   * voters the policy asks.
-   */
-  #votes(): Map<Hash, Map<Hash, Vote[]>> {
-    // Votes per request are few (one owner, a handful of members): a small array each.
-    const votes = new Map<Hash, Map<Hash, Vote[]>>();
-    const votersOf = new Map<Hash, readonly string[]>();
-    for (const authorization of this.authorizations.values()) {
-      const resource = this.resources.get(authorization.resource);
-      const policy = resource && this.policies.get(resource.policy);
-      if (!resource || !policy) continue;
-      let voters = votersOf.get(resource.id);
-      if (!voters) votersOf.set(resource.id, (voters = policy.voters(resource)));
-      // A voter always votes as themselves, so that no one can collect others' votes by
-      // naming their keys as devices.
-      const voter = voters.includes(authorization.owner) ? authorization.owner : voters.find((user) => this.actsFor(authorization.owner, user));
-      if (voter === undefined) continue;
-      let byEvent = votes.get(resource.id);
-      if (!byEvent) votes.set(resource.id, (byEvent = new Map()));
-      let list = byEvent.get(authorization.event);
-      if (!list) byEvent.set(authorization.event, (list = []));
-      const vote: Vote = {
-        voter,
-        decision: authorization.decision,
-        decidedAt: authorization.decidedAt,
-        note: authorization.note,
-        authorization: authorization.id,
-      };
-      const index = list.findIndex((other) => other.voter === voter);
-      if (index < 0) list.push(vote);
-      // The latest decision counts; equal times are settled by document id.
-      else if (vote.decidedAt > list[index]!.decidedAt || (vote.decidedAt === list[index]!.decidedAt && vote.authorization > list[index]!.authorization)) {
-        list[index] = vote;
-      }
-    }
-    for (const byEvent of votes.values()) for (const list of byEvent.values()) if (list.length > 1) list.sort((a, b) => compareIds(a.voter, b.voter));
-    return votes;
+  /** Request statuses by resource id, then event id (made when first asked for). */
+  get requests(): ReadonlyMap<Hash, ReadonlyMap<Hash, RequestStatus>> {
+    this.#requests ??= new Map([...this.#bookings.byResource].map(([id, statuses]) => [id, new Map(statuses.map((status) => [status.event, status]))]));
+    return this.#requests;
   }
 
   /** The festival and every festival nested in it, at any depth. */
@@ -212,7 +213,7 @@ export class FestivalModel {
 
   /** A request's status; undefined if the event does not request the resource. */
   requestStatus(resourceId: Hash, eventId: Hash): RequestStatus | undefined {
-    return this.requests.get(resourceId)?.get(eventId);
+    return statusFor(this.#bookings.byEvent.get(eventId), resourceId);
   }
 
   /**
@@ -224,7 +225,8 @@ export class FestivalModel {
     const items: ScheduleItem[] = [];
     for (const event of this.events.values()) {
       if (!festivals.has(event.festival)) continue;
-      const resources = event.resources.map((id) => ({ resource: this.resources.get(id), status: this.requestStatus(id, event.id)! }));
+      const statuses = this.#bookings.byEvent.get(event.id)!;
+      const resources = event.resources.map((id, i) => ({ resource: this.resources.get(id), status: statuses[i]! }));
       const confirmed = resources.filter(({ status }) => status.state === 'confirmed').length;
       items.push({
         event,
@@ -244,9 +246,9 @@ export class FestivalModel {
 
   /** Every request for a resource over time, by start. */
   bookings(resourceId: Hash): Booking[] {
-    const statuses = this.requests.get(resourceId);
+    const statuses = this.#bookings.byResource.get(resourceId);
     if (!statuses) return [];
-    return [...statuses.values()]
+    return statuses
       .map((status) => ({ event: this.events.get(status.event)!, status }))
       .sort((a, b) => a.event.start - b.event.start || requestOrder(a.event, b.event));
   }
@@ -285,12 +287,12 @@ export class FestivalModel {
   /** Requests that lost their resource to earlier ones, with the bookings they collide with. */
   conflicts(resourceId?: Hash): Array<{ resource: Resource; event: FestivalEvent; with: FestivalEvent[] }> {
     const result: Array<{ resource: Resource; event: FestivalEvent; with: FestivalEvent[] }> = [];
-    for (const [id, statuses] of this.requests) {
+    for (const [id, statuses] of this.#bookings.byResource) {
       if (resourceId !== undefined && id !== resourceId) continue;
       const resource = this.resources.get(id);
       if (!resource) continue;
-      const held = [...statuses.values()].filter((status) => status.state === 'confirmed').map((status) => this.events.get(status.event)!);
-      for (const status of statuses.values()) {
+      const held = statuses.filter((status) => status.state === 'confirmed').map((status) => this.events.get(status.event)!);
+      for (const status of statuses) {
         if (status.state !== 'conflict') continue;
         const event = this.events.get(status.event)!;
         result.push({ resource, event, with: held.filter((other) => other.start < event.end && other.end > event.start) });
@@ -302,11 +304,11 @@ export class FestivalModel {
   /** Requests still waiting for `user`'s decision (as owner, or as a member who has not voted). */
   pendingFor(user: string): PendingRequest[] {
     const result: PendingRequest[] = [];
-    for (const [id, statuses] of this.requests) {
+    for (const [id, statuses] of this.#bookings.byResource) {
       const resource = this.resources.get(id);
       const policy = resource && this.policies.get(resource.policy);
       if (!resource || !policy || !policy.voters(resource).includes(user)) continue;
-      for (const status of statuses.values()) {
+      for (const status of statuses) {
         if (status.state !== 'pending' || status.votes.some((vote) => vote.voter === user)) continue;
         result.push({ resource, event: this.events.get(status.event)!, status });
       }

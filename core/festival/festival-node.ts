@@ -8,7 +8,7 @@ import { materializeDocument, type DocumentOperation, type DocumentView } from '
 import { OperationFields, type EasyValues } from '../operation/operation.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import type { Store, StoredOperation } from '../storage/store.js';
-import { FestivalModel, type FestivalOperation } from './festival-model.js';
+import { FestivalModel, toFestivalOperation, type FestivalOperation } from './festival-model.js';
 import { DocumentInvalid, parseAuthorization, parseEvent, parseFestival, parseProfile, parseResource, type Decision } from './model.js';
 import { PolicyRegistry } from './policies.js';
 import {
@@ -20,22 +20,6 @@ import {
   RESOURCE_SCHEMA_ID,
   festivalSchemaRegistry,
 } from './schemas.js';
-
-/** Decodes a stored festival operation and checks it against its schema. */
-export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegistry): FestivalOperation {
-  const { previous, fields } = decodeTypedOperation(stored.bytes, schemas.lookUp);
-  // One object with every property from the start (absent ones undefined): adding
-  // properties later would give each of tens of thousands a second, out-of-object store.
-  return {
-    id: stored.id,
-    documentId: stored.documentId,
-    publicKey: stored.publicKey,
-    schemaId: stored.schemaId,
-    action: stored.action,
-    previous,
-    fields,
-  } as FestivalOperation;
-}
 
 /** The rules a document of each festival schema must keep, checked before anything is signed. */
 const PARSERS = new Map<string, (view: DocumentView) => unknown>([

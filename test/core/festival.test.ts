@@ -900,6 +900,22 @@ describe('convergence: a whole festival', async () => {
     }
   });
 
+  test('built from stored operations (decoded as it goes), shuffled, some twice, some decoded already: the same model', async () => {
+    const stored = (await Promise.all(FESTIVAL_SCHEMAS.map((schema) => node.store.getOperationsBySchema(schema.id)))).flat();
+    const decoded = await festivalOperations(node.store, node);
+    const random = mulberry32(2026);
+    for (let round = 0; round < 50; round++) {
+      const input = shuffle([...stored.map((operation, i) => (random() < 0.3 ? decoded[i]! : operation)), ...stored.filter(() => random() < 0.1)], random);
+      assert.deepEqual(snapshot(new FestivalModel(input), EVERYONE), expected, `round ${round}`);
+    }
+  });
+
+  test('a stored operation that does not decode is reported with its code, not skipped', async () => {
+    const [create] = await node.store.getOperationsBySchema(FESTIVAL_SCHEMA_IDS.panda_festival);
+    const broken = { ...create!, bytes: create!.bytes.slice(0, -1) };
+    assert.throws(() => new FestivalModel([broken]), { code: 'OPERATION_CBOR_INVALID' });
+  });
+
   test('the order a peer learns of authorizations does not change who holds what', async () => {
     const operations = await festivalOperations(node.store, node);
     const isAuthorization = (operation: FestivalOperation) => operation.schemaId === FESTIVAL_SCHEMA_IDS.panda_authorization;
