@@ -69,6 +69,12 @@ function linearOrder(documentId: Hash, list: readonly DocumentOperation[]): Hash
   return order;
 }
 
+/** The view of a document that is nothing but its CREATE (`fields`: the CREATE's). */
+export function createView(create: Omit<DocumentOperation, 'fields'>, fields: FieldValues | undefined): DocumentView {
+  const id = create.id;
+  return { id, schemaId: create.schemaId, owner: create.publicKey, viewId: [id], fields: fields ?? new Map<string, OperationValue>(), deleted: false, applied: [id] };
+}
+
 /**
  * Materialises a document as p2panda does: its operations ordered by `sortGraph`, the
  * CREATE's fields, then every UPDATE's fields over them (last write wins per field, in that
@@ -84,8 +90,7 @@ export function materializeDocument(
   if (list.length === 1) {
     const [create] = list as [DocumentOperation];
     if (create.id !== documentId || create.action !== 'create') return undefined;
-    const fields: FieldValues = create.fields ?? new Map<string, OperationValue>();
-    return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: [documentId], fields, deleted: false, applied: [documentId] };
+    return createView(create, create.fields);
   }
   // Short histories in which each operation follows the one before (a create and a few
   // updates) need neither a map nor the graph walk.

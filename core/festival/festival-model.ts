@@ -1,4 +1,4 @@
-import { materializeDocument, type DocumentOperation, type DocumentView, type MaterializeOptions } from '../document/document.js';
+import { createView, materializeDocument, type DocumentOperation, type DocumentView, type MaterializeOptions } from '../document/document.js';
 import { decodeTypedOperation } from '../operation/decode-typed.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import type { StoredOperation } from '../storage/store.js';
@@ -129,7 +129,10 @@ export class FestivalModel {
       'bytes' in operation ? toFestivalOperation(operation, (registry ??= festivalSchemaRegistry())) : operation;
     const materialize = (create: ModelOperation, options: MaterializeOptions) => {
       const history = following.get(create.id);
-      return materializeDocument(create.id, history ? [decoded(create), ...history.map(decoded)] : [decoded(create)], options);
+      if (history) return materializeDocument(create.id, [decoded(create), ...history.map(decoded)], options);
+      // Most documents: a lone CREATE, its fields decoded straight into the view.
+      const fields = 'bytes' in create ? decodeTypedOperation(create.bytes, (registry ??= festivalSchemaRegistry()).lookUp).fields : create.fields;
+      return createView(create, fields);
     };
 
     // Profiles first: they say which device keys act for whom.

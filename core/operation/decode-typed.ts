@@ -113,6 +113,42 @@ function schemaOf(schemaFor: SchemaLookup, schemaId: string): Schema {
 interface TypedContext {
   schemaFor: SchemaLookup;
   schema: Schema | undefined;
+  /** Position in the schema's sorted field names after the last name read. */
+  nextName: number;
+}
+
+/**
+ * Reads the field name at the reader if it is one of the schema's names, at or after the
+ * last one read, by comparing bytes with the schema's own (ASCII) name: no text decoding,
+ * interning or name check per field, and the name is the schema's string. Anything else
+ * (unknown, unsorted, repeated, oddly encoded) is left to the generic path and its errors.
+ */
+function readKnownName(reader: CborReader, header: OperationHeader, context: TypedContext): string | undefined {
+  const schema = (context.schema ??= context.schemaFor(header.schemaId));
+  if (!schema) return undefined;
+  const { bytes, offset } = reader;
+  const initial = bytes[offset];
+  if (initial === undefined || initial >> 5 !== 3) return undefined;
+  let size = initial & 0x1f;
+  let start = offset + 1;
+  if (size === 24) {
+    size = bytes[start] ?? 0;
+    if (size < 24) return undefined;
+    start++;
+  } else if (size > 24) return undefined;
+  if (start + size > bytes.length) return undefined;
+  const names = schema.fieldNames;
+  for (let k = context.nextName; k < names.length; k++) {
+    const candidate = names[k]!;
+    if (candidate.length !== size) continue;
+    let i = 0;
+    while (i < size && candidate.charCodeAt(i) === bytes[start + i]) i++;
+    if (i < size) continue;
+    context.nextName = k + 1;
+    reader.offset = start + size;
+    return candidate;
+  }
+  return undefined;
 }
 
 function readTypedValue(reader: CborReader, name: string, header: OperationHeader, context: TypedContext): OperationValue {
@@ -123,8 +159,8 @@ function readTypedValue(reader: CborReader, name: string, header: OperationHeade
 }
 
 export function decodeTypedOperation(input: Uint8Array | string, schemaFor: SchemaLookup): Operation {
-  const context: TypedContext = { schemaFor, schema: undefined };
-  const { header, fields } = readOperation(input, readTypedValue, context);
+  const context: TypedContext = { schemaFor, schema: undefined, nextName: 0 };
+  const { header, fields } = readOperation(input, readTypedValue, context, readKnownName);
   const known = context.schema ?? schemaOf(schemaFor, header.schemaId);
   if (!fields) return header;
   if (header.action === 'create' && fields.names.length !== known.fields.size) {

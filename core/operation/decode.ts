@@ -62,12 +62,15 @@ export type OperationHeader = Omit<PlainOperation, 'fields'>;
  * Reads an operation item by item, checking structure, version, action, schema id,
  * previous and field names (valid, sorted, unique); `readValue` reads each field's value
  * with the reader positioned at it (given `context`: module-level readers and no closure per
- * call). Shared by the plain and the schema-directed decoder.
+ * call). `readKnownName`, if given, may read a field name it recognises (a valid name)
+ * and return it, or return undefined without reading, for the name to be decoded and
+ * checked as text. Shared by the plain and the schema-directed decoder.
  */
 export function readOperation<V, C>(
   input: Uint8Array | string,
   readValue: (reader: CborReader, name: string, header: OperationHeader, context: C) => V,
   context: C,
+  readKnownName?: (reader: CborReader, header: OperationHeader, context: C) => string | undefined,
 ): { header: OperationHeader; fields?: { names: string[]; values: V[] } } {
   const bytes = toBytes(input, 'operation');
   if (bytes.length > MAX_OPERATION_SIZE) {
@@ -107,9 +110,12 @@ export function readOperation<V, C>(
   const values: V[] = new Array<V>(count);
   let last: string | undefined;
   for (let i = 0; i < count; i++) {
-    const name = reader.item(2);
-    if (typeof name !== 'string') format('Operation field names must be text');
-    assertFieldName(name);
+    let name = readKnownName?.(reader, header, context);
+    if (name === undefined) {
+      const item = reader.item(2);
+      if (typeof item !== 'string') format('Operation field names must be text');
+      name = assertFieldName(item);
+    }
     if (last !== undefined && name <= last) {
       if (name === last) throw new PandaError('OPERATION_FIELD_DUPLICATE', `Field "${name}" appears twice`, { field: name });
       throw new PandaError('OPERATION_FIELDS_UNSORTED', `Field "${name}" comes after "${last}"; fields must be sorted by name`, { field: name });
