@@ -72,7 +72,9 @@ function linearOrder(documentId: Hash, list: readonly DocumentOperation[]): Hash
 /** The view of a document that is nothing but its CREATE (`fields`: the CREATE's). */
 export function createView(create: Omit<DocumentOperation, 'fields'>, fields: FieldValues | undefined): DocumentView {
   const id = create.id;
-  return { id, schemaId: create.schemaId, owner: create.publicKey, viewId: [id], fields: fields ?? new Map<string, OperationValue>(), deleted: false, applied: [id] };
+  // Its view id and what was applied are both just the CREATE: one array serves both.
+  const only = [id];
+  return { id, schemaId: create.schemaId, owner: create.publicKey, viewId: only, fields: fields ?? new Map<string, OperationValue>(), deleted: false, applied: only };
 }
 
 /**

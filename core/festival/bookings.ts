@@ -39,6 +39,13 @@ export interface Bookings {
   byResource: Map<Hash, RequestStatus[]>;
 }
 
+/** An event's request for one resource, with the statuses of all the event's requests. */
+interface Request {
+  event: FestivalEvent;
+  status: RequestStatus;
+  statuses: readonly RequestStatus[];
+}
+
 /** First-come order: claimed request time, then event id. */
 export function requestOrder(a: FestivalEvent, b: FestivalEvent): number {
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
@@ -99,18 +106,18 @@ export function statusFor(statuses: readonly RequestStatus[] | undefined, resour
  * only voters the resource's policy asks.
  */
 function collectVotes(input: BookingInput, byEvent: ReadonlyMap<Hash, RequestStatus[]>): void {
-  const votersOf = new Map<Hash, readonly string[]>();
+  // Voters by resource id; null for resources unknown here or of an unknown policy.
+  const votersOf = new Map<Hash, readonly string[] | null>();
   for (const authorization of input.authorizations) {
     const status = statusFor(byEvent.get(authorization.event), authorization.resource);
     if (!status) continue;
-    const resource = input.resources.get(authorization.resource);
-    if (!resource) continue;
-    let voters = votersOf.get(resource.id);
-    if (!voters) {
-      const policy = input.policies.get(resource.policy);
-      if (!policy) continue;
-      votersOf.set(resource.id, (voters = policy.voters(resource)));
+    let voters = votersOf.get(authorization.resource);
+    if (voters === undefined) {
+      const resource = input.resources.get(authorization.resource);
+      const policy = resource && input.policies.get(resource.policy);
+      votersOf.set(authorization.resource, (voters = policy ? policy.voters(resource!) : null));
     }
+    if (voters === null) continue;
     // A voter always votes as themselves, so that no one can collect others' votes by
     // naming their keys as devices.
     const voter = voters.includes(authorization.owner) ? authorization.owner : voters.find((user) => input.actsFor(authorization.owner, user));
@@ -135,15 +142,16 @@ function collectVotes(input: BookingInput, byEvent: ReadonlyMap<Hash, RequestSta
 /** Every request's status, by event and by resource. */
 export function evaluateBookings(input: BookingInput): Bookings {
   const byEvent = new Map<Hash, RequestStatus[]>();
-  const requests = new Map<Hash, FestivalEvent[]>();
+  const requests = new Map<Hash, Request[]>();
   for (const event of input.events.values()) {
     const statuses: RequestStatus[] = new Array(event.resources.length);
     for (let i = 0; i < event.resources.length; i++) {
       const resource = event.resources[i]!;
-      statuses[i] = { event: event.id, resource, state: 'pending', votes: [] };
+      const status: RequestStatus = { event: event.id, resource, state: 'pending', votes: [] };
+      statuses[i] = status;
       const list = requests.get(resource);
-      if (list) list.push(event);
-      else requests.set(resource, [event]);
+      if (list) list.push({ event, status, statuses });
+      else requests.set(resource, [{ event, status, statuses }]);
     }
     byEvent.set(event.id, statuses);
   }
@@ -156,9 +164,7 @@ export function evaluateBookings(input: BookingInput): Bookings {
     const held: FestivalEvent[] = [];
     const statuses: RequestStatus[] = [];
     byResource.set(resource.id, statuses);
-    for (const event of requests.get(resource.id)?.sort(requestOrder) ?? []) {
-      const eventStatuses = byEvent.get(event.id)!;
-      const status = statusFor(eventStatuses, resource.id)!;
+    for (const { event, status, statuses: eventStatuses } of requests.get(resource.id)?.sort((a, b) => requestOrder(a.event, b.event)) ?? []) {
       statuses.push(status);
       if (status.votes.length > 1) status.votes.sort((a, b) => (a.voter < b.voter ? -1 : a.voter > b.voter ? 1 : 0));
       if (!policy) {
@@ -193,11 +199,10 @@ export function evaluateBookings(input: BookingInput): Bookings {
   }
 
   // Requests for resources not known here (yet), or deleted.
-  for (const [resource, events] of requests) {
+  for (const [resource, list] of requests) {
     if (byResource.has(resource)) continue;
     const deleted = input.deletedResources.has(resource);
-    const statuses = events.map((event) => {
-      const status = statusFor(byEvent.get(event.id), resource)!;
+    const statuses = list.map(({ status }) => {
       status.state = deleted ? 'denied' : 'pending';
       status.reason = deleted ? 'the resource was deleted' : 'the resource is not known here yet';
       return status;

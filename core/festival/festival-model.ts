@@ -127,8 +127,7 @@ export class FestivalModel {
     let registry = schemas;
     const decoded = (operation: ModelOperation): FestivalOperation =>
       'bytes' in operation ? toFestivalOperation(operation, (registry ??= festivalSchemaRegistry())) : operation;
-    const materialize = (create: ModelOperation, options: MaterializeOptions) => {
-      const history = following.get(create.id);
+    const materialize = (create: ModelOperation, history: ModelOperation[] | undefined, options: MaterializeOptions) => {
       if (history) return materializeDocument(create.id, [decoded(create), ...history.map(decoded)], options);
       // Most documents: a lone CREATE, its fields decoded straight into the view.
       const fields = 'bytes' in create ? decodeTypedOperation(create.bytes, (registry ??= festivalSchemaRegistry()).lookUp).fields : create.fields;
@@ -137,18 +136,22 @@ export class FestivalModel {
 
     // Profiles first: they say which device keys act for whom.
     const ownDocument = { accepts: (operation: DocumentOperation, create: DocumentOperation) => operation.publicKey === create.publicKey };
-    for (const create of creates.get(PROFILE_SCHEMA_ID) ?? []) this.#add(materialize(create, ownDocument), parseProfile, this.profiles);
+    // Each document's history is looked up in one pass before any decoding: between
+    // decodes, the map and the ids have long left the CPU caches.
+    const build = <T>(schemaId: string, parse: (view: DocumentView) => T, into: Map<Hash, T>, options: MaterializeOptions) => {
+      const list = creates.get(schemaId) ?? [];
+      const histories = list.map((create) => following.get(create.id));
+      for (let i = 0; i < list.length; i++) this.#add(materialize(list[i]!, histories[i], options), parse, into);
+    };
+    build(PROFILE_SCHEMA_ID, parseProfile, this.profiles, ownDocument);
     for (const profile of [...this.profiles.values()].sort((a, b) => compareIds(a.id, b.id))) {
       if (!this.#profileByOwner.has(profile.owner)) this.#profileByOwner.set(profile.owner, profile);
     }
     const ownersDocument = { accepts: (operation: DocumentOperation, create: DocumentOperation) => this.actsFor(operation.publicKey, create.publicKey) };
-    const build = <T>(schemaId: string, parse: (view: DocumentView) => T, into: Map<Hash, T>) => {
-      for (const create of creates.get(schemaId) ?? []) this.#add(materialize(create, ownersDocument), parse, into);
-    };
-    build(FESTIVAL_SCHEMA_ID, parseFestival, this.festivals);
-    build(RESOURCE_SCHEMA_ID, parseResource, this.resources);
-    build(EVENT_SCHEMA_ID, parseEvent, this.events);
-    build(AUTHORIZATION_SCHEMA_ID, parseAuthorization, this.authorizations);
+    build(FESTIVAL_SCHEMA_ID, parseFestival, this.festivals, ownersDocument);
+    build(RESOURCE_SCHEMA_ID, parseResource, this.resources, ownersDocument);
+    build(EVENT_SCHEMA_ID, parseEvent, this.events, ownersDocument);
+    build(AUTHORIZATION_SCHEMA_ID, parseAuthorization, this.authorizations, ownersDocument);
 
     this.#bookings = evaluateBookings({
       resources: this.resources,
@@ -229,13 +232,21 @@ export class FestivalModel {
     for (const event of this.events.values()) {
       if (!festivals.has(event.festival)) continue;
       const statuses = this.#bookings.byEvent.get(event.id)!;
-      const resources = event.resources.map((id, i) => ({ resource: this.resources.get(id), status: statuses[i]! }));
-      const confirmed = resources.filter(({ status }) => status.state === 'confirmed').length;
+      const resources: ScheduleItem['resources'] = new Array(statuses.length);
+      const locations: Resource[] = [];
+      let confirmed = 0;
+      for (let i = 0; i < statuses.length; i++) {
+        const status = statuses[i]!;
+        const resource = this.resources.get(status.resource);
+        resources[i] = { resource, status };
+        if (status.state === 'confirmed') confirmed++;
+        if (resource?.kind === 'location') locations.push(resource);
+      }
       items.push({
         event,
         festival: this.festivals.get(event.festival),
         resources,
-        locations: resources.flatMap(({ resource }) => (resource?.kind === 'location' ? [resource] : [])),
+        locations,
         confirmed,
         requested: resources.length,
         confirmation: resources.length === 0 ? 1 : confirmed / resources.length,

@@ -132,6 +132,12 @@ function optionalHash(value: string, name: string): Hash | undefined {
   return isHash(value) ? value : invalid(`${name} is not a document id`);
 }
 
+/** A copy of `ids` without repeats, first occurrence kept (no Set for the usual few ids). */
+function distinct(ids: readonly Hash[]): Hash[] {
+  for (let i = 1; i < ids.length; i++) if (ids.lastIndexOf(ids[i]!, i - 1) >= 0) return [...new Set(ids)];
+  return ids.slice();
+}
+
 function words(value: string): string[] {
   return value.split(/\s+/).filter((word) => word !== '');
 }
@@ -284,7 +290,7 @@ export function parseEvent(view: DocumentView): FestivalEvent {
     description: text(fields, 'description'),
     start,
     end: endAfter(start, fields),
-    resources: [...new Set(resources as Hash[])],
+    resources: distinct(resources as Hash[]),
     createdAt: time(fields, 'created_at'),
   };
 }
