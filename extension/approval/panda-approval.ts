@@ -7,13 +7,10 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import type { PopupClient, PopupState } from '../shared/popup-protocol.js';
 import { ActionController } from '../ui/actions.js';
-import { counted } from '../ui/format.js';
 import { PopupStateController } from '../ui/popup-state.js';
-import type { DecideEvent } from '../ui/request-card/panda-request-card.js';
 import '../ui/request-card/panda-request-card.js';
+import { RequestAnswers } from '../ui/request-answers.js';
 import { sharedStyles } from '../ui/shared.styles.js';
-import type { UnlockEvent } from '../ui/unlock-form/panda-unlock-form.js';
-import '../ui/unlock-form/panda-unlock-form.js';
 import { approvalStyles } from './approval.styles.js';
 
 export class PandaApproval extends LitElement {
@@ -24,6 +21,7 @@ export class PandaApproval extends LitElement {
 
   private readonly live = new PopupStateController(this);
   private readonly actions = new ActionController(this);
+  private readonly answers = new RequestAnswers(this.actions, this.live);
   /** Whether a request has been on screen: only then does an empty queue close the window. */
   private shownRequest = false;
 
@@ -54,15 +52,7 @@ export class PandaApproval extends LitElement {
   }
 
   private renderState(state: PopupState) {
-    if (state.locked) {
-      return html`<panda-unlock-form
-          data-locked
-          ?busy=${this.actions.isBusy('unlock')}
-          .error=${this.actions.errorFor('unlock')}
-          @panda-unlock=${this.unlock}
-        ></panda-unlock-form>
-        <p class="muted" data-pending-count>${counted(state.pending.length, 'request')} waiting</p>`;
-    }
+    if (state.locked) return this.answers.renderLocked(state);
     const [first, ...rest] = state.pending;
     if (!first) return html`<p class="muted">No requests are waiting.</p>`;
     return html`<panda-request-card
@@ -71,21 +61,11 @@ export class PandaApproval extends LitElement {
         data-id=${first.id}
         .request=${first}
         .signer=${state.identities.find((identity) => identity.publicKey === first.publicKey)}
-        ?busy=${this.actions.isBusy(`decide:${first.id}`)}
-        @panda-decide=${this.decide}
+        ?busy=${this.answers.isDeciding(first.id)}
+        @panda-decide=${this.answers.decide}
       ></panda-request-card>
       ${rest.length > 0 ? html`<p class="muted" data-more>${rest.length} more waiting</p>` : nothing}
       ${this.actions.errorFor('requests') ? html`<p role="alert">${this.actions.errorFor('requests')}</p>` : nothing}`;
-  }
-
-  private async unlock(event: UnlockEvent): Promise<void> {
-    const { passphrase } = event.detail;
-    await this.actions.run('unlock', 'unlock', () => this.live.request('popup_unlock', { passphrase }));
-  }
-
-  private async decide(event: DecideEvent): Promise<void> {
-    const { id, decision } = event.detail;
-    await this.actions.run('requests', `decide:${id}`, () => this.live.request('popup_decide', { id, decision }));
   }
 }
 

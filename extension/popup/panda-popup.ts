@@ -11,11 +11,9 @@ import { submittedForm } from '../ui/forms.js';
 import { backupFileName, counted, kindPhrase, relativeTime, shortKey } from '../ui/format.js';
 import { identicon } from '../ui/identicon.js';
 import { PopupStateController } from '../ui/popup-state.js';
-import type { DecideEvent } from '../ui/request-card/panda-request-card.js';
 import '../ui/request-card/panda-request-card.js';
+import { RequestAnswers } from '../ui/request-answers.js';
 import { sharedStyles } from '../ui/shared.styles.js';
-import type { UnlockEvent } from '../ui/unlock-form/panda-unlock-form.js';
-import '../ui/unlock-form/panda-unlock-form.js';
 import { popupStyles } from './popup.styles.js';
 
 /** The passphrase a person chooses twice must be the same both times. */
@@ -34,6 +32,7 @@ export class PandaPopup extends LitElement {
 
   private readonly live = new PopupStateController(this);
   private readonly actions = new ActionController(this);
+  private readonly answers = new RequestAnswers(this.actions, this.live);
 
   constructor() {
     super();
@@ -62,7 +61,7 @@ export class PandaPopup extends LitElement {
         </div>
       </header>
       ${this.live.error ? html`<p role="alert">${this.live.error}</p>` : nothing}
-      ${state === undefined ? (this.live.error ? nothing : html`<p class="muted">Loading…</p>`) : state.locked ? this.renderLocked(state) : this.renderUnlocked(state)}`;
+      ${state === undefined ? (this.live.error ? nothing : html`<p class="muted">Loading…</p>`) : state.locked ? this.answers.renderLocked(state) : this.renderUnlocked(state)}`;
   }
 
   /** An action's outcome in `area`: its error, or its notice of success. */
@@ -71,16 +70,6 @@ export class PandaPopup extends LitElement {
     if (error) return html`<p role="alert">${error}</p>`;
     const notice = this.actions.noticeFor(area);
     return notice ? html`<p role="status">${notice}</p>` : nothing;
-  }
-
-  private renderLocked(state: PopupState) {
-    return html`<panda-unlock-form
-        data-locked
-        ?busy=${this.actions.isBusy('unlock')}
-        .error=${this.actions.errorFor('unlock')}
-        @panda-unlock=${this.unlock}
-      ></panda-unlock-form>
-      <p class="muted" data-pending-count>${counted(state.pending.length, 'request')} waiting</p>`;
   }
 
   private renderUnlocked(state: PopupState) {
@@ -125,7 +114,7 @@ export class PandaPopup extends LitElement {
       <h2 id="requests-heading">Requests</h2>
       ${state.pending.length === 0
         ? html`<p class="muted">No requests are waiting.</p>`
-        : html`<ul @panda-decide=${this.decide}>
+        : html`<ul @panda-decide=${this.answers.decide}>
             ${state.pending.map(
               (request) => html`<li>
                 <panda-request-card
@@ -133,7 +122,7 @@ export class PandaPopup extends LitElement {
                   data-id=${request.id}
                   .request=${request}
                   .signer=${state.identities.find((identity) => identity.publicKey === request.publicKey)}
-                  ?busy=${this.actions.isBusy(`decide:${request.id}`)}
+                  ?busy=${this.answers.isDeciding(request.id)}
                 ></panda-request-card>
               </li>`,
             )}
@@ -259,16 +248,6 @@ export class PandaPopup extends LitElement {
         ${this.feedback('restore')}
       </details>
     </section>`;
-  }
-
-  private async unlock(event: UnlockEvent): Promise<void> {
-    const { passphrase } = event.detail;
-    await this.actions.run('unlock', 'unlock', () => this.live.request('popup_unlock', { passphrase }));
-  }
-
-  private async decide(event: DecideEvent): Promise<void> {
-    const { id, decision } = event.detail;
-    await this.actions.run('requests', `decide:${id}`, () => this.live.request('popup_decide', { id, decision }));
   }
 
   private async authorize(request: OwnerRequestView, decision: 'confirm' | 'deny'): Promise<void> {
