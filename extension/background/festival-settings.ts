@@ -7,7 +7,7 @@
 import { isHash, type Hash } from '../../core/index.js';
 import type { PeerConfig } from '../peer/peer-link.js';
 import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
-import type { KeyValueStorage } from './permissions.js';
+import { StoredRecords, type KeyValueStorage } from './stored-records.js';
 
 export interface FestivalSetting {
   festivalId: Hash;
@@ -62,51 +62,41 @@ function isSetting(value: unknown): value is FestivalSetting {
 }
 
 export class FestivalSettings {
-  readonly #festivals = new Map<Hash, FestivalSetting>();
-
-  private constructor(private readonly storage: KeyValueStorage) {}
+  private constructor(private readonly festivals: StoredRecords<Hash, FestivalSetting>) {}
 
   static async open(storage: KeyValueStorage): Promise<FestivalSettings> {
-    const settings = new FestivalSettings(storage);
-    const stored = await storage.get(STORAGE_KEY);
-    if (Array.isArray(stored)) for (const setting of stored) if (isSetting(setting)) settings.#festivals.set(setting.festivalId, setting);
-    return settings;
+    return new FestivalSettings(await StoredRecords.open(storage, STORAGE_KEY, isSetting, (setting) => setting.festivalId));
   }
 
   ids(): Hash[] {
-    return [...this.#festivals.keys()];
+    return this.festivals.keys();
   }
 
   list(): FestivalSetting[] {
-    return [...this.#festivals.values()].map((setting) => structuredClone(setting));
+    return this.festivals.values().map((setting) => structuredClone(setting));
   }
 
   /** Joins a festival, or adds signaling servers (and sets the secret) of one already joined. Whether anything changed. */
   async join(festivalId: Hash, options: JoinOptions, now = Date.now()): Promise<boolean> {
-    const current = this.#festivals.get(festivalId);
+    const current = this.festivals.get(festivalId);
     const signaling = [...new Set([...(current?.signaling ?? []), ...options.signaling])].slice(0, MAX_SIGNALING_URLS);
     const secret = options.secret ?? current?.secret;
     const next: FestivalSetting = { festivalId, signaling, ...(secret === undefined ? {} : { secret }), joinedAt: current?.joinedAt ?? now };
     if (current !== undefined && JSON.stringify(current) === JSON.stringify(next)) return false;
-    this.#festivals.set(festivalId, next);
-    await this.#save();
+    await this.festivals.set(festivalId, next);
     return true;
   }
 
   async leave(festivalId: Hash): Promise<void> {
-    if (this.#festivals.delete(festivalId)) await this.#save();
+    await this.festivals.delete(festivalId);
   }
 
   /** What the peer is to do: every festival, through every signaling server any of them named. */
   peerConfig(): PeerConfig {
-    const settings = [...this.#festivals.values()].sort((a, b) => a.joinedAt - b.joinedAt || (a.festivalId < b.festivalId ? -1 : 1));
+    const settings = this.festivals.values().sort((a, b) => a.joinedAt - b.joinedAt || (a.festivalId < b.festivalId ? -1 : 1));
     return {
       signaling: [...new Set(settings.flatMap((setting) => setting.signaling))].sort(),
       festivals: settings.map(({ festivalId, secret }) => (secret === undefined ? { festivalId } : { festivalId, secret })),
     };
-  }
-
-  async #save(): Promise<void> {
-    await this.storage.set(STORAGE_KEY, [...this.#festivals.values()]);
   }
 }

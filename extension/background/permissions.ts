@@ -3,11 +3,9 @@
  * allowed "always for this site". Keyed by the origin the browser reports; a frame is its
  * own origin and inherits nothing from the page around it.
  */
-export interface KeyValueStorage {
-  get(key: string): Promise<unknown>;
-  set(key: string, value: unknown): Promise<void>;
-}
+import { StoredRecords, type KeyValueStorage } from './stored-records.js';
 
+export type { KeyValueStorage } from './stored-records.js';
 export interface SiteGrant {
   origin: string;
   connected: boolean;
@@ -24,49 +22,39 @@ function isGrant(value: unknown): value is SiteGrant {
 }
 
 export class Permissions {
-  readonly #grants = new Map<string, SiteGrant>();
-
-  private constructor(private readonly storage: KeyValueStorage) {}
+  private constructor(private readonly grants: StoredRecords<string, SiteGrant>) {}
 
   static async open(storage: KeyValueStorage): Promise<Permissions> {
-    const permissions = new Permissions(storage);
-    const stored = await storage.get(STORAGE_KEY);
-    if (Array.isArray(stored)) for (const grant of stored) if (isGrant(grant)) permissions.#grants.set(grant.origin, grant);
-    return permissions;
-  }
-
-  async #save(): Promise<void> {
-    await this.storage.set(STORAGE_KEY, [...this.#grants.values()]);
+    return new Permissions(await StoredRecords.open(storage, STORAGE_KEY, isGrant, (grant) => grant.origin));
   }
 
   isConnected(origin: string): boolean {
-    return this.#grants.get(origin)?.connected ?? false;
+    return this.grants.get(origin)?.connected ?? false;
   }
 
   allowsAlways(origin: string, kind: string): boolean {
-    const grant = this.#grants.get(origin);
+    const grant = this.grants.get(origin);
     return (grant?.connected ?? false) && grant!.always.includes(kind);
   }
 
   async connect(origin: string, now = Date.now()): Promise<void> {
-    const grant = this.#grants.get(origin);
-    this.#grants.set(origin, { origin, connected: true, always: grant?.always ?? [], connectedAt: grant?.connectedAt ?? now });
-    await this.#save();
+    const grant = this.grants.get(origin);
+    await this.grants.set(origin, { origin, connected: true, always: grant?.always ?? [], connectedAt: grant?.connectedAt ?? now });
   }
 
   async allowAlways(origin: string, kind: string): Promise<void> {
-    const grant = this.#grants.get(origin);
+    const grant = this.grants.get(origin);
     if (!grant?.connected || grant.always.includes(kind)) return;
     grant.always.push(kind);
-    await this.#save();
+    await this.grants.save();
   }
 
   /** Forgets everything a site was allowed. */
   async revoke(origin: string): Promise<void> {
-    if (this.#grants.delete(origin)) await this.#save();
+    await this.grants.delete(origin);
   }
 
   sites(): SiteGrant[] {
-    return [...this.#grants.values()].map((grant) => ({ ...grant, always: [...grant.always] }));
+    return this.grants.values().map((grant) => ({ ...grant, always: [...grant.always] }));
   }
 }
