@@ -18,9 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { isSkiplinkRequired, lipmaa } from '../../core/index.js';
+import { writeBrowserBundle } from '../browser-bundle.js';
 import type { StoreReport } from './crash-page.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -41,23 +41,10 @@ before(async () => {
   workDir = mkdtempSync(join(tmpdir(), 'panda-kit-crash-'));
   const site = join(workDir, 'site');
   // The core as a browser bundle of its own, and the page script importing it.
-  await build({
-    entryPoints: [join(ROOT, 'core/index.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    outfile: join(site, 'core.js'),
-    logLevel: 'silent',
-  });
-  await build({
+  await writeBrowserBundle({ entryPoints: [join(ROOT, 'core/index.ts')], outfile: join(site, 'core.js') });
+  await writeBrowserBundle({
     entryPoints: [join(ROOT, 'test/e2e/crash-page.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
     outfile: join(site, 'page.js'),
-    logLevel: 'silent',
     plugins: [
       {
         name: 'bundled-core',

@@ -12,9 +12,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
 import { CBOR_X, CBOR_X_NO_EVAL, ensureExtensionBuilt } from '../../extension/build/rollup.js';
 import type { ExtensionTarget } from '../../extension/manifest.js';
+import { writeBrowserBundle } from '../browser-bundle.js';
 
 export const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
 
@@ -29,16 +29,11 @@ export async function testExtension(target: ExtensionTarget): Promise<{ dir: str
   const source = await builtExtension(target);
   const dir = mkdtempSync(join(tmpdir(), `panda-kit-${target}-`));
   cpSync(source, dir, { recursive: true });
-  await build({
+  await writeBrowserBundle({
     entryPoints: [join(ROOT, 'test/extension/e2e-background.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
     outfile: join(dir, 'background.js'),
     allowOverwrite: true,
     alias: { [CBOR_X]: CBOR_X_NO_EVAL },
-    logLevel: 'silent',
   });
   return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
 }

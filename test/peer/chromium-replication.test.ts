@@ -10,11 +10,11 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { KeyPair, type Hash } from '../../core/index.js';
 import { NodePeer } from '../../node/node-peer.js';
 import { releaseNodeDataChannel, ROOT, startSignalingServer, type SignalingServer } from './support.js';
+import { browserScript } from '../browser-bundle.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
@@ -89,16 +89,9 @@ async function waitFor(condition: () => Promise<boolean>, what: string, ms = 60_
 describe('festival replication in Chromium', { skip, timeout: 240_000 }, () => {
   before(async () => {
     signaling = await startSignalingServer();
-    const bundle = await build({
+    const script = await browserScript({
       stdin: { contents: "export * from './core/index.ts'; export * from './peer/index.ts';", resolveDir: ROOT, sourcefile: 'bundle.ts', loader: 'ts' },
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
     });
-    const script = bundle.outputFiles[0]!.text;
     http = createServer((request, response) => {
       if (request.url === '/bundle.js') {
         response.writeHead(200, { 'content-type': 'text/javascript' });

@@ -8,12 +8,12 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
 import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { WebSocket } from 'ws';
 import { MAX_FRAME_SIZE } from '../../core/replication/transport.js';
 import { WebRtcNetwork, festivalTopic } from '../../peer/index.js';
+import { browserScript } from '../browser-bundle.js';
 import {
   RawClient,
   ROOT,
@@ -124,16 +124,7 @@ async function waitTransports(page: Page, count: number, ms = 20_000): Promise<v
 describe('WebRtcNetwork in Chromium', { skip, timeout: 180_000 }, () => {
   before(async () => {
     signaling = await startSignalingServer();
-    const bundle = await build({
-      entryPoints: [ROOT + 'peer/index.ts'],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    });
-    const script = bundle.outputFiles[0]!.text;
+    const script = await browserScript({ entryPoints: [ROOT + 'peer/index.ts'] });
     http = createServer((request, response) => {
       if (request.url === '/peer.js') {
         response.writeHead(200, { 'content-type': 'text/javascript' });

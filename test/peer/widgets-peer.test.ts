@@ -12,7 +12,6 @@ import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { Hash } from '../../core/index.js';
 import { CBOR_X, CBOR_X_NO_EVAL } from '../../extension/build/rollup.js';
@@ -20,6 +19,7 @@ import { NodePeer } from '../../node/node-peer.js';
 import type { ScheduleData } from '../../widgets/lib/schedule-data.js';
 import { HOUR, keyOf } from '../core/festival-support.js';
 import { releaseNodeDataChannel, ROOT, startSignalingServer, type SignalingServer } from './support.js';
+import { browserScript } from '../browser-bundle.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
@@ -91,20 +91,11 @@ describe('the widgets’ in-page peer in Chromium', { skip, timeout: 240_000 }, 
   before(async () => {
     signaling = await startSignalingServer();
     // As the widgets' build does: cbor-x without eval, so that a strict CSP allows it.
-    const bundle = await build({
-      entryPoints: [join(ROOT, 'widgets/peer/in-page-source.ts')],
-      alias: { [CBOR_X]: CBOR_X_NO_EVAL },
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      target: 'es2022',
-      write: false,
-      logLevel: 'silent',
-    });
+    const script = await browserScript({ entryPoints: [join(ROOT, 'widgets/peer/in-page-source.ts')], alias: { [CBOR_X]: CBOR_X_NO_EVAL } });
     const files: Record<string, [string, string]> = {
       '/': ['text/html', PAGE],
       '/page.js': ['text/javascript', PAGE_SCRIPT],
-      '/in-page-source.js': ['text/javascript', bundle.outputFiles[0]!.text],
+      '/in-page-source.js': ['text/javascript', script],
     };
     http = createServer((request, response) => {
       const file = files[request.url ?? ''];
