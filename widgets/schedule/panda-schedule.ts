@@ -6,7 +6,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { exportFrabJson, exportFrabXml, frabFileName } from '../lib/export-frab.js';
 import { exportICal, ICAL_MEDIA_TYPE, icalFileName } from '../lib/export-ical.js';
 import { Favourites } from '../lib/favourites.js';
-import { filterEvents, filterOptions, isFilterActive, type ScheduleFilter } from '../lib/filter.js';
+import { filterEvents, filterOptions, isFilterActive, type FilterOption, type ScheduleFilter } from '../lib/filter.js';
 import { errorMessage, percentConfirmed, resourcesConfirmed, translator, type Translate } from '../lib/i18n.js';
 import { httpUrl, type ScheduleData, type ScheduleEvent } from '../lib/schedule-data.js';
 import type { PandaProvider, WidgetSource } from '../lib/source.js';
@@ -317,6 +317,18 @@ export class PandaSchedule extends LitElement {
     else download(exportFrabXml(data), 'application/xml', frabFileName(data, 'xml'));
   }
 
+  /** A filter's select, when there is more than one option to choose from. */
+  #filterSelect(name: 'location' | 'kind', label: string, all: string, choices: readonly FilterOption[]) {
+    if (choices.length <= 1) return nothing;
+    return html`<label
+      >${label}
+      <select data-filter=${name} @change=${(event: Event) => this.#setFilter({ [name]: (event.target as HTMLSelectElement).value })}>
+        <option value="" ?selected=${this.filter[name] === ''}>${all}</option>
+        ${choices.map((option) => html`<option value=${option.value} ?selected=${this.filter[name] === option.value}>${option.label}</option>`)}
+      </select></label
+    >`;
+  }
+
   #setFilter(change: Partial<PandaSchedule['filter']>): void {
     this.filter = { ...this.filter, ...change };
     this.focusKey = undefined;
@@ -440,24 +452,8 @@ export class PandaSchedule extends LitElement {
         <span class="muted" data-zone-note>${t('time.zoneNote', { zone: zoneName })}</span>
       </div>
       <div role="group" class="group filters" aria-label=${t('filter.label')}>
-        ${options.locations.length > 1
-          ? html`<label
-              >${t('filter.location')}
-              <select data-filter="location" @change=${(event: Event) => this.#setFilter({ location: (event.target as HTMLSelectElement).value })}>
-                <option value="" ?selected=${this.filter.location === ''}>${t('filter.allLocations')}</option>
-                ${options.locations.map((option) => html`<option value=${option.value} ?selected=${this.filter.location === option.value}>${option.label}</option>`)}
-              </select></label
-            >`
-          : nothing}
-        ${options.kinds.length > 1
-          ? html`<label
-              >${t('filter.kind')}
-              <select data-filter="kind" @change=${(event: Event) => this.#setFilter({ kind: (event.target as HTMLSelectElement).value })}>
-                <option value="" ?selected=${this.filter.kind === ''}>${t('filter.allKinds')}</option>
-                ${options.kinds.map((option) => html`<option value=${option.value} ?selected=${this.filter.kind === option.value}>${option.label}</option>`)}
-              </select></label
-            >`
-          : nothing}
+        ${this.#filterSelect('location', t('filter.location'), t('filter.allLocations'), options.locations)}
+        ${this.#filterSelect('kind', t('filter.kind'), t('filter.allKinds'), options.kinds)}
         <label
           >${t('filter.search')}
           <input
