@@ -124,13 +124,14 @@ export class FestivalModel {
         else following.set(operation.documentId, [operation]);
       }
     }
+    // Made only if stored operations come in: decoded ones need no schemas.
     let registry = schemas;
-    const decoded = (operation: ModelOperation): FestivalOperation =>
-      'bytes' in operation ? toFestivalOperation(operation, (registry ??= festivalSchemaRegistry())) : operation;
+    const schemasFor = () => (registry ??= festivalSchemaRegistry());
+    const decoded = (operation: ModelOperation): FestivalOperation => ('bytes' in operation ? toFestivalOperation(operation, schemasFor()) : operation);
     const materialize = (create: ModelOperation, history: ModelOperation[] | undefined, options: MaterializeOptions) => {
       if (history) return materializeDocument(create.id, [decoded(create), ...history.map(decoded)], options);
       // Most documents: a lone CREATE, its fields decoded straight into the view.
-      const fields = 'bytes' in create ? decodeTypedOperation(create.bytes, (registry ??= festivalSchemaRegistry()).lookUp).fields : create.fields;
+      const fields = 'bytes' in create ? decodeTypedOperation(create.bytes, schemasFor().lookUp).fields : create.fields;
       return createView(create, fields);
     };
 
