@@ -75,8 +75,17 @@ function dependencyOrder(resources: ReadonlyMap<Hash, Resource>): { order: Resou
   return { order, cyclic };
 }
 
-/** Most events holding the resource at any one instant within [start, end). */
-function peakOverlap(held: readonly FestivalEvent[], start: number, end: number): number {
+/**
+ * Whether `held` leaves room for one more event within [start, end): the most events
+ * holding the resource at any one instant stays below `capacity`.
+ */
+function hasRoom(held: readonly FestivalEvent[], start: number, end: number, capacity: number): boolean {
+  // Fewer overlapping events than capacity can never fill it: the usual case, without
+  // building and sorting the sweep's points.
+  let overlapping = 0;
+  for (const event of held) if (event.start < end && event.end > start) overlapping++;
+  if (overlapping < capacity) return true;
+  if (capacity === 1) return false;
   const points: Array<[number, number]> = [];
   for (const event of held) {
     if (event.start < end && event.end > start) {
@@ -85,12 +94,11 @@ function peakOverlap(held: readonly FestivalEvent[], start: number, end: number)
   }
   points.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
   let current = 0;
-  let peak = 0;
   for (const [, delta] of points) {
     current += delta;
-    peak = Math.max(peak, current);
+    if (current >= capacity) return false;
   }
-  return peak;
+  return true;
 }
 
 /** The status of `event`'s request for `resource` among the event's statuses. */
@@ -130,8 +138,9 @@ function collectVotes(input: BookingInput, byEvent: ReadonlyMap<Hash, RequestSta
       authorization: authorization.id,
     };
     const votes = status.votes;
-    const index = votes.findIndex((other) => other.voter === voter);
-    if (index < 0) votes.push(vote);
+    let index = 0;
+    while (index < votes.length && votes[index]!.voter !== voter) index++;
+    if (index === votes.length) votes.push(vote);
     // The latest decision counts; equal times are settled by document id.
     else if (vote.decidedAt > votes[index]!.decidedAt || (vote.decidedAt === votes[index]!.decidedAt && vote.authorization > votes[index]!.authorization)) {
       votes[index] = vote;
@@ -182,13 +191,13 @@ export function evaluateBookings(input: BookingInput): Bookings {
         status.reason = 'its dependencies form a cycle';
         continue;
       }
-      const missing = resource.dependsOn.filter((dependency) => statusFor(eventStatuses, dependency)?.state !== 'confirmed');
+      const missing = resource.dependsOn.length === 0 ? resource.dependsOn : resource.dependsOn.filter((dependency) => statusFor(eventStatuses, dependency)?.state !== 'confirmed');
       if (missing.length > 0) {
         status.state = 'blocked';
         status.reason = `needs ${missing.map((id) => input.resources.get(id)?.title ?? id).join(', ')} as well`;
         continue;
       }
-      if (peakOverlap(held, event.start, event.end) >= resource.capacity) {
+      if (!hasRoom(held, event.start, event.end, resource.capacity)) {
         status.state = 'conflict';
         status.reason = 'already held by earlier requests at that time';
         continue;
