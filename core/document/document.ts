@@ -49,14 +49,16 @@ export interface MaterializeOptions {
  * (the usual case: a create and a few updates), found without building the graph; this is
  * the order `sortGraph` gives it. Undefined for anything else.
  */
-function linearOrder(documentId: Hash, list: readonly DocumentOperation[]): Hash[] | undefined {
+function linearOrder(documentId: Hash, list: readonly DocumentOperation[]): DocumentOperation[] | undefined {
   if (list.length > 8) return undefined;
   // Each operation exactly once (input may repeat one), one of them the CREATE.
   for (let i = 0; i < list.length; i++) for (let j = i + 1; j < list.length; j++) if (list[i]!.id === list[j]!.id) return undefined;
-  if (!list.some((operation) => operation.id === documentId)) return undefined;
-  const order = [documentId];
+  let create: DocumentOperation | undefined;
+  for (const operation of list) if (operation.id === documentId) create = operation;
+  if (!create) return undefined;
+  const order = [create];
   for (let step = 1; step < list.length; step++) {
-    const current = order[step - 1];
+    const current = order[step - 1]!.id;
     let next: DocumentOperation | undefined;
     for (const operation of list) {
       if (operation.previous?.length !== 1 || operation.previous[0] !== current) continue;
@@ -64,7 +66,7 @@ function linearOrder(documentId: Hash, list: readonly DocumentOperation[]): Hash
       next = operation;
     }
     if (!next) return undefined;
-    order.push(next.id);
+    order.push(next);
   }
   return order;
 }
@@ -96,32 +98,29 @@ export function materializeDocument(
   }
   // Short histories in which each operation follows the one before (a create and a few
   // updates) need neither a map nor the graph walk.
-  const linear = linearOrder(documentId, list);
-  let byId: Map<Hash, DocumentOperation> | undefined;
-  let sorted: Hash[];
+  let ordered = linearOrder(documentId, list);
   let tips: Hash[];
-  if (linear) {
-    sorted = linear;
-    tips = [linear.at(-1)!];
+  if (ordered) {
+    tips = [ordered.at(-1)!.id];
   } else {
-    byId = new Map();
+    const byId = new Map<Hash, DocumentOperation>();
     for (const operation of list) byId.set(operation.id, operation);
     if (byId.get(documentId)?.action !== 'create') return undefined;
-    ({ sorted, tips } = sortGraph(documentId, byId.values()));
+    const graph = sortGraph(documentId, byId.values());
+    ordered = graph.sorted.map((id) => byId.get(id)!);
+    tips = graph.tips;
   }
-  const operationOf = (id: Hash) => (byId ? byId.get(id)! : list.find((operation) => operation.id === id)!);
-  const create = operationOf(documentId);
+  const create = ordered[0]!;
   if (create.action !== 'create') return undefined;
   const fields = new Map<string, OperationValue>();
   const applied: Hash[] = [];
   let deleted = false;
-  for (const id of sorted) {
-    const operation = operationOf(id);
+  for (const operation of ordered) {
     if (operation.schemaId !== create.schemaId) continue;
     if (operation !== create && options.accepts && !options.accepts(operation, create)) continue;
     if (operation.action === 'delete') deleted = true;
     else operation.fields?.forEach((value, name) => fields.set(name, value));
-    applied.push(id);
+    applied.push(operation.id);
   }
   return { id: documentId, schemaId: create.schemaId, owner: create.publicKey, viewId: tips, fields, deleted, applied };
 }
