@@ -26,9 +26,9 @@ export {
   type TypedValue,
 } from './operation/operation.js';
 export { encodeOperation, type OperationArgs } from './operation/encode.js';
-export { decodeOperation, type PlainOperation, type PlainValue } from './operation/decode.js';
+export { decodeOperation, type KnownHeader, type PlainOperation, type PlainValue } from './operation/decode.js';
 export { validateOperation } from './operation/validate.js';
-export { decodeTypedOperation } from './operation/decode-typed.js';
+export { decodeTypedOperation, decodeStoredFields } from './operation/decode-typed.js';
 
 export {
   SCHEMA_DEFINITION_V1,

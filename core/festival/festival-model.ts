@@ -1,5 +1,5 @@
 import { createView, materializeDocument, type DocumentOperation, type DocumentView, type MaterializeOptions } from '../document/document.js';
-import { decodeTypedOperation } from '../operation/decode-typed.js';
+import { decodeStoredFields } from '../operation/decode-typed.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import type { StoredOperation } from '../storage/store.js';
 import type { Hash } from '../hash/hash.js';
@@ -29,9 +29,12 @@ export interface FestivalOperation extends DocumentOperation {
 /** What a model is made from: operations decoded already, or stored ones (decoded as needed). */
 export type ModelOperation = FestivalOperation | StoredOperation;
 
-/** Decodes a stored festival operation and checks it against its schema. */
+/**
+ * Decodes a stored festival operation's fields and checks them against its schema; the
+ * header is the store's (read from these bytes when the operation was stored).
+ */
 export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegistry): FestivalOperation {
-  const { previous, fields } = decodeTypedOperation(stored.bytes, schemas.lookUp);
+  const fields = decodeStoredFields(stored.bytes, stored, schemas.lookUp);
   // One object with every property from the start (absent ones undefined): adding
   // properties later would give each of tens of thousands a second, out-of-object store.
   return {
@@ -40,7 +43,7 @@ export function toFestivalOperation(stored: StoredOperation, schemas: SchemaRegi
     publicKey: stored.publicKey,
     schemaId: stored.schemaId,
     action: stored.action,
-    previous,
+    previous: stored.previous,
     fields,
   } as FestivalOperation;
 }
@@ -131,7 +134,7 @@ export class FestivalModel {
     const materialize = (create: ModelOperation, history: ModelOperation[] | undefined, options: MaterializeOptions) => {
       if (history) return materializeDocument(create.id, [decoded(create), ...history.map(decoded)], options);
       // Most documents: a lone CREATE, its fields decoded straight into the view.
-      const fields = 'bytes' in create ? decodeTypedOperation(create.bytes, schemasFor().lookUp).fields : create.fields;
+      const fields = 'bytes' in create ? decodeStoredFields(create.bytes, create, schemasFor().lookUp) : create.fields;
       return createView(create, fields);
     };
 

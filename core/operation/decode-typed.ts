@@ -5,8 +5,8 @@ import type { FieldTypeName } from '../schema/field-type.js';
 import { assertSortedUnique } from '../schema/schema-id.js';
 import type { Schema } from '../schema/schema.js';
 import type { CborReader } from './cbor.js';
-import { readOperation, type OperationHeader } from './decode.js';
-import { checkedFields, type Operation, type OperationValue } from './operation.js';
+import { readOperation, readStoredFields, type KnownHeader } from './decode.js';
+import { checkedFields, type Operation, type OperationFields, type OperationValue } from './operation.js';
 import { validateSystemFields } from './validate.js';
 
 function invalid(name: string, message: string): never {
@@ -123,7 +123,7 @@ interface TypedContext {
  * interning or name check per field, and the name is the schema's string. Anything else
  * (unknown, unsorted, repeated, oddly encoded) is left to the generic path and its errors.
  */
-function readKnownName(reader: CborReader, header: OperationHeader, context: TypedContext): string | undefined {
+function readKnownName(reader: CborReader, header: KnownHeader, context: TypedContext): string | undefined {
   const schema = (context.schema ??= context.schemaFor(header.schemaId));
   if (!schema) return undefined;
   const { bytes, offset } = reader;
@@ -151,11 +151,25 @@ function readKnownName(reader: CborReader, header: OperationHeader, context: Typ
   return undefined;
 }
 
-function readTypedValue(reader: CborReader, name: string, header: OperationHeader, context: TypedContext): OperationValue {
+function readTypedValue(reader: CborReader, name: string, header: KnownHeader, context: TypedContext): OperationValue {
   const schema = (context.schema ??= schemaOf(context.schemaFor, header.schemaId));
   const fieldType = schema.fields.get(name);
   if (!fieldType) throw new PandaError('OPERATION_FIELD_UNKNOWN', `Schema ${schema.name} has no field "${name}"`, { field: name });
   return readValue(reader, name, fieldType.type);
+}
+
+/** A create's fields are complete; the values are the schema's types (read so) and the system schemas' rules hold. */
+function checkedTypedFields(header: KnownHeader, fields: { names: string[]; values: OperationValue[] }, schema: Schema): OperationFields {
+  if (header.action === 'create' && fields.names.length !== schema.fields.size) {
+    const present = new Set(fields.names);
+    const missing = [...schema.fields.keys()].filter((name) => !present.has(name));
+    throw new PandaError('OPERATION_FIELDS_MISSING', `A create operation sets every field; missing: ${missing.join(', ')}`, { fields: missing });
+  }
+  // Every field (a create's always): the schema's own names array serves, one fewer per operation.
+  const names = fields.names.length === schema.fieldNames.length ? schema.fieldNames : fields.names;
+  const checked = checkedFields(names, fields.values, schema.fields);
+  validateSystemFields(schema.id, checked);
+  return checked;
 }
 
 export function decodeTypedOperation(input: Uint8Array | string, schemaFor: SchemaLookup): Operation {
@@ -163,17 +177,20 @@ export function decodeTypedOperation(input: Uint8Array | string, schemaFor: Sche
   const { header, fields } = readOperation(input, readTypedValue, context, readKnownName);
   const known = context.schema ?? schemaOf(schemaFor, header.schemaId);
   if (!fields) return header;
-  if (header.action === 'create' && fields.names.length !== known.fields.size) {
-    const present = new Set(fields.names);
-    const missing = [...known.fields.keys()].filter((name) => !present.has(name));
-    throw new PandaError('OPERATION_FIELDS_MISSING', `A create operation sets every field; missing: ${missing.join(', ')}`, { fields: missing });
-  }
-  // Every field (a create's always): the schema's own names array serves, one fewer per operation.
-  const names = fields.names.length === known.fieldNames.length ? known.fieldNames : fields.names;
-  const checked = checkedFields(names, fields.values, known.fields);
-  validateSystemFields(known.id, checked);
+  const checked = checkedTypedFields(header, fields, known);
   // A new object with every property from the start, rather than `fields` added to the
   // header: that would give each operation a second, out-of-object property store.
   const { version, action, schemaId, previous } = header;
   return previous ? { version, action, schemaId, previous, fields: checked } : { version, action, schemaId, fields: checked };
+}
+
+/**
+ * The fields of an operation whose header is known already, a stored operation's (see
+ * `readStoredFields`: the header is stepped over, not decoded again), decoded and checked
+ * against the schema exactly as `decodeTypedOperation` checks them. Undefined for a delete.
+ */
+export function decodeStoredFields(input: Uint8Array | string, header: KnownHeader, schemaFor: SchemaLookup): OperationFields | undefined {
+  const schema = schemaOf(schemaFor, header.schemaId);
+  const fields = readStoredFields(input, header, readTypedValue, { schemaFor, schema, nextName: 0 }, readKnownName);
+  return fields && checkedTypedFields(header, fields, schema);
 }

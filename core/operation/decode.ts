@@ -1,6 +1,6 @@
 import { bytesToHex, toBytes } from '../bytes.js';
 import { PandaError } from '../errors.js';
-import { assertHashBytes, type Hash } from '../hash/hash.js';
+import { assertHashBytes, HASH_SIZE, type Hash } from '../hash/hash.js';
 import { MAX_OPERATION_SIZE } from '../entry/entry.js';
 import { parseSchemaId, assertSortedUnique } from '../schema/schema-id.js';
 import { assertFieldName, MAX_FIELDS } from '../schema/schema.js';
@@ -58,25 +58,30 @@ function viewIdFromCbor(value: CborValue | undefined): Hash[] {
 /** An operation's header: everything but its fields. */
 export type OperationHeader = Omit<PlainOperation, 'fields'>;
 
+/** What reading the fields needs of an operation's header (a stored operation has it all). */
+export type KnownHeader = Pick<OperationHeader, 'action' | 'schemaId' | 'previous'>;
+
+/** Reads a field's value with the reader positioned at it (module-level readers, `context`: no closure per call). */
+export type ValueReader<V, C> = (reader: CborReader, name: string, header: KnownHeader, context: C) => V;
+
 /**
- * Reads an operation item by item, checking structure, version, action, schema id,
- * previous and field names (valid, sorted, unique); `readValue` reads each field's value
- * with the reader positioned at it (given `context`: module-level readers and no closure per
- * call). `readKnownName`, if given, may read a field name it recognises (a valid name)
- * and return it, or return undefined without reading, for the name to be decoded and
- * checked as text. Shared by the plain and the schema-directed decoder.
+ * Reads a field name it recognises (a valid name) and returns it, or returns undefined
+ * without reading, for the name to be decoded and checked as text.
  */
-export function readOperation<V, C>(
-  input: Uint8Array | string,
-  readValue: (reader: CborReader, name: string, header: OperationHeader, context: C) => V,
-  context: C,
-  readKnownName?: (reader: CborReader, header: OperationHeader, context: C) => string | undefined,
-): { header: OperationHeader; fields?: { names: string[]; values: V[] } } {
+export type KnownNameReader<C> = (reader: CborReader, header: KnownHeader, context: C) => string | undefined;
+
+const ACTION_CODES: Record<OperationAction, number> = { create: 0, update: 1, delete: 2 };
+
+function readerOf(input: Uint8Array | string): CborReader {
   const bytes = toBytes(input, 'operation');
   if (bytes.length > MAX_OPERATION_SIZE) {
     throw new PandaError('OPERATION_TOO_LARGE', `Operations are limited to ${MAX_OPERATION_SIZE} bytes, got ${bytes.length}`);
   }
-  const reader = new CborReader(bytes);
+  return new CborReader(bytes);
+}
+
+/** Reads and checks version, action, schema id and previous. */
+function readHeader(reader: CborReader): OperationHeader {
   const length = reader.head();
   if (reader.major !== 4 || length < 3) format('An operation is an array [version, action, schema id, ...]');
   reader.length(length, 1);
@@ -94,10 +99,47 @@ export function readOperation<V, C>(
   const expectedLength = action === 'update' ? 5 : 4;
   if (length !== expectedLength) format(`A ${action} operation has ${expectedLength} elements, this one has ${length}`);
   if (action !== 'create') header.previous = viewIdFromCbor(reader.item(1));
-  if (action === 'delete') {
-    reader.finish();
-    return { header };
+  return header;
+}
+
+/** Reads a head that must be of type `major` with `argument`, else the header is not `header`. */
+function expectHead(reader: CborReader, major: number, argument: number | undefined, header: KnownHeader): void {
+  if (reader.head() !== argument || reader.major !== major) {
+    format(`The operation's header is not the ${header.action} of ${header.schemaId} it was stored as`);
   }
+}
+
+/**
+ * Steps over the header of an operation that `header` describes, checking its form (an
+ * array of the action's length, version, action code, a text schema id of the id's length,
+ * previous as that many operation ids) without decoding text or hashes. The caller vouches
+ * that `header` was read from these bytes before.
+ */
+function skipHeader(reader: CborReader, header: KnownHeader): void {
+  expectHead(reader, 4, header.action === 'update' ? 5 : 4, header);
+  expectHead(reader, 0, OPERATION_VERSION, header);
+  expectHead(reader, 0, ACTION_CODES[header.action], header);
+  expectHead(reader, 3, header.schemaId.length, header);
+  reader.need(header.schemaId.length);
+  reader.offset += header.schemaId.length;
+  if (header.action === 'create') return;
+  expectHead(reader, 4, header.previous?.length, header);
+  for (let i = 0; i < header.previous!.length; i++) {
+    expectHead(reader, 2, HASH_SIZE, header);
+    reader.need(HASH_SIZE);
+    reader.offset += HASH_SIZE;
+  }
+}
+
+/** Reads the fields map to the end of the operation, checking names (valid, sorted, unique). */
+function readFields<V, C>(
+  reader: CborReader,
+  header: KnownHeader,
+  readValue: ValueReader<V, C>,
+  context: C,
+  readKnownName: KnownNameReader<C> | undefined,
+): { names: string[]; values: V[] } {
+  const { action } = header;
   const count = reader.head();
   const major: number = reader.major;
   if (major !== 5) format(`The fields of a ${action} operation are a map`);
@@ -125,7 +167,50 @@ export function readOperation<V, C>(
     values[i] = readValue(reader, name, header, context);
   }
   reader.finish();
-  return { header, fields: { names, values } };
+  return { names, values };
+}
+
+/**
+ * Reads an operation item by item, checking structure, version, action, schema id,
+ * previous and field names (valid, sorted, unique); `readValue` reads each field's value.
+ * `readKnownName`, if given, may read field names it recognises. Shared by the plain and
+ * the schema-directed decoder.
+ */
+export function readOperation<V, C>(
+  input: Uint8Array | string,
+  readValue: ValueReader<V, C>,
+  context: C,
+  readKnownName?: KnownNameReader<C>,
+): { header: OperationHeader; fields?: { names: string[]; values: V[] } } {
+  const reader = readerOf(input);
+  const header = readHeader(reader);
+  if (header.action === 'delete') {
+    reader.finish();
+    return { header };
+  }
+  return { header, fields: readFields(reader, header, readValue, context, readKnownName) };
+}
+
+/**
+ * Reads only the fields of an operation whose header is known already: a stored
+ * operation's, which the store read from these very bytes when it took the operation in
+ * (and checked). The header is stepped over (its form still checked, see `skipHeader`), so
+ * its schema id and previous ids are not decoded again. Undefined for a delete.
+ */
+export function readStoredFields<V, C>(
+  input: Uint8Array | string,
+  header: KnownHeader,
+  readValue: ValueReader<V, C>,
+  context: C,
+  readKnownName?: KnownNameReader<C>,
+): { names: string[]; values: V[] } | undefined {
+  const reader = readerOf(input);
+  skipHeader(reader, header);
+  if (header.action === 'delete') {
+    reader.finish();
+    return undefined;
+  }
+  return readFields(reader, header, readValue, context, readKnownName);
 }
 
 /**

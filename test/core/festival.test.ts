@@ -916,6 +916,14 @@ describe('convergence: a whole festival', async () => {
     assert.throws(() => new FestivalModel([broken]), { code: 'OPERATION_CBOR_INVALID' });
   });
 
+  test('a stored operation whose bytes are not the operation it was stored as is reported, not materialised', async () => {
+    const stored = (await Promise.all(FESTIVAL_SCHEMAS.map((schema) => node.store.getOperationsBySchema(schema.id)))).flat();
+    const update = stored.find((operation) => operation.action === 'update')!;
+    const create = stored.find((operation) => operation.id === update.documentId)!;
+    // The update's record, the create's bytes: the header the store vouches for is not theirs.
+    assert.throws(() => new FestivalModel([create, { ...update, bytes: create.bytes }]), { code: 'OPERATION_FORMAT_INVALID' });
+  });
+
   test('the order a peer learns of authorizations does not change who holds what', async () => {
     const operations = await festivalOperations(node.store, node);
     const isAuthorization = (operation: FestivalOperation) => operation.schemaId === FESTIVAL_SCHEMA_IDS.panda_authorization;
