@@ -159,7 +159,7 @@ function readTypedValue(reader: CborReader, name: string, header: KnownHeader, c
 }
 
 /** A create's fields are complete; the values are the schema's types (read so) and the system schemas' rules hold. */
-function checkedTypedFields(header: KnownHeader, fields: { names: string[]; values: OperationValue[] }, schema: Schema): OperationFields {
+function checkedTypedFields(header: KnownHeader, fields: { names: readonly string[]; values: OperationValue[] }, schema: Schema): OperationFields {
   if (header.action === 'create' && fields.names.length !== schema.fields.size) {
     const present = new Set(fields.names);
     const missing = [...schema.fields.keys()].filter((name) => !present.has(name));
@@ -191,6 +191,6 @@ export function decodeTypedOperation(input: Uint8Array | string, schemaFor: Sche
  */
 export function decodeStoredFields(input: Uint8Array | string, header: KnownHeader, schemaFor: SchemaLookup): OperationFields | undefined {
   const schema = schemaOf(schemaFor, header.schemaId);
-  const fields = readStoredFields(input, header, readTypedValue, { schemaFor, schema, nextName: 0 }, readKnownName);
+  const fields = readStoredFields(input, header, readTypedValue, { schemaFor, schema, nextName: 0 }, readKnownName, schema.fieldNames);
   return fields && checkedTypedFields(header, fields, schema);
 }

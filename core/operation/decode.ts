@@ -131,14 +131,21 @@ function skipHeader(reader: CborReader, header: KnownHeader): void {
   }
 }
 
-/** Reads the fields map to the end of the operation, checking names (valid, sorted, unique). */
+const NO_NAMES: readonly string[] = [];
+
+/**
+ * Reads the fields map to the end of the operation, checking names (valid, sorted, unique).
+ * While the names are `expectedNames` in order (a create's are all of its schema's), no
+ * array of names is made: that array, or its start, serves.
+ */
 function readFields<V, C>(
   reader: CborReader,
   header: KnownHeader,
   readValue: ValueReader<V, C>,
   context: C,
   readKnownName: KnownNameReader<C> | undefined,
-): { names: string[]; values: V[] } {
+  expectedNames: readonly string[] = NO_NAMES,
+): { names: readonly string[]; values: V[] } {
   const { action } = header;
   const count = reader.head();
   const major: number = reader.major;
@@ -148,7 +155,7 @@ function readFields<V, C>(
   if (count > MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
   // Sized up front: arrays grown by push reserve room for 17 items, and decoded operations
   // are kept by the thousand.
-  const names: string[] = new Array<string>(count);
+  let names: string[] | undefined;
   const values: V[] = new Array<V>(count);
   let last: string | undefined;
   for (let i = 0; i < count; i++) {
@@ -163,11 +170,15 @@ function readFields<V, C>(
       throw new PandaError('OPERATION_FIELDS_UNSORTED', `Field "${name}" comes after "${last}"; fields must be sorted by name`, { field: name });
     }
     last = name;
-    names[i] = name;
+    if (!names && name !== expectedNames[i]) {
+      names = new Array<string>(count);
+      for (let k = 0; k < i; k++) names[k] = expectedNames[k]!;
+    }
+    if (names) names[i] = name;
     values[i] = readValue(reader, name, header, context);
   }
   reader.finish();
-  return { names, values };
+  return { names: names ?? (count === expectedNames.length ? expectedNames : expectedNames.slice(0, count)), values };
 }
 
 /**
@@ -181,7 +192,7 @@ export function readOperation<V, C>(
   readValue: ValueReader<V, C>,
   context: C,
   readKnownName?: KnownNameReader<C>,
-): { header: OperationHeader; fields?: { names: string[]; values: V[] } } {
+): { header: OperationHeader; fields?: { names: readonly string[]; values: V[] } } {
   const reader = readerOf(input);
   const header = readHeader(reader);
   if (header.action === 'delete') {
@@ -203,14 +214,15 @@ export function readStoredFields<V, C>(
   readValue: ValueReader<V, C>,
   context: C,
   readKnownName?: KnownNameReader<C>,
-): { names: string[]; values: V[] } | undefined {
+  expectedNames?: readonly string[],
+): { names: readonly string[]; values: V[] } | undefined {
   const reader = readerOf(input);
   skipHeader(reader, header);
   if (header.action === 'delete') {
     reader.finish();
     return undefined;
   }
-  return readFields(reader, header, readValue, context, readKnownName);
+  return readFields(reader, header, readValue, context, readKnownName, expectedNames);
 }
 
 /**
