@@ -78,6 +78,9 @@ type FieldTypes = ReadonlyMap<string, { readonly type: FieldTypeName }>;
 
 let fromChecked: (names: readonly string[], values: OperationValue[], types: FieldTypes) => OperationFields;
 
+const NO_NAMES: readonly string[] = Object.freeze([]);
+const NO_VALUES = Object.freeze([]) as unknown as OperationValue[];
+
 /** Up to this many fields, a name is found by scanning; beyond it, through an index. */
 const SCAN_LIMIT = 16;
 
@@ -86,8 +89,10 @@ export class OperationFields {
   // Names and values side by side, no Map: operations are decoded by the thousand and most
   // have a handful of fields. The Map views are made only when asked for.
   // Decoded fields may share their (frozen) names with the schema until `insert` copies them.
-  #names: readonly string[] = [];
-  #values: OperationValue[] = [];
+  // Until the first `insert`, which copies them, fields share these (no two arrays made for
+  // each of the thousands of decoded operations, whose arrays replace them at once).
+  #names: readonly string[] = NO_NAMES;
+  #values: OperationValue[] = NO_VALUES;
   #index: Map<string, number> | undefined;
   #map: Map<string, OperationValue> | undefined;
   // Decoded fields take their types from the schema (no object per field); fields built
@@ -134,6 +139,7 @@ export class OperationFields {
       this.#types = new Map(this.#names.map((field) => [field, { type: types!.get(field)!.type }]));
       this.#ownTypes = true;
       this.#names = [...this.#names];
+      this.#values = [...this.#values];
     }
     (this.#types as Map<string, { type: FieldTypeName }>).set(name, { type });
     const last = this.#names.at(-1);
