@@ -132,7 +132,13 @@ export class FestivalModel {
     const schemasFor = () => (registry ??= festivalSchemaRegistry());
     const decoded = (operation: ModelOperation): FestivalOperation => ('bytes' in operation ? toFestivalOperation(operation, schemasFor()) : operation);
     const materialize = (create: ModelOperation, history: ModelOperation[] | undefined, options: MaterializeOptions) => {
-      if (history) return materializeDocument(create.id, [decoded(create), ...history.map(decoded)], options);
+      if (history) {
+        // Sized up front, without the intermediate array a spread of a map would make.
+        const list = new Array<FestivalOperation>(history.length + 1);
+        list[0] = decoded(create);
+        for (let i = 0; i < history.length; i++) list[i + 1] = decoded(history[i]!);
+        return materializeDocument(create.id, list, options);
+      }
       // Most documents: a lone CREATE, its fields decoded straight into the view.
       const fields = 'bytes' in create ? decodeStoredFields(create.bytes, create, schemasFor().lookUp) : create.fields;
       return createView(create, fields);
