@@ -61,7 +61,10 @@ export type OperationHeader = Omit<PlainOperation, 'fields'>;
 /** What reading the fields needs of an operation's header (a stored operation has it all). */
 export type KnownHeader = Pick<OperationHeader, 'action' | 'schemaId' | 'previous'>;
 
-/** Reads a field's value with the reader positioned at it (module-level readers, `context`: no closure per call). */
+/**
+ * Reads a field's value with the reader positioned at it. State goes in `context`, so that
+ * readers are module-level functions rather than closures made for each operation.
+ */
 export type ValueReader<V, C> = (reader: CborReader, name: string, header: KnownHeader, context: C) => V;
 
 /**
