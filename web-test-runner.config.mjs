@@ -22,7 +22,14 @@ const qrcodeEsm = {
   },
   async serve(context) {
     if (context.path !== '/__qrcode.mjs') return;
-    const result = await esbuild.build({ entryPoints: ['node_modules/qrcode/lib/browser.js'], bundle: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+    const result = await esbuild.build({
+      entryPoints: ['node_modules/qrcode/lib/browser.js'],
+      bundle: true,
+      format: 'esm',
+      platform: 'browser',
+      write: false,
+      logLevel: 'silent',
+    });
     return { body: result.outputFiles[0].text, type: 'js' };
   },
 };

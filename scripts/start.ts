@@ -50,7 +50,9 @@ function portFrom(name: string, fallback: number): number {
 function assertPortFree(port: number, what: string): Promise<void> {
   return new Promise((resolvePort) => {
     const probe = createNetServer();
-    probe.once('error', () => fail(`port ${port} (${what}) is in use; choose another with ${what === 'signaling' ? 'PANDA_DEMO_SIGNALING_PORT' : 'PANDA_DEMO_PORT'}`));
+    probe.once('error', () =>
+      fail(`port ${port} (${what}) is in use; choose another with ${what === 'signaling' ? 'PANDA_DEMO_SIGNALING_PORT' : 'PANDA_DEMO_PORT'}`),
+    );
     probe.listen(port, () => probe.close(() => resolvePort()));
   });
 }
@@ -144,14 +146,23 @@ async function handle(request: IncomingMessage, response: ServerResponse): Promi
   }
   if (pathname === '/demo.css') return send(response, 200, 'text/css;charset=utf-8', readFileSync(join(DEMO, 'demo.css')), csp);
   if (pathname === '/festival.json') {
-    return send(response, 200, 'application/json', `${JSON.stringify({ festivalId: demo.festivalId, venueId: demo.venueId, signaling: [signaling], name: DEMO_FESTIVAL_NAME })}\n`, csp);
+    return send(
+      response,
+      200,
+      'application/json',
+      `${JSON.stringify({ festivalId: demo.festivalId, venueId: demo.venueId, signaling: [signaling], name: DEMO_FESTIVAL_NAME })}\n`,
+      csp,
+    );
   }
   const download = DOWNLOADS[pathname];
   if (download) {
     const schedule = festivalSchedule(await peer.node.model(), demo.festivalId);
     if (!schedule) return send(response, 503, 'text/plain', 'The festival is not here yet\n', csp);
     const format = SCHEDULE_FORMATS[download];
-    return send(response, 200, format.mediaType, format.write(schedule), { ...csp, 'content-disposition': `attachment; filename="hoffnung-3000${pathname.slice(pathname.lastIndexOf('.'))}"` });
+    return send(response, 200, format.mediaType, format.write(schedule), {
+      ...csp,
+      'content-disposition': `attachment; filename="hoffnung-3000${pathname.slice(pathname.lastIndexOf('.'))}"`,
+    });
   }
   const file = widgetFile(pathname);
   if (file) return send(response, 200, 'text/javascript;charset=utf-8', readFileSync(file), csp);
