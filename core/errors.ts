@@ -1,18 +1,22 @@
 /**
  * Every failure Panda Kit reports about data is a `PandaError` with a stable `code`.
  * Codes never change meaning once released: UIs, peers and tests switch on them, while
- * `message` is free text for people.
+ * `message` is free text for people. The codes are grouped by the module that raises
+ * them (the operation pipeline's, per stage, in operation/errors.ts).
  */
-export type ErrorCode =
-  // encoding helpers
-  | 'HEX_INVALID'
-  | 'INPUT_INVALID'
-  // keys and signatures
-  | 'KEY_INVALID'
-  | 'SIGNATURE_INVALID'
-  // hashes
-  | 'HASH_INVALID'
-  // entries
+import type { OperationErrorCode } from './operation/errors.js';
+
+/** bytes.ts: hex and byte inputs. */
+export type EncodingErrorCode = 'HEX_INVALID' | 'INPUT_INVALID';
+
+/** identity/: keys and signatures. */
+export type IdentityErrorCode = 'KEY_INVALID' | 'SIGNATURE_INVALID';
+
+/** hash/. */
+export type HashErrorCode = 'HASH_INVALID';
+
+/** entry/: Bamboo entries and the integrity of logs. */
+export type EntryErrorCode =
   | 'ENTRY_TOO_LARGE'
   | 'ENTRY_TRUNCATED'
   | 'ENTRY_TRAILING_BYTES'
@@ -31,54 +35,56 @@ export type ErrorCode =
   | 'LOG_FORK'
   | 'LOG_SEQ_GAP'
   | 'ENTRY_NUMBER_TOO_LARGE'
-  | 'LOG_DOCUMENT_MISMATCH'
-  // operations
-  | 'OPERATION_TOO_LARGE'
-  | 'OPERATION_CBOR_INVALID'
-  | 'OPERATION_NON_CANONICAL'
-  | 'OPERATION_FORMAT_INVALID'
-  | 'OPERATION_VERSION_UNSUPPORTED'
-  | 'OPERATION_ACTION_INVALID'
-  | 'OPERATION_PREVIOUS_INVALID'
-  | 'OPERATION_FIELDS_UNSORTED'
-  | 'OPERATION_FIELD_DUPLICATE'
-  | 'OPERATION_FIELD_NAME_INVALID'
-  | 'OPERATION_FIELD_VALUE_INVALID'
-  | 'OPERATION_FIELDS_MISSING'
-  | 'OPERATION_FIELD_UNKNOWN'
-  | 'OPERATION_TOO_MANY_FIELDS'
-  // schemas
+  | 'LOG_DOCUMENT_MISMATCH';
+
+/** schema/: schema ids, names, descriptions and field types. */
+export type SchemaErrorCode =
   | 'SCHEMA_ID_INVALID'
   | 'SCHEMA_NAME_INVALID'
   | 'SCHEMA_DESCRIPTION_INVALID'
   | 'SCHEMA_FIELD_TYPE_INVALID'
   | 'SCHEMA_FIELDS_INVALID'
   | 'SCHEMA_UNKNOWN'
-  | 'SCHEMA_MISMATCH'
-  // storage
-  | 'STORE_WRITE_FAILED'
-  | 'DOCUMENT_UNKNOWN'
-  | 'DOCUMENT_DELETED'
-  | 'DOCUMENT_INVALID'
-  | 'STORE_OPEN_FAILED'
-  // replication
+  | 'SCHEMA_MISMATCH';
+
+/** storage/ and document/. */
+export type StorageErrorCode = 'STORE_WRITE_FAILED' | 'DOCUMENT_UNKNOWN' | 'DOCUMENT_DELETED' | 'DOCUMENT_INVALID' | 'STORE_OPEN_FAILED' | 'STORE_CORRUPT';
+
+/** replication/: messages, scope, sessions and bundles. */
+export type ReplicationErrorCode =
   | 'REPLICATION_FRAME_INVALID'
   | 'REPLICATION_MESSAGE_INVALID'
   | 'REPLICATION_MESSAGE_TOO_LARGE'
   | 'REPLICATION_OUT_OF_SCOPE'
+  | 'REPLICATION_ENTRY_UNRESOLVED'
   | 'REPLICATION_PEER_BLOCKED'
   | 'REPLICATION_CLOSED'
   | 'BUNDLE_INVALID'
-  | 'BUNDLE_SIGNATURE_INVALID'
-  // network
-  | 'SIGNALING_FAILED'
-  | 'SIGNALING_MESSAGE_INVALID'
-  | 'TRANSPORT_CLOSED'
-  | 'WEBRTC_UNAVAILABLE'
-  // command line
-  | 'CLI_USAGE'
-  // widgets
-  | 'SCHEDULE_INVALID';
+  | 'BUNDLE_SIGNATURE_INVALID';
+
+// Codes raised outside core/ (core imports nothing from there, so their sets live here).
+
+/** peer/: signaling and WebRTC. */
+export type NetworkErrorCode = 'SIGNALING_FAILED' | 'SIGNALING_MESSAGE_INVALID' | 'TRANSPORT_CLOSED' | 'WEBRTC_UNAVAILABLE' | 'WEBRTC_PEER_LIMIT';
+
+/** cli/. */
+export type CliErrorCode = 'CLI_USAGE' | 'CLI_FLAG_MISSING' | 'CLI_FLAG_INVALID' | 'CLI_NOT_FOUND' | 'CLI_NOT_ALLOWED';
+
+/** widgets/. */
+export type WidgetErrorCode = 'SCHEDULE_INVALID';
+
+export type ErrorCode =
+  | EncodingErrorCode
+  | IdentityErrorCode
+  | HashErrorCode
+  | EntryErrorCode
+  | OperationErrorCode
+  | SchemaErrorCode
+  | StorageErrorCode
+  | ReplicationErrorCode
+  | NetworkErrorCode
+  | CliErrorCode
+  | WidgetErrorCode;
 
 export class PandaError extends Error {
   readonly code: ErrorCode;

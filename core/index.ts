@@ -17,27 +17,13 @@ export { signAndEncodeEntry, type EntryArgs } from './entry/encode.js';
 export { decodeEntry, parseEntry, type ParsedEntry } from './entry/decode.js';
 export { validatePayload, validateLogIntegrity, type LogLinks } from './entry/validate.js';
 
-export {
-  OperationFields,
-  type Operation,
-  type OperationAction,
-  type OperationValue,
-  type EasyValues,
-  type TypedValue,
-} from './operation/operation.js';
+export { OperationFields, type Operation, type OperationAction, type OperationValue, type EasyValues, type TypedValue } from './operation/operation.js';
 export { encodeOperation, type OperationArgs } from './operation/encode.js';
 export { decodeOperation, type KnownHeader, type PlainOperation, type PlainValue } from './operation/decode.js';
 export { validateOperation } from './operation/validate.js';
 export { decodeTypedOperation, decodeStoredFields } from './operation/decode-typed.js';
 
-export {
-  SCHEMA_DEFINITION_V1,
-  SCHEMA_FIELD_DEFINITION_V1,
-  parseSchemaId,
-  schemaIdFor,
-  type SchemaId,
-  type ParsedSchemaId,
-} from './schema/schema-id.js';
+export { SCHEMA_DEFINITION_V1, SCHEMA_FIELD_DEFINITION_V1, parseSchemaId, schemaIdFor, type SchemaId, type ParsedSchemaId } from './schema/schema-id.js';
 export { parseFieldType, formatFieldType, type FieldType, type FieldTypeName } from './schema/field-type.js';
 export { Schema, schemaDefinitionV1, schemaFieldDefinitionV1, SYSTEM_SCHEMAS, type SchemaArgs } from './schema/schema.js';
 export { SchemaRegistry, type SchemaProvider } from './schema/registry.js';
@@ -76,24 +62,20 @@ export {
   type GeoPosition,
   type InvalidDocument,
 } from './festival/model.js';
-export {
-  PolicyRegistry,
-  firstComeFirstServed,
-  manual,
-  quorum,
-  type AuthorizationPolicy,
-  type Verdict,
-  type Vote,
-} from './festival/policies.js';
+export { PolicyRegistry, firstComeFirstServed, manual, quorum, type AuthorizationPolicy, type Verdict, type Vote } from './festival/policies.js';
 export { evaluateBookings, requestOrder, type RequestState, type RequestStatus } from './festival/bookings.js';
-export { FestivalModel, toFestivalOperation, type FestivalOperation, type ModelOperation, type ScheduleItem, type Booking, type Slot, type PendingRequest } from './festival/festival-model.js';
-export { answerQuery, toPlainData, QUERY_NAMES, type QueryName } from './festival/queries.js';
 export {
-  FestivalNode,
-  type FestivalFields,
-  type ResourceFields,
-  type EventFields,
-} from './festival/festival-node.js';
+  FestivalModel,
+  toFestivalOperation,
+  type FestivalOperation,
+  type ModelOperation,
+  type ScheduleItem,
+  type Booking,
+  type Slot,
+  type PendingRequest,
+} from './festival/festival-model.js';
+export { answerQuery, toPlainData, QUERY_NAMES, type QueryName } from './festival/queries.js';
+export { FestivalNode, type FestivalFields, type ResourceFields, type EventFields } from './festival/festival-node.js';
 
 export type { Transport } from './replication/transport.js';
 export { MAX_FRAME_SIZE } from './replication/transport.js';

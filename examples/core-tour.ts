@@ -33,7 +33,11 @@ for (const [name, type] of Object.entries(fields)) {
 const definitionFields = new OperationFields({ name: 'venue', description: 'A place where things happen' });
 definitionFields.insert('fields', 'pinned_relation_list', fieldViewIds);
 const definition = await publishOperation(store, schemas, alice, { schemaId: SCHEMA_DEFINITION_V1, fields: definitionFields });
-const venue = Schema.fromDefinition([definition.hash], { name: 'venue', description: 'A place where things happen', fields: Object.entries(fields).map(([name, type]) => ({ name, type })) });
+const venue = Schema.fromDefinition([definition.hash], {
+  name: 'venue',
+  description: 'A place where things happen',
+  fields: Object.entries(fields).map(([name, type]) => ({ name, type })),
+});
 schemas.add(venue);
 console.log(`Schema id: ${venue.id}`);
 

@@ -1,3 +1,5 @@
+import type { Store } from '../storage/store.js';
+
 /**
  * Runs tasks one after another per key. Publishing reads a log's head and then appends to
  * it; two publishes for the same author running interleaved would both claim the same
@@ -16,4 +18,13 @@ export class KeyedLock {
     });
     return result;
   }
+}
+
+const locks = new WeakMap<Store, KeyedLock>();
+
+/** The lock of writes to `store`, per author: one for every publisher of the same store. */
+export function lockFor(store: Store): KeyedLock {
+  let lock = locks.get(store);
+  if (!lock) locks.set(store, (lock = new KeyedLock()));
+  return lock;
 }

@@ -13,7 +13,7 @@ import type { Operation } from '../operation/operation.js';
 import { validateOperation } from '../operation/validate.js';
 import type { SchemaProvider } from '../schema/registry.js';
 import type { LogInfo, Store, StoredEntry } from '../storage/store.js';
-import { KeyedLock } from './lock.js';
+import { lockFor } from './lock.js';
 
 /** The arguments the next entry of an author needs (aquadoggo's `nextArgs`). */
 export interface NextArgs {
@@ -34,13 +34,6 @@ export interface PublishResult {
 }
 
 const PUBLISH_ATTEMPTS = 20;
-const locks = new WeakMap<Store, KeyedLock>();
-function lockFor(store: Store): KeyedLock {
-  let lock = locks.get(store);
-  if (!lock) locks.set(store, (lock = new KeyedLock()));
-  return lock;
-}
-
 function toStoredNumber(value: bigint, what: string): number {
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
     throw new PandaError('ENTRY_NUMBER_TOO_LARGE', `Panda Kit stores ${what}s up to 2^53-1, got ${value}`);
@@ -118,17 +111,23 @@ async function recordFork(store: Store, entry: ParsedEntry, kind: 'seq' | 'backl
 }
 
 /**
- * `ownFresh`: the entry was just signed here and has never left this device. If its position
- * is taken, another writer on this database won a race; that is no fork (the entry is
- * dropped and signed again), so it is reported as ENTRY_DUPLICATE without evidence.
+ * An entry and its operation checked on their own, before the store is asked anything:
+ * parsed, signature verified, payload hash and size, operation decoded and valid for its
+ * schema. The costly part of publishing (the signature) is here, so that many entries can
+ * be checked at once while others are stored.
  */
-async function publishUnlocked(
-  store: Store,
-  schemas: SchemaProvider,
-  entryBytes: Uint8Array,
-  operationBytes: Uint8Array,
-  ownFresh = false,
-): Promise<PublishResult> {
+export interface CheckedEntry {
+  readonly entry: ParsedEntry;
+  readonly entryBytes: Uint8Array;
+  readonly operationBytes: Uint8Array;
+  readonly operation: Operation;
+  readonly hash: Hash;
+  readonly logId: number;
+  readonly seqNum: number;
+}
+
+/** Checks an entry and its operation on their own (see `CheckedEntry`); rejects with the PandaError that says why not. */
+export async function checkEntry(schemas: SchemaProvider, entryBytes: Uint8Array, operationBytes: Uint8Array): Promise<CheckedEntry> {
   const entry = parseEntry(entryBytes);
   await assertEntrySignature(entry);
   validatePayload(entry, operationBytes);
@@ -137,11 +136,33 @@ async function publishUnlocked(
   if (!schema) throw new PandaError('SCHEMA_UNKNOWN', `Schema ${plain.schemaId} is not known here`, { schemaId: plain.schemaId });
   const operation = validateOperation(plain, schema);
   const hash = generateHash(entryBytes);
-  const logId = toStoredNumber(entry.logId, 'log id');
-  const seqNum = toStoredNumber(entry.seqNum, 'sequence number');
-  const { publicKey } = entry;
+  return {
+    entry,
+    entryBytes,
+    operationBytes,
+    operation,
+    hash,
+    logId: toStoredNumber(entry.logId, 'log id'),
+    seqNum: toStoredNumber(entry.seqNum, 'sequence number'),
+  };
+}
 
-  const existing = await store.getEntry(publicKey, logId, seqNum);
+/**
+ * Stores a checked entry after checking it against what the store holds: log position (seq
+ * continuity, backlink and skiplink), document and log consistency; forks are kept as
+ * evidence. Only store calls are awaited here, so it may run inside a store batch.
+ *
+ * `ownFresh`: the entry was just signed here and has never left this device. If its position
+ * is taken, another writer on this database won a race; that is no fork (the entry is
+ * dropped and signed again), so it is reported as ENTRY_DUPLICATE without evidence.
+ */
+export async function storeCheckedEntry(store: Store, checked: CheckedEntry, ownFresh = false): Promise<PublishResult> {
+  const { entry, entryBytes, operationBytes, operation, hash, logId, seqNum } = checked;
+  const { publicKey } = entry;
+  const log = await store.getLog(publicKey, logId);
+  const held = log?.latestSeqNum ?? 0;
+  // A log holds no entry after its head: only a position up to it can be taken.
+  const existing = seqNum <= held ? await store.getEntry(publicKey, logId, seqNum) : undefined;
   if (existing) {
     if (existing.hash === hash) {
       const { documentId } = (await store.getOperation(hash))!;
@@ -156,8 +177,6 @@ async function publishUnlocked(
     });
   }
 
-  const log = await store.getLog(publicKey, logId);
-  const held = log?.latestSeqNum ?? 0;
   if (ownFresh && seqNum <= held) throw new PandaError('ENTRY_DUPLICATE', `Seq ${seqNum} of log ${logId} was just taken by another writer`);
   if (seqNum !== held + 1) {
     throw new PandaError('LOG_SEQ_GAP', `Log ${logId} of ${publicKey} holds entries up to ${held}; entry ${seqNum} cannot follow yet`, {
@@ -229,7 +248,7 @@ export async function publish(store: Store, schemas: SchemaProvider, entry: Uint
   const entryBytes = toBytes(entry, 'entry');
   const operationBytes = toBytes(operation, 'operation');
   const author = parseEntry(entryBytes).publicKey;
-  return lockFor(store).run(author, () => publishUnlocked(store, schemas, entryBytes, operationBytes));
+  return lockFor(store).run(author, async () => storeCheckedEntry(store, await checkEntry(schemas, entryBytes, operationBytes)));
 }
 
 /**
@@ -255,7 +274,7 @@ export async function publishOperation(
       const next = await nextArgs(store, publicKey, viewId, options);
       const entryBytes = await signAndEncodeEntry({ ...next, operation: operationBytes }, keyPair);
       try {
-        const result = await publishUnlocked(store, schemas, entryBytes, operationBytes, true);
+        const result = await storeCheckedEntry(store, await checkEntry(schemas, entryBytes, operationBytes), true);
         return { ...result, entryBytes, operationBytes };
       } catch (error) {
         if (attempt >= PUBLISH_ATTEMPTS || (error as PandaError).code !== 'ENTRY_DUPLICATE') throw error;

@@ -76,7 +76,15 @@ export function createView(create: Omit<DocumentOperation, 'fields'>, fields: Fi
   const id = create.id;
   // Its view id and what was applied are both just the CREATE: one array serves both.
   const only = [id];
-  return { id, schemaId: create.schemaId, owner: create.publicKey, viewId: only, fields: fields ?? new Map<string, OperationValue>(), deleted: false, applied: only };
+  return {
+    id,
+    schemaId: create.schemaId,
+    owner: create.publicKey,
+    viewId: only,
+    fields: fields ?? new Map<string, OperationValue>(),
+    deleted: false,
+    applied: only,
+  };
 }
 
 /**
@@ -84,11 +92,7 @@ export function createView(create: Omit<DocumentOperation, 'fields'>, fields: Fi
  * CREATE's fields, then every UPDATE's fields over them (last write wins per field, in that
  * order); a DELETE ends the document. Returns undefined while the CREATE is missing.
  */
-export function materializeDocument(
-  documentId: Hash,
-  operations: Iterable<DocumentOperation>,
-  options: MaterializeOptions = {},
-): DocumentView | undefined {
+export function materializeDocument(documentId: Hash, operations: Iterable<DocumentOperation>, options: MaterializeOptions = {}): DocumentView | undefined {
   const list = Array.isArray(operations) ? (operations as readonly DocumentOperation[]) : [...operations];
   // Most documents (every authorization, say) are a lone CREATE: no graph to walk.
   if (list.length === 1) {

@@ -53,7 +53,10 @@ export function sortGraph(root: Hash, nodes: Iterable<GraphNode>): SortedGraph {
         complete.set(id, 'visiting');
         for (const parent of previous) if (!complete.has(parent)) stack.push(parent);
       } else {
-        complete.set(id, previous.every((parent) => complete.get(parent) === true));
+        complete.set(
+          id,
+          previous.every((parent) => complete.get(parent) === true),
+        );
         stack.pop();
       }
     }

@@ -73,9 +73,7 @@ export async function signAndEncodeEntry(args: EntryArgs, keyPair: KeyPair): Pro
   const skiplink = args.skiplink === undefined ? undefined : hashToBytes(args.skiplink);
   const backlink = args.backlink === undefined ? undefined : hashToBytes(args.backlink);
 
-  const unsignedLength =
-    1 + 32 + logBytes.length + seqBytes.length + (skiplink ? HASH_SIZE : 0) + (backlink ? HASH_SIZE : 0) +
-    sizeBytes.length + HASH_SIZE;
+  const unsignedLength = 1 + 32 + logBytes.length + seqBytes.length + (skiplink ? HASH_SIZE : 0) + (backlink ? HASH_SIZE : 0) + sizeBytes.length + HASH_SIZE;
   const entry = new Uint8Array(unsignedLength + 64);
   let offset = 0;
   const put = (part: Uint8Array) => {

@@ -7,10 +7,7 @@ import { lipmaa } from './lipmaa.js';
 /** Throws unless `operation` is exactly the payload the entry claims (size, then hash). */
 export function validatePayload(entry: Entry, operation: Uint8Array): void {
   if (entry.payloadSize !== BigInt(operation.length)) {
-    throw new PandaError(
-      'ENTRY_PAYLOAD_SIZE_MISMATCH',
-      `The entry claims a ${entry.payloadSize}-byte operation, got ${operation.length} bytes`,
-    );
+    throw new PandaError('ENTRY_PAYLOAD_SIZE_MISMATCH', `The entry claims a ${entry.payloadSize}-byte operation, got ${operation.length} bytes`);
   }
   if (entry.payloadHash !== bytesToHex(hashBytes(operation))) {
     throw new PandaError('ENTRY_PAYLOAD_HASH_MISMATCH', 'The operation does not match the payload hash the entry signs');

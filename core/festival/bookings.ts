@@ -123,7 +123,7 @@ function collectVotes(input: BookingInput, byEvent: ReadonlyMap<Hash, RequestSta
     if (voters === undefined) {
       const resource = input.resources.get(authorization.resource);
       const policy = resource && input.policies.get(resource.policy);
-      votersOf.set(authorization.resource, (voters = policy ? policy.voters(resource!) : null));
+      votersOf.set(authorization.resource, (voters = policy ? policy.voters(resource) : null));
     }
     if (voters === null) continue;
     // A voter always votes as themselves, so that no one can collect others' votes by
@@ -155,7 +155,7 @@ export function evaluateBookings(input: BookingInput): Bookings {
   const byEvent = new Map<Hash, RequestStatus[]>();
   const requests = new Map<Hash, Request[]>();
   for (const event of input.events.values()) {
-    const statuses: RequestStatus[] = new Array(event.resources.length);
+    const statuses = new Array<RequestStatus>(event.resources.length);
     for (let i = 0; i < event.resources.length; i++) {
       const resource = event.resources[i]!;
       const status: RequestStatus = { event: event.id, resource, state: 'pending', votes: [] };
@@ -193,7 +193,10 @@ export function evaluateBookings(input: BookingInput): Bookings {
         status.reason = 'its dependencies form a cycle';
         continue;
       }
-      const missing = resource.dependsOn.length === 0 ? resource.dependsOn : resource.dependsOn.filter((dependency) => statusFor(eventStatuses, dependency)?.state !== 'confirmed');
+      const missing =
+        resource.dependsOn.length === 0
+          ? resource.dependsOn
+          : resource.dependsOn.filter((dependency) => statusFor(eventStatuses, dependency)?.state !== 'confirmed');
       if (missing.length > 0) {
         status.state = 'blocked';
         status.reason = `needs ${missing.map((id) => input.resources.get(id)?.title ?? id).join(', ')} as well`;

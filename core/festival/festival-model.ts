@@ -102,8 +102,13 @@ export class FestivalModel {
   #requests: Map<Hash, Map<Hash, RequestStatus>> | undefined;
   readonly #profileByOwner = new Map<string, Profile>();
   readonly #invalidIds = new Set<Hash>();
+  #profileByDevice: Map<string, Profile> | undefined;
 
-  constructor(operations: Iterable<ModelOperation>, readonly policies = new PolicyRegistry(), schemas?: SchemaRegistry) {
+  constructor(
+    operations: Iterable<ModelOperation>,
+    readonly policies = new PolicyRegistry(),
+    schemas?: SchemaRegistry,
+  ) {
     // Creates by schema, and everything that follows a create by document: most documents
     // are a lone CREATE, so only the few with history need a map entry. Stored operations
     // are decoded document by document as they are materialised, so a decoded operation is
@@ -195,6 +200,21 @@ export class FestivalModel {
     return this.#profileByOwner.get(publicKey);
   }
 
+  /**
+   * The profile of whoever `publicKey` acts for: the user's own, else that of the user whose
+   * profile names it as a device (the first such profile by id).
+   */
+  personOf(publicKey: string): Profile | undefined {
+    const own = this.#profileByOwner.get(publicKey);
+    if (own) return own;
+    if (!this.#profileByDevice) {
+      this.#profileByDevice = new Map();
+      for (const profile of this.#profileByOwner.values())
+        for (const device of profile.devices) if (!this.#profileByDevice.has(device)) this.#profileByDevice.set(device, profile);
+    }
+    return this.#profileByDevice.get(publicKey);
+  }
+
   /** Whether `author` may act as `user`: the same key, or a device the user's profile names. */
   actsFor(author: string, user: string): boolean {
     return author === user || (this.#profileByOwner.get(user)?.devices.includes(author) ?? false);
@@ -242,7 +262,7 @@ export class FestivalModel {
     for (const event of this.events.values()) {
       if (!festivals.has(event.festival)) continue;
       const statuses = this.#bookings.byEvent.get(event.id)!;
-      const resources: ScheduleItem['resources'] = new Array(statuses.length);
+      const resources = new Array<ScheduleItem['resources'][number]>(statuses.length);
       const locations: Resource[] = [];
       let confirmed = 0;
       for (let i = 0; i < statuses.length; i++) {
@@ -288,7 +308,9 @@ export class FestivalModel {
     const start = from ?? festival?.start;
     const end = to ?? festival?.end;
     if (start === undefined || end === undefined || end <= start) return [];
-    const held = this.bookings(resourceId).filter(({ status }) => status.state === 'confirmed').map(({ event }) => event);
+    const held = this.bookings(resourceId)
+      .filter(({ status }) => status.state === 'confirmed')
+      .map(({ event }) => event);
     const cuts = new Set([start, end]);
     for (const event of held) {
       if (event.start > start && event.start < end) cuts.add(event.start);

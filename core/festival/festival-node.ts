@@ -30,8 +30,11 @@ const PARSERS = new Map<string, (view: DocumentView) => unknown>([
   [AUTHORIZATION_SCHEMA_ID, parseAuthorization],
 ]);
 
-type Listener = () => void;
+// A subscription's refresh: it runs the query on the latest model, fired and not awaited.
+type Listener = () => Promise<void>;
 type PublishListener = (entry: Uint8Array, operation: Uint8Array) => void;
+
+const FESTIVAL_SCHEMA_ID_SET = new Set(FESTIVAL_SCHEMAS.map((schema) => schema.id));
 
 const now = () => Math.floor(Date.now() / 1000);
 
@@ -88,6 +91,17 @@ export interface EventFields {
 export class FestivalNode {
   readonly schemas: SchemaRegistry = festivalSchemaRegistry();
   readonly #decoded = new Map<Hash, FestivalOperation>();
+  /**
+   * Operations stored since the last build, named by `changed(ids)`: while `#complete`, a
+   * build reads and decodes just these instead of every stored operation again, so a sync
+   * that brings thousands of entries costs one store read per entry, not per entry and build.
+   */
+  #arrived = new Set<Hash>();
+  /** Whether `#decoded` holds every festival operation of the store, but those in `#arrived`. */
+  #complete = false;
+  // Bumped by every `changed()` without ids: a full read that started before one may have
+  // missed what it announced, so it must not count as complete.
+  #unnamedChanges = 0;
   readonly #listeners = new Set<Listener>();
   readonly #published = new Set<PublishListener>();
   #model: FestivalModel | undefined;
@@ -125,16 +139,42 @@ export class FestivalNode {
   }
 
   async #load(generation: number): Promise<FestivalModel> {
-    for (const schema of FESTIVAL_SCHEMAS) {
-      for (const stored of await this.store.getOperationsBySchema(schema.id)) this.#decode(stored);
+    const arrived = this.#arrived;
+    this.#arrived = new Set();
+    const complete = this.#complete;
+    const unnamedChanges = this.#unnamedChanges;
+    try {
+      if (complete) {
+        const stored = await Promise.all([...arrived].filter((id) => !this.#decoded.has(id)).map((id) => this.store.getOperation(id)));
+        for (const operation of stored) if (operation && FESTIVAL_SCHEMA_ID_SET.has(operation.schemaId)) this.#decode(operation);
+      } else {
+        // What arrives while the store is read is read again next time (decoding skips repeats):
+        // named ids are in the new `#arrived`, an unnamed change means reading everything again.
+        for (const schema of FESTIVAL_SCHEMAS) {
+          for (const stored of await this.store.getOperationsBySchema(schema.id)) this.#decode(stored);
+        }
+        this.#complete = unnamedChanges === this.#unnamedChanges;
+      }
+    } catch (error) {
+      this.#complete = false;
+      throw error;
     }
     const model = new FestivalModel(this.#decoded.values(), this.policies);
     if (generation === this.#generation) this.#model = model;
     return model;
   }
 
-  /** Call after something else wrote to the store (replication, another tab). */
-  changed(): void {
+  /**
+   * Call after something else wrote to the store (replication, another tab): with the ids of
+   * the operations it stored when known (the next build reads only those), else without
+   * (the next build reads the whole store).
+   */
+  changed(ids?: Iterable<Hash>): void {
+    if (ids) for (const id of ids) this.#arrived.add(id);
+    else {
+      this.#complete = false;
+      this.#unnamedChanges++;
+    }
     this.#generation++;
     this.#model = undefined;
     this.#loading = undefined;
@@ -143,7 +183,7 @@ export class FestivalNode {
     // Coalesce a burst of writes into one notification.
     setTimeout(() => {
       this.#notifyScheduled = false;
-      for (const listener of [...this.#listeners]) listener();
+      for (const listener of [...this.#listeners]) void listener();
     }, 0);
   }
 
@@ -173,7 +213,7 @@ export class FestivalNode {
   /** Validates and stores an entry and operation from elsewhere (a peer, a bundle). */
   async publish(entry: Uint8Array | string, operation: Uint8Array | string): Promise<PublishResult> {
     const result = await publish(this.store, this.schemas, entry, operation);
-    if (!result.duplicate) this.changed();
+    if (!result.duplicate) this.changed([result.hash]);
     return result;
   }
 
@@ -184,7 +224,7 @@ export class FestivalNode {
   async publishOperation(keyPair: KeyPair, args: OperationArgs) {
     await this.#assertValid(keyPair, args);
     const result = await publishOperation(this.store, this.schemas, keyPair, args, { isDeleted: (id) => this.#isDeleted(id) });
-    this.changed();
+    this.changed([result.hash]);
     for (const listener of this.#published) listener(result.entryBytes, result.operationBytes);
     return result;
   }
@@ -235,7 +275,10 @@ export class FestivalNode {
     if (this.#model) return this.#model.deleted.has(documentId);
     const profiles = await this.store.getOperationsBySchema(PROFILE_SCHEMA_ID);
     const document = await this.store.getOperationsByDocument(documentId);
-    return new FestivalModel([...profiles, ...document].map((stored) => this.#decode(stored)), this.policies).deleted.has(documentId);
+    return new FestivalModel(
+      [...profiles, ...document].map((stored) => this.#decode(stored)),
+      this.policies,
+    ).deleted.has(documentId);
   }
 
   createFestival(keyPair: KeyPair, fields: FestivalFields) {
@@ -295,7 +338,13 @@ export class FestivalNode {
     const create = operations.find((operation) => operation.id === documentId);
     if (!create) throw new PandaError('DOCUMENT_UNKNOWN', `Document ${documentId} is not known here`, { documentId });
     const followed = new Set(operations.flatMap((operation) => operation.previous ?? []));
-    return { schemaId: create.schemaId, viewId: operations.map((operation) => operation.id).filter((id) => !followed.has(id)).sort() };
+    return {
+      schemaId: create.schemaId,
+      viewId: operations
+        .map((operation) => operation.id)
+        .filter((id) => !followed.has(id))
+        .sort(),
+    };
   }
 }
 

@@ -22,8 +22,7 @@ export const FESTIVAL_SCHEMA_IDS: Readonly<Record<FestivalSchemaName, string>> =
   panda_authorization: AUTHORIZATION_SCHEMA_ID,
 };
 
-const resolveType = (type: string) =>
-  type.replace(/\((panda_[a-z_]+)\)$/, (_, name: FestivalSchemaName) => `(${FESTIVAL_SCHEMA_IDS[name]})`);
+const resolveType = (type: string) => type.replace(/\((panda_[a-z_]+)\)$/, (_, name: FestivalSchemaName) => `(${FESTIVAL_SCHEMA_IDS[name]})`);
 
 /** The five festival schemas. */
 export const FESTIVAL_SCHEMAS: readonly Schema[] = FESTIVAL_SCHEMA_SPECS.map(

@@ -2,6 +2,7 @@ import { blake3 } from '@noble/hashes/blake3.js';
 import { createBLAKE3, type IHasher } from 'hash-wasm';
 import { bytesToHex, hexToBytes, toBytes } from '../bytes.js';
 import { PandaError } from '../errors.js';
+import { isHash } from './hash-id.js';
 
 /**
  * YASMF hashes: a one-byte algorithm tag (0x00 = BLAKE3), a one-byte digest length (0x20)
@@ -59,20 +60,11 @@ export function generateHash(value: Uint8Array | string): Hash {
 /** Throws `HASH_INVALID` unless `bytes` is a well-formed YASMF-BLAKE3 hash. */
 export function assertHashBytes(bytes: Uint8Array, what = 'hash'): void {
   if (bytes.length !== HASH_SIZE || bytes[0] !== YASMF_BLAKE3 || bytes[1] !== DIGEST_SIZE) {
-    throw new PandaError(
-      'HASH_INVALID',
-      `The ${what} is not a YASMF-BLAKE3 hash (expected ${HASH_SIZE} bytes starting 0x00 0x20)`,
-      { what },
-    );
+    throw new PandaError('HASH_INVALID', `The ${what} is not a YASMF-BLAKE3 hash (expected ${HASH_SIZE} bytes starting 0x00 0x20)`, { what });
   }
 }
 
-const HASH_HEX = /^0020[0-9a-f]{64}$/;
-
-/** Whether `value` is a hash in its canonical hex form (lower case, 68 characters). */
-export function isHash(value: unknown): value is Hash {
-  return typeof value === 'string' && HASH_HEX.test(value);
-}
+export { isHash };
 
 /** Checks and returns a hash in hex form; throws `HASH_INVALID` otherwise. */
 export function assertHash(value: unknown, what = 'hash'): Hash {

@@ -186,9 +186,7 @@ export async function verifyWithWebCrypto(publicKey: Uint8Array, message: Uint8A
 
 /** Verifies `signature` over `message` under the strict rule above. Never throws. */
 export async function verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): Promise<boolean> {
-  return (await useNative())
-    ? verifyWithWebCrypto(publicKey, message, signature)
-    : verifyWithNoble(publicKey, message, signature);
+  return (await useNative()) ? verifyWithWebCrypto(publicKey, message, signature) : verifyWithNoble(publicKey, message, signature);
 }
 
 export function publicKeyFromPrivate(privateKey: Uint8Array): Uint8Array {

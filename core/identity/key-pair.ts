@@ -1,14 +1,6 @@
 import { bytesToHex, toBytes } from '../bytes.js';
 import { PandaError } from '../errors.js';
-import {
-  PRIVATE_KEY_SIZE,
-  PUBLIC_KEY_SIZE,
-  SIGNATURE_SIZE,
-  createSigner,
-  publicKeyFromPrivate,
-  randomPrivateKey,
-  verify,
-} from './ed25519.js';
+import { PRIVATE_KEY_SIZE, PUBLIC_KEY_SIZE, SIGNATURE_SIZE, createSigner, publicKeyFromPrivate, randomPrivateKey, verify } from './ed25519.js';
 
 /**
  * An Ed25519 key pair: one p2panda user (a person's installation, or a bot).
@@ -80,11 +72,7 @@ function messageBytes(message: Uint8Array | string): Uint8Array {
  * strict rule (see ed25519.ts). Public key and signature are bytes or hex; a string message
  * is its UTF-8 text, as in `KeyPair.sign`. Malformed input is simply not valid: never throws.
  */
-export async function verifySignature(
-  publicKey: Uint8Array | string,
-  message: Uint8Array | string,
-  signature: Uint8Array | string,
-): Promise<boolean> {
+export async function verifySignature(publicKey: Uint8Array | string, message: Uint8Array | string, signature: Uint8Array | string): Promise<boolean> {
   let key: Uint8Array, bytes: Uint8Array, sig: Uint8Array;
   try {
     key = toBytes(publicKey, 'public key');

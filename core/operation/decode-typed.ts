@@ -4,7 +4,7 @@ import { HASH_SIZE, type Hash } from '../hash/hash.js';
 import type { FieldTypeName } from '../schema/field-type.js';
 import { assertSortedUnique } from '../schema/schema-id.js';
 import type { Schema } from '../schema/schema.js';
-import type { CborReader } from './cbor.js';
+import type { CborReader } from './cbor-decode.js';
 import { readOperation, readStoredFields, type KnownHeader } from './decode.js';
 import { checkedFields, type Operation, type OperationFields, type OperationValue } from './operation.js';
 import { validateSystemFields } from './validate.js';
@@ -84,11 +84,15 @@ function readValue(reader: CborReader, name: string, type: FieldTypeName): Opera
     default: {
       const value = reader.item(2);
       const ok =
-        type === 'str' ? typeof value === 'string' :
-        type === 'int' ? typeof value === 'bigint' :
-        type === 'float' ? typeof value === 'number' :
-        type === 'bool' ? typeof value === 'boolean' :
-        value instanceof Uint8Array;
+        type === 'str'
+          ? typeof value === 'string'
+          : type === 'int'
+            ? typeof value === 'bigint'
+            : type === 'float'
+              ? typeof value === 'number'
+              : type === 'bool'
+                ? typeof value === 'boolean'
+                : value instanceof Uint8Array;
       if (!ok) invalid(name, `expected a ${type} value`);
       return value instanceof Uint8Array ? value.slice() : (value as OperationValue);
     }

@@ -4,7 +4,8 @@ import { assertHashBytes, HASH_SIZE, type Hash } from '../hash/hash.js';
 import { MAX_OPERATION_SIZE } from '../entry/entry.js';
 import { parseSchemaId, assertSortedUnique } from '../schema/schema-id.js';
 import { assertFieldName, MAX_FIELDS } from '../schema/schema.js';
-import { CborMap, CborReader, type CborValue } from './cbor.js';
+import { CborMap, type CborValue } from './cbor.js';
+import { CborReader } from './cbor-decode.js';
 import { OPERATION_VERSION, type OperationAction } from './operation.js';
 
 /**
@@ -32,9 +33,9 @@ function format(message: string): never {
 function plainValue(name: string, value: CborValue): PlainValue {
   if (value instanceof CborMap) format(`Field "${name}" holds a map; operation values are never maps`);
   if (!Array.isArray(value)) return value;
-  if (value.every((item) => item instanceof Uint8Array)) return value as Uint8Array[];
+  if (value.every((item) => item instanceof Uint8Array)) return value;
   if (value.every((item) => Array.isArray(item) && item.every((inner) => inner instanceof Uint8Array))) {
-    return value as Uint8Array[][];
+    return value;
   }
   return format(`Field "${name}" holds an array that is not a list of hashes or of hash lists`);
 }
@@ -90,11 +91,11 @@ function readHeader(reader: CborReader): OperationHeader {
   reader.length(length, 1);
   const version = reader.item(1);
   if (version !== BigInt(OPERATION_VERSION)) {
-    throw new PandaError('OPERATION_VERSION_UNSUPPORTED', `Operation version ${String(version)} is not supported (expected ${OPERATION_VERSION})`);
+    throw new PandaError('OPERATION_VERSION_UNSUPPORTED', `Operation version ${shownItem(version)} is not supported (expected ${OPERATION_VERSION})`);
   }
   const actionCode = reader.item(1);
   const action = typeof actionCode === 'bigint' && actionCode >= 0n && actionCode <= 2n ? ACTIONS[Number(actionCode)]! : undefined;
-  if (!action) throw new PandaError('OPERATION_ACTION_INVALID', `Operation action ${String(actionCode)} is not create (0), update (1) or delete (2)`);
+  if (!action) throw new PandaError('OPERATION_ACTION_INVALID', `Operation action ${shownItem(actionCode)} is not create (0), update (1) or delete (2)`);
   const schemaId = reader.item(1);
   if (typeof schemaId !== 'string') format('The schema id of an operation is text');
   const header: OperationHeader = { version: OPERATION_VERSION, action, schemaId: parseSchemaId(schemaId).id };
@@ -241,4 +242,12 @@ export function decodeOperation(input: Uint8Array | string): PlainOperation {
   const operation: PlainOperation = header;
   if (fields) operation.fields = new Map(fields.names.map((name, i) => [name, fields.values[i]!]));
   return operation;
+}
+
+/** A decoded CBOR item in an error message: numbers and text as they are, anything else by its kind. */
+function shownItem(item: unknown): string {
+  if (typeof item === 'bigint' || typeof item === 'number' || typeof item === 'boolean') return String(item);
+  if (typeof item === 'string') return JSON.stringify(item);
+  if (item === null || item === undefined) return String(item);
+  return item instanceof Uint8Array ? 'a byte string' : Array.isArray(item) ? 'an array' : 'a map';
 }

@@ -1,7 +1,8 @@
 import { PandaError } from '../errors.js';
 import { hashToBytes, type Hash } from '../hash/hash.js';
 import { parseSchemaId, assertSortedUnique } from '../schema/schema-id.js';
-import { CborMap, encodeCbor, type CborValue } from './cbor.js';
+import { CborMap, type CborValue } from './cbor.js';
+import { encodeCbor } from './cbor-encode.js';
 import { ACTION_CODES, OPERATION_VERSION, OperationFields, type EasyValues, type OperationAction, type TypedValue } from './operation.js';
 
 /** What `encodeOperation` needs; the names are p2panda-js's. */
@@ -25,7 +26,7 @@ export function encodeValue({ type, value }: TypedValue): CborValue {
     case 'pinned_relation_list':
       return (value as Hash[][]).map((viewId) => viewId.map(hashToBytes));
     default:
-      return value as CborValue;
+      return value;
   }
 }
 

@@ -29,7 +29,7 @@ function invalid(name: string, message: string): never {
 
 function assertHashes(name: string, value: unknown, what: string): Hash[] {
   if (!Array.isArray(value) || !value.every(isHash)) invalid(name, `a ${what} is an array of operation or document ids`);
-  return [...(value as Hash[])];
+  return [...value];
 }
 
 function assertViewId(name: string, value: unknown): Hash[] {

@@ -28,8 +28,9 @@ import { generateHash, hashBytes, hashToBytes, isHash, type Hash } from '../hash
 import { verifySignature, type KeyPair } from '../identity/key-pair.js';
 import type { LogInfo } from '../storage/store.js';
 import type { LogHeights } from './messages.js';
+import { heightsOf } from './held-logs.js';
 import type { Replicator } from './replicator.js';
-import { schemaRank } from './scope.js';
+import { logsToSend } from './scope.js';
 
 export const BUNDLE_MAGIC = 'panda-kit/bundle';
 export const BUNDLE_VERSION = 1;
@@ -106,9 +107,13 @@ const own = (bytes: Uint8Array) => new Uint8Array(bytes);
  * Signs and encodes a bundle of the given entries, as they are: the order is the caller's.
  * `exportBundle` is what applications want; this is for tools and tests.
  */
-export async function encodeBundle(contents: { festivals: readonly Hash[]; createdAt?: number; entries: readonly BundleEntry[] }, signer: KeyPair): Promise<Uint8Array> {
+export async function encodeBundle(
+  contents: { festivals: readonly Hash[]; createdAt?: number; entries: readonly BundleEntry[] },
+  signer: KeyPair,
+): Promise<Uint8Array> {
   const festivals = [...new Set(contents.festivals)];
-  if (festivals.length === 0 || festivals.length > MAX_BUNDLE_FESTIVALS) invalid(`A bundle is about 1 to ${MAX_BUNDLE_FESTIVALS} festivals, got ${festivals.length}`);
+  if (festivals.length === 0 || festivals.length > MAX_BUNDLE_FESTIVALS)
+    invalid(`A bundle is about 1 to ${MAX_BUNDLE_FESTIVALS} festivals, got ${festivals.length}`);
   const createdAt = contents.createdAt ?? Date.now();
   if (!isCount(createdAt)) invalid('createdAt is a whole number of ms since the epoch');
   if (contents.entries.length > MAX_BUNDLE_ENTRIES) invalid(`A bundle holds at most ${MAX_BUNDLE_ENTRIES} entries, got ${contents.entries.length}`);
@@ -120,7 +125,17 @@ export async function encodeBundle(contents: { festivals: readonly Hash[]; creat
   });
   if (size > MAX_BUNDLE_SIZE) invalid(`The bundle would exceed ${MAX_BUNDLE_SIZE} bytes: export fewer festivals, or a delta`);
   const payload = cbor.encode(pairs);
-  const bytes = own(cbor.encode([BUNDLE_MAGIC, BUNDLE_VERSION, festivals.map(hashToBytes), BigInt(createdAt), signer.publicKeyBytes(), payload, new Uint8Array(SIGNATURE_SIZE)]));
+  const bytes = own(
+    cbor.encode([
+      BUNDLE_MAGIC,
+      BUNDLE_VERSION,
+      festivals.map(hashToBytes),
+      BigInt(createdAt),
+      signer.publicKeyBytes(),
+      payload,
+      new Uint8Array(SIGNATURE_SIZE),
+    ]),
+  );
   const unsigned = bytes.length - SIGNATURE_ITEM_SIZE;
   // cbor-x writes a 64-byte string as 0x58 0x40 + bytes; the format depends on it.
   if (bytes[0] !== ENVELOPE_HEAD || bytes[unsigned] !== 0x58 || bytes[unsigned + 1] !== SIGNATURE_SIZE) throw new Error('Unexpected bundle encoding');
@@ -129,12 +144,10 @@ export async function encodeBundle(contents: { festivals: readonly Hash[]; creat
   return bytes;
 }
 
-/** The logs of `replicator`'s store within `festivals`, deduplicated. */
-async function logsWithin(replicator: Replicator, festivals: readonly Hash[]): Promise<LogInfo[]> {
-  const logs = new Map<string, LogInfo>();
+/** The logs of `replicator`'s store within `festivals`, each once. */
+async function logsWithin(replicator: Replicator, festivals: readonly Hash[]): Promise<Set<LogInfo>> {
   const byRoot = replicator.index.logsByRoot(await replicator.store.getLogs(), new Set(festivals));
-  for (const list of byRoot.values()) for (const log of list) logs.set(`${log.publicKey}/${log.logId}`, log);
-  return [...logs.values()];
+  return new Set([...byRoot.values()].flat());
 }
 
 /**
@@ -142,13 +155,7 @@ async function logsWithin(replicator: Replicator, festivals: readonly Hash[]): P
  * another device passes to its `exportBundle` as `since`.
  */
 export async function bundleHeights(replicator: Replicator, festivals: readonly Hash[]): Promise<LogHeights> {
-  const heights: LogHeights = new Map();
-  for (const log of await logsWithin(replicator, festivals)) {
-    let byLog = heights.get(log.publicKey);
-    if (!byLog) heights.set(log.publicKey, (byLog = new Map()));
-    byLog.set(log.logId, log.latestSeqNum);
-  }
-  return heights;
+  return heightsOf(await logsWithin(replicator, festivals));
 }
 
 /**
@@ -159,17 +166,8 @@ export async function bundleHeights(replicator: Replicator, festivals: readonly 
  */
 export async function exportBundle(replicator: Replicator, festivals: Hash[], signer: KeyPair, options: ExportOptions = {}): Promise<Uint8Array> {
   for (const festival of festivals) if (!isHash(festival)) invalid(`Not a festival id: ${String(festival)}`);
-  const index = replicator.index;
   const since = options.since;
-  const wanted = (await logsWithin(replicator, festivals))
-    .map((log) => ({ log, from: (since?.get(log.publicKey)?.get(log.logId) ?? 0) + 1 }))
-    .filter(({ log, from }) => log.latestSeqNum >= from)
-    .sort(
-      (a, b) =>
-        schemaRank(a.log.schemaId) - schemaRank(b.log.schemaId) ||
-        Number(index.ownerOf(a.log.documentId) !== a.log.publicKey) - Number(index.ownerOf(b.log.documentId) !== b.log.publicKey) ||
-        (a.log.publicKey < b.log.publicKey ? -1 : a.log.publicKey > b.log.publicKey ? 1 : a.log.logId - b.log.logId),
-    );
+  const wanted = logsToSend(replicator.index, await logsWithin(replicator, festivals), (log) => since?.get(log.publicKey)?.get(log.logId) ?? 0);
   const store = replicator.store;
   const entries: BundleEntry[] = [];
   let size = 0;
@@ -184,7 +182,7 @@ export async function exportBundle(replicator: Replicator, festivals: Hash[], si
       }
     }
   }
-  return encodeBundle({ festivals, createdAt: options.createdAt ?? Date.now(), entries }, signer);
+  return encodeBundle({ festivals, createdAt: options.createdAt ?? replicator.options.clock.now(), entries }, signer);
 }
 
 function bytesOf(value: unknown, what: string, size?: number): Uint8Array {
@@ -210,7 +208,8 @@ async function read(bytes: Uint8Array): Promise<Bundle> {
   const [magic, version, festivalList, createdAt, publicKeyBytes, payload, signature] = envelope as unknown[];
   if (magic !== BUNDLE_MAGIC) invalid('Not a Panda Kit bundle');
   if (version !== BUNDLE_VERSION) invalid(`Bundle version ${String(version)} is not supported (this is version ${BUNDLE_VERSION})`);
-  if (!Array.isArray(festivalList) || festivalList.length === 0 || festivalList.length > MAX_BUNDLE_FESTIVALS) invalid(`A bundle is about 1 to ${MAX_BUNDLE_FESTIVALS} festivals`);
+  if (!Array.isArray(festivalList) || festivalList.length === 0 || festivalList.length > MAX_BUNDLE_FESTIVALS)
+    invalid(`A bundle is about 1 to ${MAX_BUNDLE_FESTIVALS} festivals`);
   const festivals: Hash[] = [];
   for (const item of festivalList as unknown[]) {
     const id = bytesToHex(bytesOf(item, 'A festival id', 34));

@@ -1,8 +1,13 @@
 /**
  * Messages in frames of at most 16 KiB. Small messages are packed together (a frame of
  * many entries costs a few bytes more than the entries), large ones are cut into
- * fragments. Every frame stands on its own: a lost, repeated or late frame costs only the
- * messages in it, never the ones after, so replication also survives unreliable links.
+ * fragments. A lost, repeated or late frame costs only the messages in it, never the ones
+ * after, so replication also survives unreliable links: fragments may come in any order,
+ * interleaved with those of other messages. Partial messages are bounded by bytes, not by
+ * how many there are (reordered fragments of a large sync still complete): at most
+ * `MAX_PARTIAL_BYTES` per reader and, with a shared `ReassemblyBudget`, in total over all
+ * readers; over a bound, the oldest partial message is given up (it comes again with the
+ * next sync).
  *
  * Frame: [kind][body]
  *   kind 0, packed:   ([length: LEB128][message bytes])*
@@ -16,8 +21,21 @@ const PACKED = 0;
 const FRAGMENT = 1;
 /** Room a fragment header takes at most (kind and three LEB128 numbers). */
 const FRAGMENT_HEADER = 1 + 5 + 3 + 3;
-/** Messages being reassembled at once; more evicts the oldest (its frames were lost). */
-const MAX_PARTIAL = 4;
+/** Bytes of partial messages one reader keeps; more gives up its oldest partial message. */
+export const MAX_PARTIAL_BYTES = 2 * 1024 * 1024;
+/** Partial messages one reader keeps (each costs a little besides its bytes). */
+export const MAX_PARTIAL_MESSAGES = 256;
+/** Bytes counted for a partial message besides its parts. */
+const PARTIAL_OVERHEAD = 256;
+
+interface Partial {
+  count: number;
+  parts: Array<Uint8Array | undefined>;
+  received: number;
+  size: number;
+  /** When it started, in the order of the budget (older is smaller). */
+  stamp: number;
+}
 
 function frameError(message: string): never {
   throw new PandaError('REPLICATION_FRAME_INVALID', message);
@@ -113,16 +131,87 @@ export class FrameWriter {
 }
 
 /**
+ * Bytes of partial messages shared by several readers (all connections of one replicator):
+ * when they are over `limit`, the oldest partial message of any reader is given up first.
+ * Honest fragments complete within moments; ones that never do age and go.
+ */
+export class ReassemblyBudget {
+  used = 0;
+  #stamp = 0;
+  readonly readers = new Set<FrameReader>();
+
+  constructor(readonly limit = 8 * 1024 * 1024) {}
+
+  /** @internal */
+  nextStamp(): number {
+    return ++this.#stamp;
+  }
+
+  /** @internal Gives up the oldest partial messages until `size` more bytes fit (or none is left). */
+  makeRoom(size: number): void {
+    while (this.used + size > this.limit) {
+      let oldest: FrameReader | undefined;
+      for (const reader of this.readers) {
+        const stamp = reader.oldestStamp();
+        if (stamp !== undefined && (oldest === undefined || stamp < oldest.oldestStamp()!)) oldest = reader;
+      }
+      if (!oldest) return;
+      oldest.dropOldest();
+    }
+  }
+}
+
+/**
  * Takes frames apart into messages. Throws REPLICATION_FRAME_INVALID for a malformed frame
  * (the messages before the fault in a packed frame are still returned through `onMessage`)
  * and REPLICATION_MESSAGE_TOO_LARGE before buffering anything beyond the limit.
  */
 export class FrameReader {
-  readonly #partial = new Map<number, { count: number; parts: Array<Uint8Array | undefined>; received: number; size: number }>();
+  readonly #partial = new Map<number, Partial>();
+  readonly #budget: ReassemblyBudget;
+  #bytes = 0;
   /** Bytes of frames read so far. */
   bytesIn = 0;
 
-  constructor(private readonly onMessage: (message: Uint8Array) => void) {}
+  /** `budget`: shared with other readers (by default this reader's own, of `MAX_PARTIAL_BYTES`). */
+  constructor(
+    private readonly onMessage: (message: Uint8Array) => void,
+    budget?: ReassemblyBudget,
+  ) {
+    this.#budget = budget ?? new ReassemblyBudget(MAX_PARTIAL_BYTES);
+    this.#budget.readers.add(this);
+  }
+
+  /** Bytes of partial messages held, as counted against the budgets. */
+  get partialBytes(): number {
+    return this.#bytes;
+  }
+
+  /** Gives up every partial message and leaves the shared budget (the connection ended). */
+  close(): void {
+    while (this.#partial.size > 0) this.dropOldest();
+    this.#budget.readers.delete(this);
+  }
+
+  /** @internal */
+  oldestStamp(): number | undefined {
+    return this.#partial.values().next().value?.stamp;
+  }
+
+  /** @internal */
+  dropOldest(): void {
+    const first = this.#partial.keys().next();
+    if (!first.done) this.#drop(first.value);
+  }
+
+  #drop(id: number): void {
+    const message = this.#partial.get(id);
+    if (!message) return;
+    this.#partial.delete(id);
+    const held = message.size + PARTIAL_OVERHEAD;
+    this.#bytes -= held;
+    this.#budget.used -= held;
+  }
 
   read(frame: Uint8Array): void {
     this.bytesIn += frame.length;
@@ -155,24 +244,31 @@ export class FrameReader {
     if (count < 2 || count > maxCount || index >= count || part.length === 0) frameError('A fragment header is out of range');
     let message = this.#partial.get(id);
     if (message && message.count !== count) {
-      this.#partial.delete(id);
+      this.#drop(id);
       message = undefined;
     }
-    if (!message) {
-      if (this.#partial.size >= MAX_PARTIAL) this.#partial.delete(this.#partial.keys().next().value!);
-      message = { count, parts: new Array<Uint8Array | undefined>(count), received: 0, size: 0 };
-      this.#partial.set(id, message);
-    }
-    if (message.parts[index]) return; // a repeated frame
-    if (message.size + part.length > MAX_MESSAGE_SIZE) {
-      this.#partial.delete(id);
+    if (message?.parts[index]) return; // a repeated frame
+    if ((message?.size ?? 0) + part.length > MAX_MESSAGE_SIZE) {
+      this.#drop(id);
       throw new PandaError('REPLICATION_MESSAGE_TOO_LARGE', `Messages are limited to ${MAX_MESSAGE_SIZE} bytes`);
+    }
+    const adds = part.length + (message ? 0 : PARTIAL_OVERHEAD);
+    // Room first, from the oldest partial messages. If that is this one, it goes too (with
+    // this part): a message this old has lost frames on the way.
+    while (this.#partial.size > 0 && (this.#bytes + adds > MAX_PARTIAL_BYTES || (!message && this.#partial.size >= MAX_PARTIAL_MESSAGES))) this.dropOldest();
+    this.#budget.makeRoom(adds);
+    if (message && this.#partial.get(id) !== message) return;
+    if (!message) {
+      message = { count, parts: new Array<Uint8Array | undefined>(count), received: 0, size: 0, stamp: this.#budget.nextStamp() };
+      this.#partial.set(id, message);
     }
     message.parts[index] = part.slice();
     message.received++;
     message.size += part.length;
+    this.#bytes += adds;
+    this.#budget.used += adds;
     if (message.received < count) return;
-    this.#partial.delete(id);
+    this.#drop(id);
     const whole = new Uint8Array(message.size);
     let offset = 0;
     for (const piece of message.parts) {

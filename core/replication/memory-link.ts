@@ -30,9 +30,13 @@ class MemoryTransport implements Transport {
     if (frame.length > MAX_FRAME_SIZE) throw new PandaError('INPUT_INVALID', `Frames are at most ${MAX_FRAME_SIZE} bytes`);
     const copy = frame.slice();
     const target = this.other!;
-    this.schedule(() => {
-      if (!target.#closed) target.onFrame?.(copy);
-    }, copy, this.localId);
+    this.schedule(
+      () => {
+        if (!target.#closed) target.onFrame?.(copy);
+      },
+      copy,
+      this.localId,
+    );
   }
 
   drained(): Promise<void> {

@@ -16,6 +16,7 @@
  * no DOM, canvas or Node API is involved.
  */
 import QRCode from 'qrcode';
+import { base64urlnopad } from '@scure/base';
 import { bytesToHex } from '../bytes.js';
 import { PandaError } from '../errors.js';
 import { hashBytes } from '../hash/hash.js';
@@ -31,53 +32,17 @@ export const MAX_QR_CHARS = 2331;
 export const MAX_QR_PARTS = 9999;
 
 const textEncoder = new TextEncoder();
-const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
-const VALUES = new Int8Array(128).fill(-1);
-for (let i = 0; i < ALPHABET.length; i++) VALUES[ALPHABET.charCodeAt(i)] = i;
-
 function invalid(message: string): never {
   throw new PandaError('BUNDLE_INVALID', message);
 }
 
-/** base64url without padding. */
-function toBase64Url(bytes: Uint8Array): string {
-  let out = '';
-  let i = 0;
-  for (; i + 2 < bytes.length; i += 3) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8) | bytes[i + 2]!;
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]! + ALPHABET[(n >>> 6) & 63]! + ALPHABET[n & 63]!;
-  }
-  const rest = bytes.length - i;
-  if (rest === 1) {
-    const n = bytes[i]! << 16;
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]!;
-  } else if (rest === 2) {
-    const n = (bytes[i]! << 16) | (bytes[i + 1]! << 8);
-    out += ALPHABET[n >>> 18]! + ALPHABET[(n >>> 12) & 63]! + ALPHABET[(n >>> 6) & 63]!;
-  }
-  return out;
-}
-
 /** Strict base64url: no padding, no stray bits; undefined for anything else. */
 function fromBase64Url(text: string): Uint8Array | undefined {
-  if (text.length % 4 === 1) return undefined;
-  const out = new Uint8Array(Math.floor((text.length * 3) / 4));
-  let bits = 0;
-  let buffer = 0;
-  let j = 0;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    const value = code < 128 ? VALUES[code]! : -1;
-    if (value < 0) return undefined;
-    buffer = ((buffer << 6) | value) & 0xffffff;
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out[j++] = (buffer >>> bits) & 0xff;
-    }
+  try {
+    return base64urlnopad.decode(text);
+  } catch {
+    return undefined;
   }
-  if ((buffer & ((1 << bits) - 1)) !== 0) return undefined;
-  return out;
 }
 
 function checksum(index: number, count: number, data: string): string {
@@ -112,7 +77,7 @@ export function bundleToQrTexts(bytes: Uint8Array, options: { maxChars?: number 
   if (count > MAX_QR_PARTS) invalid(`The bundle needs ${count} QR codes; at most ${MAX_QR_PARTS} are possible: use a file`);
   const texts: string[] = [];
   for (let index = 1; index <= count; index++) {
-    const data = toBase64Url(bytes.subarray((index - 1) * perPart, index * perPart));
+    const data = base64urlnopad.encode(bytes.subarray((index - 1) * perPart, index * perPart));
     texts.push(`${QR_PREFIX}:${index}/${count}:${checksum(index, count, data)}:${data}`);
   }
   return texts;
@@ -161,7 +126,8 @@ export function qrTextsToBundle(texts: string[]): Uint8Array {
   }
   const missing: number[] = [];
   for (let index = 1; index <= count!; index++) if (!parts.has(index)) missing.push(index);
-  if (missing.length > 0) invalid(`Missing part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', ...' : ''} of ${count}`);
+  if (missing.length > 0)
+    invalid(`Missing part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', ...' : ''} of ${count}`);
   const bytes = new Uint8Array(size);
   let offset = 0;
   for (let index = 1; index <= count!; index++) {
@@ -203,7 +169,7 @@ export function qrSvg(text: string, options: QrSvgOptions = {}): string {
   const total = size + 2 * margin;
   let path = '';
   for (let row = 0; row < size; row++) {
-    for (let col = 0; col < size; ) {
+    for (let col = 0; col < size;) {
       if (!modules.get(row, col)) {
         col++;
         continue;

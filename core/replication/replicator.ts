@@ -1,182 +1,165 @@
 /**
  * Festival replication between peers, over any `Transport`, in the spirit of aquadoggo's
- * log-height strategy:
+ * log-height strategy, with range-based set reconciliation in front of it: peers in step
+ * find out in one round trip of a few dozen bytes per festival, peers that differ in a few
+ * logs pay for those logs (and log heights are the way on past that, and for peers that ask
+ * in heights); with `live`, new entries are then pushed as they are stored. Every entry
+ * is validated (signature, log integrity, schema, festival scope) before it is stored; one
+ * that depends on something not here yet waits (bounded) and is retried when that arrives.
+ * A peer that sends invalid data, or entries that never resolve, is disconnected and blocked
+ * after `maxOffences`; forks are stored as evidence and reported.
  *
- *   initiator                                  responder
- *   SyncRequest(session, live, my heights) ->
- *                                           <- Have(session, live, heights for the targets both share)
- *                                           <- Entry* (what the initiator lacks), SyncDone
- *   Entry* (what the responder lacks), SyncDone ->
- *
- * Peers in step exchange one request, one answer and a SyncDone: a few bytes per log.
- * With `live`, new entries are then pushed as they are stored. Every entry is validated
- * (signature, log integrity, schema, festival scope) before it is stored; one that depends
- * on something not here yet waits (bounded) and is retried when that arrives. A peer that
- * sends invalid data is disconnected and blocked after `maxOffences`; forks are stored as
- * evidence by `publish` and reported.
+ * The rooms of core/replication:
+ * - replicator.ts (aquadoggo's manager.rs): the festivals taken part in, the connections, the
+ *   one queue every entry from elsewhere is taken in by, live pushes, health;
+ * - connection.ts (session.rs): one peer connection, its frames and live pushes, over the
+ *   narrow `ConnectionHost` (connection-host.ts) of what it needs from the replicator;
+ *   sync-sessions.ts: its sync sessions, by log heights or by reconciliation;
+ * - log-set.ts, reconcile.ts, reconcile-session.ts: range-based reconciliation of the logs
+ *   two peers hold (the trie of log keys and its fingerprints, one side's answer to a round,
+ *   one session's rounds);
+ * - ingest.ts (ingest.rs): one entry checked for scope, validated and stored, with a result;
+ * - waiting.ts: entries waiting for what they build on, filed by typed dependency, bounded;
+ * - offences.ts: offences and blocking; health.ts: the health figures;
+ * - held-logs.ts: the logs held, by author and log; scope.ts: which logs belong to which
+ *   festival, and the one order logs are sent in (by syncs and bundles);
+ * - options.ts: options, defaults and the one clock; events.ts: what listeners are told;
+ * - messages.ts, framing.ts, transport.ts, memory-link.ts: the wire and its transports;
+ * - bundle.ts, qr.ts: sync with no network, as a signed file or QR codes.
  */
-import { publish } from '../api/publish.js';
-import { assertEntrySignature, parseEntry } from '../entry/decode.js';
+import { lockFor } from '../api/lock.js';
+import { storeCheckedEntry, type CheckedEntry, type PublishResult } from '../api/publish.js';
 import { isPandaError, PandaError } from '../errors.js';
 import { festivalSchemaRegistry } from '../festival/schemas.js';
 import { generateHash, type Hash } from '../hash/hash.js';
-import { decodeTypedOperation } from '../operation/decode-typed.js';
 import type { SchemaRegistry } from '../schema/registry.js';
-import type { LogInfo, Store } from '../storage/store.js';
-import { FrameReader, FrameWriter } from './framing.js';
-import { decodeMessage, encodeMessage, type LogHeights, type Message, type TargetHeights } from './messages.js';
-import { placementOf, schemaRank, ScopeIndex, syncTarget } from './scope.js';
+import { inBatch, type LogInfo, type Store, type StoredOperation } from '../storage/store.js';
+import type { ConnectionHost } from './connection-host.js';
+import { Connection } from './connection.js';
+import type { ReplicatorEvent } from './events.js';
+import { ReassemblyBudget } from './framing.js';
+import { Activity, festivalHealth, type ReplicationHealth } from './health.js';
+import { HeldLogs, heightsOf } from './held-logs.js';
+import { ingestChecked, ingestEntry, isChecked, prepareEntry, type IngestContext, type IngestResult } from './ingest.js';
+import { authorWithin, pushLive, type LivePushContext } from './live-push.js';
+import { LogSets } from './log-set.js';
+import type { TargetHeights } from './messages.js';
+import { Offences } from './offences.js';
+import { settingsOf, type ReplicatorOptions, type ReplicatorSettings } from './options.js';
+import { logsToSend, ScopeIndex, syncTarget } from './scope.js';
 import type { Transport } from './transport.js';
+import { WaitingEntries, type Dependency } from './waiting.js';
 
-/** Timers, injectable so that simulations run on virtual time. */
-export interface Clock {
-  now(): number;
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-const systemClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (callback, ms) => setTimeout(callback, ms),
-  clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-};
-
-export interface ReplicatorOptions {
-  /** Schemas whose data is replicated (default: the festival schemas). */
-  schemas?: SchemaRegistry;
-  /** Festivals to take part in from the start. */
-  festivals?: Hash[];
-  /** Push new entries to peers once in step (default true). */
-  live?: boolean;
-  /** Invalid messages or entries a peer may send before it is disconnected and blocked (default 3). */
-  maxOffences?: number;
-  /** A sync that makes no progress for this long is abandoned and tried again (ms, default 20 s). */
-  syncTimeout?: number;
-  /** Sync again this often on every connection, to catch anything a live push lost (ms, default 60 s; 0: never). */
-  resyncInterval?: number;
-  /** Outgoing bytes buffered on a transport before sending waits (default 1 MiB). */
-  highWaterMark?: number;
-  /** Entries waiting for something they depend on, at most (default 20,000). */
-  maxPending?: number;
-  clock?: Clock;
-  /** Random numbers in [0, 1) for session ids (default Math.random). */
-  random?: () => number;
-}
-
-export type ReplicatorEvent =
-  | { type: 'entry'; hash: Hash; publicKey: string; documentId: Hash; from: string | undefined }
-  | { type: 'fork'; publicKey: string; logId: number; seqNum: number; from: string | undefined }
-  | { type: 'offence'; peer: string; code: string; message: string }
-  | { type: 'blocked'; peer: string }
-  | { type: 'connected'; peer: string }
-  | { type: 'disconnected'; peer: string }
-  | { type: 'synced'; peer: string; festivals: Hash[] };
+export { Connection } from './connection.js';
+export type { ReplicatorEvent } from './events.js';
+export type { FestivalHealth, PeerHealth, ReplicationHealth } from './health.js';
+export type { Clock, ReplicatorOptions } from './options.js';
 
 export type IngestOutcome = 'stored' | 'duplicate' | 'pending' | 'ignored';
 
-export interface PeerHealth {
-  id: string;
-  /** Festivals both sides share on this connection. */
-  festivals: Hash[];
-  live: boolean;
-  /** When the last sync with this peer finished (ms since the epoch). */
-  syncedAt: number | undefined;
-  bytesSent: number;
-  bytesReceived: number;
-}
-
-export interface FestivalHealth {
-  id: Hash;
-  /** Logs and entries held here. */
-  logs: number;
-  entries: number;
-  /** Entries some connected peer has and this one does not (as of the last sync). */
-  missing: number;
-}
-
-export interface ReplicationHealth {
-  peers: PeerHealth[];
-  festivals: FestivalHealth[];
-  /** When each author was last seen writing (entries stored or published here), latest first. */
-  authors: Array<{ publicKey: string; lastActive: number }>;
-  forks: number;
-  blocked: string[];
-}
-
-interface Source {
-  /** The connection it came in on (none for a bundle). */
-  connection?: Connection;
-  roots: ReadonlySet<Hash>;
-}
-
-interface Waiting {
+/** An entry being taken in, within `roots` (none: unscoped), from `connection` (none: a bundle, or this device). */
+interface Incoming {
   entry: Uint8Array;
   operation: Uint8Array;
-  source: Source | undefined;
+  roots: ReadonlySet<Hash> | undefined;
+  connection: Connection | undefined;
 }
 
-/** Errors that mean "not yet": something this entry builds on has not arrived. */
-const DEPENDENCY_CODES = new Set(['LOG_SEQ_GAP', 'DOCUMENT_UNKNOWN']);
 /**
- * Errors that are nobody's offence: data from a newer version, or a fork by its author (a
- * validly signed entry whose backlink names another predecessor than the one held is one
- * too; `publish` keeps it as evidence either way).
+ * Entries from peers taken in together, at most (a full batch makes connections wait). A
+ * batch is checked against the store in one go: in a page, about 25 ms of main thread for 128.
  */
-const FORK_CODES = new Set(['LOG_FORK', 'ENTRY_BACKLINK_MISMATCH']);
-const HARMLESS_CODES = new Set(['SCHEMA_UNKNOWN', 'ENTRY_DUPLICATE', ...FORK_CODES]);
+const MAX_BATCH = 128;
 
-class NotYet extends Error {
-  constructor(readonly key: string) {
-    super(`waiting for ${key}`);
-  }
+/** The stored operation a publish result stands for. */
+function storedOperation(published: PublishResult, bytes: Uint8Array): StoredOperation {
+  const { hash, documentId, operation, entry } = published;
+  return {
+    id: hash,
+    documentId,
+    schemaId: operation.schemaId,
+    publicKey: entry.publicKey,
+    logId: Number(entry.logId),
+    seqNum: Number(entry.seqNum),
+    action: operation.action,
+    bytes,
+  };
 }
-
-const logKey = (publicKey: string, logId: number) => `${publicKey}/${logId}`;
 
 export class Replicator {
   readonly schemas: SchemaRegistry;
   readonly index: ScopeIndex;
-  readonly #options: Required<Omit<ReplicatorOptions, 'schemas' | 'festivals'>>;
+  readonly #settings: ReplicatorSettings;
   readonly #roots = new Set<Hash>();
   readonly #targets = new Map<string, Hash>();
-  readonly #logs = new Map<string, LogInfo>();
+  readonly #logs = new HeldLogs();
+  /** The logs within festivals, as sets to reconcile. */
+  readonly #logSets = new LogSets((roots) => [...this.index.logsByRoot(this.#logs.all(), roots).values()].flat());
   readonly #connections = new Set<Connection>();
-  readonly #offences = new Map<string, number>();
-  readonly #blocked = new Set<string>();
-  readonly #lastActive = new Map<string, number>();
-  readonly #pending = new Map<string, Waiting[]>();
-  #pendingCount = 0;
-  #forks = 0;
+  readonly #offences: Offences;
+  readonly #activity = new Activity();
+  readonly #waiting: WaitingEntries<Connection>;
+  readonly #ingestContext: IngestContext;
+  readonly #livePush: LivePushContext;
+  readonly #host: ConnectionHost;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Entries received and not taken in yet, and when the queue's job that takes them in starts. */
+  #incoming: Array<Incoming & { taken: () => void }> = [];
+  #nextBatchStarted: Promise<void> | undefined;
   readonly #listeners = new Set<(event: ReplicatorEvent) => void>();
   #closed = false;
 
-  private constructor(readonly store: Store, options: ReplicatorOptions) {
+  private constructor(
+    readonly store: Store,
+    options: ReplicatorOptions,
+  ) {
     this.schemas = options.schemas ?? festivalSchemaRegistry();
     this.index = new ScopeIndex(this.schemas);
-    this.#options = {
-      live: options.live ?? true,
-      maxOffences: options.maxOffences ?? 3,
-      syncTimeout: options.syncTimeout ?? 20_000,
-      resyncInterval: options.resyncInterval ?? 60_000,
-      highWaterMark: options.highWaterMark ?? 1024 * 1024,
-      maxPending: options.maxPending ?? 20_000,
-      clock: options.clock ?? systemClock,
-      random: options.random ?? Math.random,
-    };
+    const settings = (this.#settings = settingsOf(options));
+    this.#offences = new Offences(settings.maxOffences);
+    this.#waiting = new WaitingEntries({
+      maxCount: settings.maxPending,
+      maxBytes: settings.maxPendingBytes,
+      maxCountPerOwner: settings.maxPendingPerConnection,
+      maxBytesPerOwner: settings.maxPendingBytesPerConnection,
+    });
+    this.#ingestContext = { store, schemas: this.schemas, index: this.index, clock: settings.clock, isWaiting: (hash) => this.#waiting.has(hash) };
+    this.#livePush = { index: this.index, logs: this.#logs, store, emit: (event) => this.emit(event) };
+    this.#host = this.#connectionHost(settings);
     for (const festival of options.festivals ?? []) this.join(festival);
+  }
+
+  /** All a connection gets to see of this replicator. */
+  #connectionHost(settings: ReplicatorSettings): ConnectionHost {
+    return {
+      settings,
+      // Partial messages of all connections together (8 MiB).
+      reassembly: new ReassemblyBudget(),
+      store: this.store,
+      targets: () => [...this.#targets.keys()],
+      festivalOfTarget: (target) => this.festivalOfTarget(target),
+      heightsFor: (targets) => this.#heightsFor(targets),
+      logSet: (roots) => this.#logSets.of(new Set([...roots].filter((root) => this.#roots.has(root)))),
+      logsToSend: (roots, theirs) => logsToSend(this.index, new Set([...this.#logsByTarget(roots).values()].flat()), theirs),
+      receive: (connection, entry, operation, roots) => this.#receive({ entry, operation, roots, connection }),
+      offence: (connection, error) => this.#charge(connection, error),
+      waitingOf: (connection) => this.#waiting.heldBy(connection),
+      syncStarting: () => this.#expireWaiting(),
+      synced: (connection) => this.emit({ type: 'synced', peer: connection.remoteId, festivals: [...connection.sharedRoots] }),
+      closed: (connection) => this.#drop(connection),
+    };
   }
 
   /** A replicator over `store`, after reading which logs it holds. */
   static async open(store: Store, options: ReplicatorOptions = {}): Promise<Replicator> {
     const replicator = new Replicator(store, options);
     await replicator.index.load(store);
-    for (const log of await store.getLogs()) replicator.#logs.set(logKey(log.publicKey, log.logId), log);
+    await replicator.#logs.load(store);
     return replicator;
   }
 
-  get options(): Readonly<Required<Omit<ReplicatorOptions, 'schemas' | 'festivals'>>> {
-    return this.#options;
+  get options(): Readonly<ReplicatorSettings> {
+    return this.#settings;
   }
 
   /** Takes part in a festival (and everything nested in it); connected peers sync it at once. */
@@ -219,8 +202,8 @@ export class Replicator {
 
   /** Starts replicating over `transport`; refused (closed at once) for a blocked peer. */
   connect(transport: Transport): Connection {
-    const connection = new Connection(this, transport);
-    if (this.#closed || this.#blocked.has(transport.remoteId)) {
+    const connection = new Connection(this.#host, transport);
+    if (this.#closed || this.#offences.isBlocked(transport.remoteId)) {
       connection.close('REPLICATION_PEER_BLOCKED', 'This peer is blocked');
       return connection;
     }
@@ -230,8 +213,9 @@ export class Replicator {
     return connection;
   }
 
-  /** @internal */
-  dropConnection(connection: Connection): void {
+  #drop(connection: Connection): void {
+    // What it had us hold waits for nothing now: its entries come again from whoever has them.
+    this.#waiting.dropOwner(connection);
     if (this.#connections.delete(connection)) this.emit({ type: 'disconnected', peer: connection.remoteId });
   }
 
@@ -245,7 +229,7 @@ export class Replicator {
    * live connections get it at once.
    */
   announce(entry: Uint8Array, operation: Uint8Array): Promise<IngestOutcome> {
-    return this.#enqueue(() => this.#ingest({ entry, operation, source: undefined }, true));
+    return this.#enqueue(() => this.#take({ entry, operation, roots: undefined, connection: undefined }, true));
   }
 
   /**
@@ -253,18 +237,7 @@ export class Replicator {
    * replicated entry goes through. Rejects with the PandaError of invalid data.
    */
   ingest(entry: Uint8Array, operation: Uint8Array, roots?: ReadonlySet<Hash>): Promise<IngestOutcome> {
-    return this.#enqueue(() => this.#ingest({ entry, operation, source: roots ? { roots } : undefined }, false));
-  }
-
-  /** @internal An entry a connection received. */
-  receive(connection: Connection, entry: Uint8Array, operation: Uint8Array, roots: ReadonlySet<Hash>): Promise<void> {
-    return this.#enqueue(async () => {
-      try {
-        await this.#ingest({ entry, operation, source: { connection, roots } }, false);
-      } catch (error) {
-        connection.offence(error);
-      }
-    });
+    return this.#enqueue(() => this.#take({ entry, operation, roots, connection: undefined }, false));
   }
 
   #enqueue<T>(work: () => Promise<T>): Promise<T> {
@@ -273,236 +246,223 @@ export class Replicator {
     return run;
   }
 
-  async #ingest(waiting: Waiting, announced: boolean): Promise<IngestOutcome> {
-    const { entry, operation, source } = waiting;
+  /** Takes an entry in; what it was rejected for counts against the connection it came in on. */
+  async #takeCharging(incoming: Incoming): Promise<void> {
     try {
-      if (source) await this.#checkScope(entry, operation, source.roots);
-      const result = await publish(this.store, this.schemas, entry, operation);
-      if (result.duplicate && !announced) return 'duplicate';
-      const { publicKey } = result.entry;
-      const logId = Number(result.entry.logId);
-      const seqNum = Number(result.entry.seqNum);
-      this.index.add({
-        id: result.hash,
-        documentId: result.documentId,
-        schemaId: result.operation.schemaId,
-        publicKey,
-        logId,
-        seqNum,
-        action: result.operation.action,
-        bytes: operation,
-      });
-      const key = logKey(publicKey, logId);
-      const held = this.#logs.get(key);
-      if (!held || held.latestSeqNum < seqNum) {
-        this.#logs.set(key, { publicKey, logId, documentId: result.documentId, schemaId: result.operation.schemaId, latestSeqNum: seqNum, latestHash: result.hash });
-      }
-      this.#lastActive.set(publicKey, this.#options.clock.now());
-      this.emit({ type: 'entry', hash: result.hash, publicKey, documentId: result.documentId, from: source?.connection?.remoteId });
-      this.#push(entry, operation, result.documentId, publicKey, source?.connection);
-      await this.#wake(`log:${key}:${seqNum}`);
-      await this.#wake(`op:${result.hash}`);
-      return result.duplicate ? 'duplicate' : 'stored';
+      await this.#take(incoming, false);
     } catch (error) {
-      if (error instanceof NotYet) {
-        if (await this.#recordForkIfAny(entry, source)) return 'ignored';
-        return this.#wait(error.key, waiting);
-      }
-      if (!isPandaError(error)) throw error;
-      if (DEPENDENCY_CODES.has(error.code)) {
-        if (error.code === 'LOG_SEQ_GAP') {
-          const { publicKey, logId, seqNum } = error.details as { publicKey: string; logId: number; seqNum: number };
-          return this.#wait(`log:${logKey(publicKey, logId)}:${seqNum - 1}`, waiting);
+      if (incoming.connection) this.#charge(incoming.connection, error);
+    }
+  }
+
+  /**
+   * An entry from a peer joins the batch the queue takes in next. The connection goes on
+   * reading while that batch fills (the batch before it is stored meanwhile); once it is
+   * full, until the queue has taken it up (`room`).
+   */
+  #receive(incoming: Incoming): { taken: Promise<void>; room: Promise<void> | undefined } {
+    let taken!: () => void;
+    const done = new Promise<void>((resolve) => (taken = resolve));
+    this.#incoming.push({ ...incoming, taken });
+    if (this.#incoming.length === 1) {
+      let started!: () => void;
+      this.#nextBatchStarted = new Promise<void>((resolve) => (started = resolve));
+      void this.#enqueue(() => {
+        started();
+        return this.#takeBatch();
+      });
+    }
+    return { taken: done, room: this.#incoming.length >= MAX_BATCH ? this.#nextBatchStarted : undefined };
+  }
+
+  /**
+   * Takes in the entries received since the last batch: all checked on their own at once
+   * (signatures verified side by side), then, in arrival order, checked against the store
+   * and stored in one store batch, then told and pushed on as one by one.
+   */
+  async #takeBatch(): Promise<void> {
+    const batch = this.#incoming;
+    this.#incoming = [];
+    try {
+      const prepared = await Promise.all(batch.map((item) => prepareEntry(this.schemas, item.entry, item.operation)));
+      const results = await this.#storeBatch(batch, prepared);
+      for (const [i, item] of batch.entries()) {
+        try {
+          await this.#settle(results[i]!, item, false);
+        } catch (error) {
+          if (item.connection) this.#charge(item.connection, error);
         }
-        return this.#wait(`op:${(error.details as { operationId: Hash }).operationId}`, waiting);
       }
-      if (FORK_CODES.has(error.code)) {
-        this.#forks++;
-        const parsed = parseEntry(entry);
-        this.emit({ type: 'fork', publicKey: parsed.publicKey, logId: Number(parsed.logId), seqNum: Number(parsed.seqNum), from: source?.connection?.remoteId });
-      }
-      if (HARMLESS_CODES.has(error.code)) return 'ignored';
-      throw error;
+    } finally {
+      for (const item of batch) item.taken();
+    }
+  }
+
+  async #storeBatch(batch: readonly Incoming[], prepared: ReadonlyArray<CheckedEntry | IngestResult>): Promise<IngestResult[]> {
+    const batched = this.store.batch !== undefined;
+    try {
+      return await inBatch(this.store, async (store) => {
+        const context = { ...this.#ingestContext, store };
+        // Inside a store batch the storage keeps writes apart; elsewhere the author's lock does.
+        const storeEntry = (checked: CheckedEntry) =>
+          batched ? storeCheckedEntry(store, checked) : lockFor(store).run(checked.entry.publicKey, () => storeCheckedEntry(store, checked));
+        // Every log of the batch asked for at once: a store answers many reads faster together than one after another.
+        await Promise.all(prepared.filter(isChecked).map((checked) => store.getLog(checked.entry.publicKey, checked.logId)));
+        const results: IngestResult[] = [];
+        for (const [i, item] of prepared.entries()) {
+          const result = isChecked(item) ? await ingestChecked(context, item, batch[i]!.roots, storeEntry) : item;
+          // Later entries of the batch may lie in a festival or document this one creates.
+          if (result.kind === 'stored') this.index.add(storedOperation(result.published, batch[i]!.operation));
+          results.push(result);
+        }
+        return results;
+      });
+    } catch (error) {
+      // Our own storage failed the batch: nothing of it was written, and it comes again with
+      // the next sync. (The index may know documents of it meanwhile: that only lets their
+      // entries in sooner, within the same festivals.)
+      if (!isPandaError(error)) throw error;
+      return batch.map(() => ({ kind: 'rejected', error }));
+    }
+  }
+
+  /** Takes an entry in; rejects with the PandaError of invalid data. `announced`: published here, stored already. */
+  async #take(incoming: Incoming, announced: boolean): Promise<IngestOutcome> {
+    return this.#settle(await ingestEntry(this.#ingestContext, incoming.entry, incoming.operation, incoming.roots), incoming, announced);
+  }
+
+  /** What becomes of an entry after ingest: noted, told and pushed on if stored, held if it waits. */
+  async #settle(result: IngestResult, incoming: Incoming, announced: boolean): Promise<IngestOutcome> {
+    switch (result.kind) {
+      case 'stored':
+        return this.#stored(result.published, incoming);
+      case 'duplicate':
+        return announced ? this.#stored(result.published, incoming) : 'duplicate';
+      case 'waiting':
+        return result.held ? 'pending' : this.#wait(result.dependency, incoming);
+      case 'fork':
+        this.#activity.forked();
+        this.emit({ type: 'fork', publicKey: result.publicKey, logId: result.logId, seqNum: result.seqNum, from: incoming.connection?.remoteId });
+        return 'ignored';
+      case 'ignored':
+        return 'ignored';
+      case 'rejected':
+        throw result.error;
+    }
+  }
+
+  /** Notes a stored entry, tells listeners and live peers, and retries what waited for it. */
+  async #stored(published: PublishResult, incoming: Incoming): Promise<IngestOutcome> {
+    const { hash, documentId, operation } = published;
+    const { publicKey } = published.entry;
+    const logId = Number(published.entry.logId);
+    const seqNum = Number(published.entry.seqNum);
+    this.index.add(storedOperation(published, incoming.operation));
+    this.#logs.note({ publicKey, logId, documentId, schemaId: operation.schemaId, latestSeqNum: seqNum, latestHash: hash });
+    // The logs held, or their scope, may have changed.
+    this.#logSets.clear();
+    this.#activity.wrote(publicKey, this.#settings.clock.now());
+    const from = incoming.connection;
+    this.emit({ type: 'entry', hash, publicKey, documentId, from: from?.remoteId });
+    pushLive(this.#livePush, this.#connections, { entry: incoming.entry, operation: incoming.operation, documentId, author: publicKey, seqNum }, from);
+    await this.#wake({ kind: 'log-entry', publicKey, logId, seqNum });
+    await this.#wake({ kind: 'operation', id: hash });
+    return published.duplicate ? 'duplicate' : 'stored';
+  }
+
+  #wait(dependency: Dependency, incoming: Incoming): IngestOutcome {
+    const now = this.#settings.clock.now();
+    this.#expireWaiting(now);
+    const { connection, entry, operation, roots } = incoming;
+    if (connection?.closed) return 'ignored';
+    const outcome = this.#waiting.add({ hash: generateHash(entry), entry, operation, owner: connection, roots, dependency, since: now });
+    // Full: not held; it comes again with the next sync, once what it waits for is here.
+    return outcome === 'full' ? 'ignored' : 'pending';
+  }
+
+  async #wake(dependency: Dependency): Promise<void> {
+    for (const item of this.#waiting.take(dependency)) {
+      await this.#takeCharging({ entry: item.entry, operation: item.operation, roots: item.roots, connection: item.owner });
     }
   }
 
   /**
-   * Whether a received entry lies within the festivals of the session it came in: its
-   * document's festival (from its CREATE, or from the document it updates) must be one of
-   * `roots` or nested in one. Throws NotYet while what decides it has not arrived.
+   * Drops received entries that have waited longer than `pendingTimeout`: each connection
+   * that sent some is charged one offence (what they build on never came).
    */
-  async #checkScope(entry: Uint8Array, operation: Uint8Array, roots: ReadonlySet<Hash>): Promise<void> {
-    const decoded = decodeTypedOperation(operation, this.schemas.lookUp);
-    if (decoded.action === 'create') {
-      const placement = placementOf(decoded.schemaId, decoded.fields);
-      if (placement.kind === 'profile') return;
-      if (placement.kind === 'festival') {
-        if (roots.has(generateHash(entry))) return;
-        if (placement.parent === undefined) throw outOfScope();
-        return this.#checkFestival(placement.parent, roots);
-      }
-      if (placement.kind === 'in-festival') return this.#checkFestival(placement.festival, roots);
-      throw outOfScope();
+  #expireWaiting(now = this.#settings.clock.now()): void {
+    const timeout = this.#settings.pendingTimeout;
+    const oldest = this.#waiting.oldestSince();
+    if (oldest === undefined || oldest >= now - timeout) return;
+    for (const [connection, count] of this.#waiting.expire(now - timeout)) {
+      this.#charge(connection, new PandaError('REPLICATION_ENTRY_UNRESOLVED', `${count} entries waited ${timeout} ms for entries this peer never sent`));
     }
-    const previous = decoded.previous![0]!;
-    const stored = await this.store.getOperation(previous);
-    if (!stored) throw new NotYet(`op:${previous}`);
-    if (this.index.rootsOf(stored.documentId, roots).length > 0 || this.index.isProfile(stored.documentId)) return;
-    throw outOfScope();
   }
 
-  #checkFestival(festivalId: Hash, roots: ReadonlySet<Hash>): void {
-    const chain = this.index.ancestry(festivalId);
-    if (chain.some((id) => roots.has(id))) return;
-    // The top of the known chain is not known as a festival yet: wait for it.
-    const top = chain.at(-1)!;
-    if (!this.index.knows(top)) throw new NotYet(`op:${top}`);
-    throw outOfScope();
-  }
-
-  /**
-   * An entry that cannot be placed yet may still contradict the log held here (same author,
-   * log and position, or another predecessor): that is a fork whatever else is missing.
-   */
-  async #recordForkIfAny(bytes: Uint8Array, source: Source | undefined): Promise<boolean> {
-    const entry = parseEntry(bytes);
-    const logId = Number(entry.logId);
-    const seqNum = Number(entry.seqNum);
-    const hash = generateHash(bytes);
-    const existing = await this.store.getEntry(entry.publicKey, logId, seqNum);
-    const previous = existing || seqNum === 1 ? undefined : await this.store.getEntry(entry.publicKey, logId, seqNum - 1);
-    const kind = existing && existing.hash !== hash ? 'seq' : previous && entry.backlink !== previous.hash ? 'backlink' : undefined;
-    if (kind === undefined) return false;
-    await assertEntrySignature(entry);
-    await this.store.addForkEvidence({ publicKey: entry.publicKey, logId, seqNum: kind === 'seq' ? seqNum : seqNum - 1, kind, stored: (existing ?? previous)!.bytes, conflicting: bytes.slice(), detectedAt: Date.now() });
-    this.#forks++;
-    this.emit({ type: 'fork', publicKey: entry.publicKey, logId, seqNum, from: source?.connection?.remoteId });
-    return true;
-  }
-
-  #wait(key: string, waiting: Waiting): IngestOutcome {
-    if (this.#pendingCount >= this.#options.maxPending) {
-      // Full: forget the oldest group; its entries come again with the next sync.
-      const [oldest, list] = this.#pending.entries().next().value!;
-      this.#pending.delete(oldest);
-      this.#pendingCount -= list.length;
-    }
-    const list = this.#pending.get(key);
-    if (list) list.push(waiting);
-    else this.#pending.set(key, [waiting]);
-    this.#pendingCount++;
-    return 'pending';
-  }
-
-  async #wake(key: string): Promise<void> {
-    const list = this.#pending.get(key);
-    if (!list) return;
-    this.#pending.delete(key);
-    this.#pendingCount -= list.length;
-    for (const waiting of list) {
-      try {
-        await this.#ingest(waiting, false);
-      } catch (error) {
-        waiting.source?.connection?.offence(error);
-      }
-    }
+  /** Counts an error against the peer of `connection` (our own store's failures are only said); hangs up once it is blocked. */
+  #charge(connection: Connection, error: unknown): void {
+    if (connection.closed) return;
+    const { events, hangUp } = this.#offences.charge(connection.remoteId, error);
+    for (const event of events) this.emit(event);
+    if (hangUp) connection.close('REPLICATION_PEER_BLOCKED', 'Too much invalid data');
   }
 
   /** Entries waiting for something they depend on. */
   get pendingCount(): number {
-    return this.#pendingCount;
+    return this.#waiting.count;
   }
 
-  #push(entry: Uint8Array, operation: Uint8Array, documentId: Hash, author: string, from: Connection | undefined): void {
-    for (const connection of this.#connections) {
-      if (connection === from || !connection.live) continue;
-      const roots = connection.sharedRoots;
-      if (this.index.rootsOf(documentId, roots).length > 0 || (this.index.isProfile(documentId) && this.authorWithin(author, roots))) {
-        connection.pushEntry(entry, operation);
-      }
-    }
+  /** Bytes of the entries waiting, as counted against the limits. */
+  get pendingBytes(): number {
+    return this.#waiting.bytes;
   }
 
   /** Whether `author` has written anything within `roots`. */
   authorWithin(author: string, roots: ReadonlySet<Hash>): boolean {
-    for (const log of this.#logs.values()) {
-      if (log.publicKey === author && this.index.rootsOf(log.documentId, roots).length > 0) return true;
-    }
-    return false;
+    return authorWithin(this.#livePush, author, roots);
   }
 
-  /** @internal The logs held within `roots`, by sync target. */
-  logsByTarget(roots: ReadonlySet<Hash>): Map<string, LogInfo[]> {
-    const byRoot = this.index.logsByRoot([...this.#logs.values()], roots);
+  /** The logs held within `roots`, by sync target. */
+  #logsByTarget(roots: ReadonlySet<Hash>): Map<string, LogInfo[]> {
+    const byRoot = this.index.logsByRoot(this.#logs.all(), roots);
     return new Map([...byRoot].map(([root, logs]) => [syncTarget(root), logs]));
   }
 
-  /** @internal Local heights of logs within the festivals of `targets`. */
-  heightsFor(targets: Iterable<string>): { have: TargetHeights; roots: Set<Hash> } {
+  /** Local heights of logs within the festivals of `targets`. */
+  #heightsFor(targets: Iterable<string>): { have: TargetHeights; roots: Set<Hash> } {
     const roots = new Set<Hash>();
     for (const target of targets) {
       const festival = this.#targets.get(target);
       if (festival !== undefined) roots.add(festival);
     }
     const have: TargetHeights = new Map();
-    for (const [target, logs] of this.logsByTarget(roots)) {
-      const authors: LogHeights = new Map();
-      for (const log of logs) {
-        let byLog = authors.get(log.publicKey);
-        if (!byLog) authors.set(log.publicKey, (byLog = new Map()));
-        byLog.set(log.logId, log.latestSeqNum);
-      }
-      have.set(target, authors);
-    }
+    for (const [target, logs] of this.#logsByTarget(roots)) have.set(target, heightsOf(logs));
     return { have, roots };
   }
 
-  /** @internal The latest seq held of a log (0: none). */
+  /** The latest seq held of a log (0: none). */
   heldSeq(publicKey: string, logId: number): number {
-    return this.#logs.get(logKey(publicKey, logId))?.latestSeqNum ?? 0;
-  }
-
-  /** @internal Counts an offence against a peer; true when it is now blocked. */
-  offence(peer: string, code: string, message: string): boolean {
-    const count = (this.#offences.get(peer) ?? 0) + 1;
-    this.#offences.set(peer, count);
-    this.emit({ type: 'offence', peer, code, message });
-    if (count < this.#options.maxOffences) return false;
-    if (!this.#blocked.has(peer)) {
-      this.#blocked.add(peer);
-      this.emit({ type: 'blocked', peer });
-    }
-    return true;
+    return this.#logs.latestSeq(publicKey, logId);
   }
 
   isBlocked(peer: string): boolean {
-    return this.#blocked.has(peer);
+    return this.#offences.isBlocked(peer);
   }
 
   unblock(peer: string): void {
-    this.#blocked.delete(peer);
-    this.#offences.delete(peer);
+    this.#offences.unblock(peer);
   }
 
   health(): ReplicationHealth {
-    const peers = [...this.#connections].map((connection) => connection.health());
-    const byTarget = this.logsByTarget(this.#roots);
-    const festivals: FestivalHealth[] = [];
-    for (const festival of this.#roots) {
+    const connections = [...this.#connections];
+    const byTarget = this.#logsByTarget(this.#roots);
+    const remotes = connections.map((connection) => connection.remoteHeights);
+    const festivals = [...this.#roots].map((festival) => {
       const target = syncTarget(festival);
-      const logs = byTarget.get(target) ?? [];
-      let missing = 0;
-      for (const connection of this.#connections) {
-        let behind = 0;
-        for (const [publicKey, byLog] of connection.remoteHeights.get(target) ?? []) {
-          for (const [logId, seqNum] of byLog) behind += Math.max(0, seqNum - this.heldSeq(publicKey, logId));
-        }
-        missing = Math.max(missing, behind);
-      }
-      festivals.push({ id: festival, logs: logs.length, entries: logs.reduce((sum, log) => sum + log.latestSeqNum, 0), missing });
-    }
-    const authors = [...this.#lastActive].map(([publicKey, lastActive]) => ({ publicKey, lastActive })).sort((a, b) => b.lastActive - a.lastActive);
-    return { peers, festivals, authors, forks: this.#forks, blocked: [...this.#blocked] };
+      return festivalHealth(festival, byTarget.get(target) ?? [], remotes, target, (publicKey, logId) => this.heldSeq(publicKey, logId));
+    });
+    const peers = connections.map((connection) => connection.health());
+    return { peers, festivals, authors: this.#activity.authors(), forks: this.#activity.forks, blocked: this.#offences.blocked() };
   }
 
   /** Closes every connection. */
@@ -519,310 +479,5 @@ export class Replicator {
       await Promise.all([queue, ...inboxes]);
       if (queue === this.#queue && [...this.#connections].every((connection, i) => connection.inbox === inboxes[i])) return;
     }
-  }
-}
-
-function outOfScope(): PandaError {
-  return new PandaError('REPLICATION_OUT_OF_SCOPE', 'The entry belongs to no festival this sync is about');
-}
-
-interface Session {
-  id: number;
-  initiator: boolean;
-  sentDone: boolean;
-  gotDone: boolean;
-  timer: unknown;
-}
-
-/** One peer connection: its sessions, its frames, its live pushes. */
-export class Connection {
-  readonly remoteId: string;
-  /** Festivals both sides share (set by the latest sync). */
-  sharedRoots: ReadonlySet<Hash> = new Set();
-  /** The other side's log heights from the latest sync, by target. */
-  remoteHeights: TargetHeights = new Map();
-  live = false;
-  syncedAt: number | undefined;
-  readonly #writer: FrameWriter;
-  readonly #reader: FrameReader;
-  #session: Session | undefined;
-  #inbox: Promise<void> = Promise.resolve();
-  #flushScheduled = false;
-  #resyncTimer: unknown;
-  #closed = false;
-
-  constructor(
-    private readonly replicator: Replicator,
-    private readonly transport: Transport,
-  ) {
-    this.remoteId = transport.remoteId;
-    this.#writer = new FrameWriter((frame) => this.#sendFrame(frame));
-    this.#reader = new FrameReader((message) => this.#onMessage(message));
-    transport.onFrame = (frame) => {
-      if (this.#closed) return;
-      try {
-        this.#reader.read(frame);
-      } catch (error) {
-        this.offence(error);
-      }
-    };
-    transport.onClose = () => this.#closedByTransport();
-  }
-
-  get bytesSent(): number {
-    return this.#writer.bytesOut;
-  }
-
-  get bytesReceived(): number {
-    return this.#reader.bytesIn;
-  }
-
-  get closed(): boolean {
-    return this.#closed;
-  }
-
-  /** @internal Settles once the messages received so far have been handled. */
-  get inbox(): Promise<void> {
-    return this.#inbox;
-  }
-
-  health(): PeerHealth {
-    return {
-      id: this.remoteId,
-      festivals: [...this.sharedRoots],
-      live: this.live,
-      syncedAt: this.syncedAt,
-      bytesSent: this.bytesSent,
-      bytesReceived: this.bytesReceived,
-    };
-  }
-
-  #sendFrame(frame: Uint8Array): void {
-    if (this.#closed) return;
-    try {
-      this.transport.send(frame);
-    } catch {
-      this.close();
-    }
-  }
-
-  #send(message: Message): void {
-    if (this.#closed) return;
-    this.#writer.push(encodeMessage(message));
-  }
-
-  /** Sends what is queued, waiting while the transport's buffer is over the high-water mark. */
-  async #drain(): Promise<void> {
-    this.#writer.flush();
-    const high = this.replicator.options.highWaterMark;
-    if (!this.#closed && this.transport.bufferedAmount > high) await this.transport.drained(high / 2);
-  }
-
-  #newSessionId(): number {
-    return 1 + Math.floor(this.replicator.options.random() * 0xfffffffe);
-  }
-
-  /** Starts a sync (unless one is running). */
-  sync(): void {
-    if (this.#closed || this.#session) return;
-    const targets = [...this.replicator.festivals()].map((festival) => syncTarget(festival));
-    if (targets.length === 0) return;
-    const { have } = this.replicator.heightsFor(targets);
-    const session: Session = { id: this.#newSessionId(), initiator: true, sentDone: false, gotDone: false, timer: undefined };
-    this.#session = session;
-    this.#touch(session);
-    this.#send({ type: 'sync-request', session: session.id, live: this.replicator.options.live, have });
-    this.#writer.flush();
-  }
-
-  /** Stops sharing a festival the replicator left. */
-  forget(festivalId: Hash): void {
-    const roots = new Set(this.sharedRoots);
-    roots.delete(festivalId);
-    this.sharedRoots = roots;
-  }
-
-  #touch(session: Session): void {
-    const clock = this.replicator.options.clock;
-    clock.clearTimeout(session.timer);
-    session.timer = clock.setTimeout(() => {
-      if (this.#session !== session) return;
-      // No progress: whatever was lost comes again with a fresh sync.
-      this.#session = undefined;
-      this.sync();
-    }, this.replicator.options.syncTimeout);
-  }
-
-  #endSession(session: Session): void {
-    const clock = this.replicator.options.clock;
-    clock.clearTimeout(session.timer);
-    if (this.#session === session) this.#session = undefined;
-    this.syncedAt = clock.now();
-    this.replicator.emit({ type: 'synced', peer: this.remoteId, festivals: [...this.sharedRoots] });
-    const interval = this.replicator.options.resyncInterval;
-    if (interval > 0) {
-      clock.clearTimeout(this.#resyncTimer);
-      this.#resyncTimer = clock.setTimeout(() => this.sync(), interval);
-    }
-  }
-
-  #onMessage(bytes: Uint8Array): void {
-    let message: Message;
-    try {
-      message = decodeMessage(bytes);
-    } catch (error) {
-      this.offence(error);
-      return;
-    }
-    if (message.type === 'entry') {
-      // Entries are validated in arrival order by the replicator's queue, within the
-      // festivals shared at that point. Before any are (the answer that names them was
-      // lost), an entry is dropped: it comes again with the next sync.
-      this.#inbox = this.#inbox.then(() => {
-        if (this.sharedRoots.size === 0) return;
-        return this.replicator.receive(this, message.entry, message.operation, this.sharedRoots);
-      });
-      return;
-    }
-    // Everything else runs after the entries before it have been handed over.
-    this.#inbox = this.#inbox.then(() => this.#handle(message)).catch((error: unknown) => this.offence(error));
-  }
-
-  async #handle(message: Exclude<Message, { type: 'entry' }>): Promise<void> {
-    if (this.#closed) return;
-    switch (message.type) {
-      case 'sync-request': {
-        const mine = this.#session;
-        // Both asked at once: the lower session id goes on, the other side answers it.
-        if (mine?.initiator && !mine.gotDone && mine.id < message.session) return;
-        if (mine) this.replicator.options.clock.clearTimeout(mine.timer);
-        const session: Session = { id: message.session, initiator: false, sentDone: false, gotDone: false, timer: undefined };
-        this.#session = session;
-        this.#touch(session);
-        const { have, roots } = this.replicator.heightsFor(message.have.keys());
-        this.#share(roots, message.have, message.live);
-        this.#send({ type: 'have', session: session.id, live: this.replicator.options.live, have });
-        // Sent alongside, not awaited: the other side's entries keep being taken in meanwhile.
-        void this.#sendMissing(session, message.have).catch(() => this.close());
-        return;
-      }
-      case 'have': {
-        const session = this.#session;
-        if (!session || session.id !== message.session || !session.initiator) return;
-        this.#touch(session);
-        const roots = new Set<Hash>();
-        for (const target of message.have.keys()) {
-          const festival = this.replicator.festivalOfTarget(target);
-          if (festival !== undefined) roots.add(festival);
-        }
-        this.#share(roots, message.have, message.live);
-        void this.#sendMissing(session, message.have).catch(() => this.close());
-        return;
-      }
-      case 'sync-done': {
-        const session = this.#session;
-        if (!session || session.id !== message.session) return;
-        session.gotDone = true;
-        if (session.sentDone) this.#endSession(session);
-        else this.#touch(session);
-        return;
-      }
-      case 'error':
-        this.close();
-        return;
-    }
-  }
-
-  #share(roots: Set<Hash>, remote: TargetHeights, remoteLive: boolean): void {
-    this.sharedRoots = roots;
-    const shared: TargetHeights = new Map();
-    for (const [target, heights] of remote) if (this.replicator.festivalOfTarget(target) !== undefined) shared.set(target, heights);
-    this.remoteHeights = shared;
-    this.live = this.replicator.options.live && remoteLive;
-  }
-
-  /** Sends every entry of the shared festivals that `remote` lacks, by log and seq, then SyncDone. */
-  async #sendMissing(session: Session, remote: TargetHeights): Promise<void> {
-    const store = this.replicator.store;
-    const logs = new Map<string, LogInfo>();
-    for (const list of this.replicator.logsByTarget(this.sharedRoots).values()) for (const log of list) logs.set(`${log.publicKey}/${log.logId}`, log);
-    const theirs = (log: LogInfo) => {
-      let seqNum = 0;
-      for (const authors of remote.values()) seqNum = Math.max(seqNum, authors.get(log.publicKey)?.get(log.logId) ?? 0);
-      return seqNum;
-    };
-    const index = this.replicator.index;
-    const wanted = [...logs.values()]
-      .map((log) => ({ log, from: theirs(log) + 1 }))
-      .filter(({ log, from }) => log.latestSeqNum >= from)
-      // What others build on first: festivals, profiles, resources, events, authorizations;
-      // a document's own log before other authors' updates to it.
-      .sort(
-        (a, b) =>
-          schemaRank(a.log.schemaId) - schemaRank(b.log.schemaId) ||
-          Number(index.ownerOf(a.log.documentId) !== a.log.publicKey) - Number(index.ownerOf(b.log.documentId) !== b.log.publicKey) ||
-          (a.log.publicKey < b.log.publicKey ? -1 : a.log.publicKey > b.log.publicKey ? 1 : a.log.logId - b.log.logId),
-      );
-    for (const { log, from } of wanted) {
-      for (const entry of await store.getEntries(log.publicKey, log.logId, from)) {
-        if (this.#closed || this.#session !== session) return;
-        const operation = await store.getOperation(entry.hash);
-        if (!operation) continue;
-        // Session 0: an entry stands on its own (its festival decides whether it is welcome),
-        // and a one-byte session id saves four bytes on every entry.
-        this.#send({ type: 'entry', session: 0, entry: entry.bytes, operation: operation.bytes });
-        if (this.transport.bufferedAmount > this.replicator.options.highWaterMark) await this.#drain();
-      }
-      this.#touch(session);
-    }
-    if (this.#closed || this.#session !== session) return;
-    this.#send({ type: 'sync-done', session: session.id });
-    session.sentDone = true;
-    await this.#drain();
-    if (session.gotDone) this.#endSession(session);
-  }
-
-  /** @internal A live push of a newly stored entry. */
-  pushEntry(entry: Uint8Array, operation: Uint8Array): void {
-    this.#send({ type: 'entry', session: 0, entry, operation });
-    if (this.#flushScheduled) return;
-    this.#flushScheduled = true;
-    queueMicrotask(() => {
-      this.#flushScheduled = false;
-      this.#writer.flush();
-    });
-  }
-
-  /** @internal Counts invalid data from this peer; hangs up once it is blocked. */
-  offence(error: unknown): void {
-    if (this.#closed) return;
-    const code = isPandaError(error) ? error.code : 'REPLICATION_MESSAGE_INVALID';
-    const message = error instanceof Error ? error.message : String(error);
-    if (this.replicator.offence(this.remoteId, code, message)) this.close('REPLICATION_PEER_BLOCKED', 'Too much invalid data');
-  }
-
-  /** Hangs up (telling the other side why, if given). */
-  close(code?: string, reason?: string): void {
-    if (this.#closed) return;
-    if (code !== undefined) {
-      this.#send({ type: 'error', code, message: reason ?? '' });
-      this.#writer.flush();
-    }
-    this.#shutdown();
-    this.transport.close();
-  }
-
-  #closedByTransport(): void {
-    if (this.#closed) return;
-    this.#shutdown();
-  }
-
-  #shutdown(): void {
-    this.#closed = true;
-    const clock = this.replicator.options.clock;
-    if (this.#session) clock.clearTimeout(this.#session.timer);
-    clock.clearTimeout(this.#resyncTimer);
-    this.#session = undefined;
-    this.replicator.dropConnection(this);
   }
 }

@@ -30,16 +30,12 @@ const SCHEMA_RANK = new Map<string, number>([
   [AUTHORIZATION_SCHEMA_ID, 4],
 ]);
 
-export function schemaRank(schemaId: string): number {
+function schemaRank(schemaId: string): number {
   return SCHEMA_RANK.get(schemaId) ?? 5;
 }
 
 /** Where a new document says it belongs, read from its CREATE. */
-export type Placement =
-  | { kind: 'festival'; parent: Hash | undefined }
-  | { kind: 'in-festival'; festival: Hash }
-  | { kind: 'profile' }
-  | { kind: 'other' };
+export type Placement = { kind: 'festival'; parent: Hash | undefined } | { kind: 'in-festival'; festival: Hash } | { kind: 'profile' } | { kind: 'other' };
 
 export function placementOf(schemaId: string, fields: { get(name: string): unknown } | undefined): Placement {
   if (schemaId === FESTIVAL_SCHEMA_ID) {
@@ -147,4 +143,29 @@ export class ScopeIndex {
     }
     return result;
   }
+}
+
+/** A log to send, from seq `from` on. */
+export interface LogToSend {
+  log: LogInfo;
+  from: number;
+}
+
+/**
+ * What to send of `logs` to someone who holds `theirs(log)` entries of each, in the order a
+ * sync and a bundle send it, so that the receiver can validate as it goes: what others build
+ * on first (festivals, profiles, resources, events, authorizations); a document's own log
+ * before other authors' updates to it; then by author and log id.
+ */
+export function logsToSend(index: ScopeIndex, logs: Iterable<LogInfo>, theirs: (log: LogInfo) => number): LogToSend[] {
+  const byOther = (log: LogInfo) => Number(index.ownerOf(log.documentId) !== log.publicKey);
+  return [...logs]
+    .map((log) => ({ log, from: theirs(log) + 1 }))
+    .filter(({ log, from }) => log.latestSeqNum >= from)
+    .sort(
+      ({ log: a }, { log: b }) =>
+        schemaRank(a.schemaId) - schemaRank(b.schemaId) ||
+        byOther(a) - byOther(b) ||
+        (a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : a.logId - b.logId),
+    );
 }

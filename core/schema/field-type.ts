@@ -7,9 +7,7 @@ export type RelationFieldType = 'relation' | 'relation_list' | 'pinned_relation'
 export type FieldTypeName = ScalarFieldType | RelationFieldType;
 
 /** A schema field's type; relations also name the schema of the documents they point to. */
-export type FieldType =
-  | { type: ScalarFieldType }
-  | { type: RelationFieldType; schema: SchemaId };
+export type FieldType = { type: ScalarFieldType } | { type: RelationFieldType; schema: SchemaId };
 
 const SCALARS: readonly string[] = ['bool', 'int', 'float', 'str', 'bytes'];
 const RELATION = /^(relation|relation_list|pinned_relation|pinned_relation_list)\((.+)\)$/;

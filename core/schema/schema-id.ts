@@ -14,9 +14,7 @@ export const SYSTEM_SCHEMA_IDS: readonly SchemaId[] = [SCHEMA_DEFINITION_V1, SCH
 
 export const SCHEMA_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}[A-Za-z0-9]$/;
 
-export type ParsedSchemaId =
-  | { kind: 'system'; id: SchemaId }
-  | { kind: 'application'; id: SchemaId; name: string; viewId: Hash[] };
+export type ParsedSchemaId = { kind: 'system'; id: SchemaId } | { kind: 'application'; id: SchemaId; name: string; viewId: Hash[] };
 
 /** Throws `SCHEMA_NAME_INVALID` unless `name` is a valid application schema name. */
 export function assertSchemaName(name: unknown): string {
@@ -31,7 +29,11 @@ export function assertSchemaName(name: unknown): string {
 }
 
 /** Throws `OPERATION_PREVIOUS_INVALID`-style errors with `code` unless ids are sorted and unique. */
-export function assertSortedUnique(ids: readonly string[], code: 'SCHEMA_ID_INVALID' | 'OPERATION_PREVIOUS_INVALID' | 'OPERATION_FIELD_VALUE_INVALID', what: string): void {
+export function assertSortedUnique(
+  ids: readonly string[],
+  code: 'SCHEMA_ID_INVALID' | 'OPERATION_PREVIOUS_INVALID' | 'OPERATION_FIELD_VALUE_INVALID',
+  what: string,
+): void {
   for (let i = 1; i < ids.length; i++) {
     if (ids[i - 1]! >= ids[i]!) throw new PandaError(code, `The operation ids of a ${what} must be sorted and unique`);
   }
@@ -54,7 +56,7 @@ export function parseSchemaId(id: unknown): ParsedSchemaId {
 }
 
 function parseUncached(id: string): ParsedSchemaId {
-  if ((SYSTEM_SCHEMA_IDS as readonly string[]).includes(id)) return { kind: 'system', id };
+  if (SYSTEM_SCHEMA_IDS.includes(id)) return { kind: 'system', id };
   const parts = id.split('_');
   let firstHash = parts.length;
   while (firstHash > 0 && isHash(parts[firstHash - 1])) firstHash--;

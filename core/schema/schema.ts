@@ -1,14 +1,7 @@
 import { PandaError } from '../errors.js';
 import type { Hash } from '../hash/hash.js';
 import { parseFieldType, formatFieldType, type FieldType } from './field-type.js';
-import {
-  SCHEMA_DEFINITION_V1,
-  SCHEMA_FIELD_DEFINITION_V1,
-  assertSchemaName,
-  parseSchemaId,
-  schemaIdFor,
-  type SchemaId,
-} from './schema-id.js';
+import { SCHEMA_DEFINITION_V1, SCHEMA_FIELD_DEFINITION_V1, assertSchemaName, parseSchemaId, schemaIdFor, type SchemaId } from './schema-id.js';
 
 export const FIELD_NAME = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 export const MAX_FIELDS = 1024;
@@ -21,11 +14,9 @@ const validNames = new Set<string>();
 export function assertFieldName(name: unknown): string {
   if (typeof name === 'string' && validNames.has(name)) return name;
   if (typeof name !== 'string' || !FIELD_NAME.test(name)) {
-    throw new PandaError(
-      'OPERATION_FIELD_NAME_INVALID',
-      'A field name has 1 to 64 characters: letters, digits and underscores, starting with a letter',
-      { name: typeof name === 'string' ? name.slice(0, 80) : name },
-    );
+    throw new PandaError('OPERATION_FIELD_NAME_INVALID', 'A field name has 1 to 64 characters: letters, digits and underscores, starting with a letter', {
+      name: typeof name === 'string' ? name.slice(0, 80) : name,
+    });
   }
   if (validNames.size >= VALID_NAMES_LIMIT) validNames.clear();
   validNames.add(name);

@@ -1,6 +1,8 @@
-import { Dexie, type DexieOptions, type Table } from 'dexie';
+import { Dexie, type DexieOptions, type Table, type Transaction } from 'dexie';
 import { PandaError } from '../errors.js';
 import type { Hash } from '../hash/hash.js';
+import { DexieBatch } from './dexie-batch.js';
+import { DexieTables } from './dexie-tables.js';
 import type { EntryRecord, ForkEvidence, LogInfo, Store, StoredEntry, StoredOperation } from './store.js';
 
 class PandaDatabase extends Dexie {
@@ -24,58 +26,48 @@ class PandaDatabase extends Dexie {
  * A `Store` on IndexedDB through Dexie. Works wherever IndexedDB does: pages, extension
  * service workers and offscreen documents, web workers (and Node with an IndexedDB shim).
  */
-export class DexieStore implements Store {
+export class DexieStore extends DexieTables {
   readonly db: PandaDatabase;
 
   /** Opens (or creates) the database `name`; `options` go to Dexie (e.g. an `indexedDB` shim). */
   constructor(name = 'panda-kit', options?: DexieOptions) {
-    this.db = new PandaDatabase(name, options);
+    const db = new PandaDatabase(name, options);
+    super(db);
+    this.db = db;
   }
 
   close(): void {
     this.db.close();
   }
 
-  getEntry(publicKey: string, logId: number, seqNum: number) {
-    return this.db.entries.where('[publicKey+logId+seqNum]').equals([publicKey, logId, seqNum]).first();
+  /** One read-write transaction over every table, handed to `work` as a store of its own (./dexie-batch.ts). */
+  async batch<T>(work: (store: Store) => Promise<T>): Promise<T> {
+    const { entries, operations, logs, forks } = this.db;
+    try {
+      return await this.db.transaction('rw', [entries, operations, logs, forks], (transaction) => this.#inTransaction(transaction, work));
+    } catch (error) {
+      if (error instanceof PandaError) throw error;
+      throw new PandaError('STORE_WRITE_FAILED', `A batch of writes failed, nothing of it was written: ${(error as Error).message}`, {
+        cause: (error as { name?: string }).name,
+      });
+    }
   }
 
-  getEntryByHash(hash: Hash) {
-    return this.db.entries.get(hash);
+  async #inTransaction<T>(transaction: Transaction, work: (store: Store) => Promise<T>): Promise<T> {
+    const batch = new DexieBatch(
+      new DexieTables({
+        entries: transaction.table<StoredEntry, Hash>('entries'),
+        operations: transaction.table<StoredOperation, Hash>('operations'),
+        logs: transaction.table<LogInfo, [string, number]>('logs'),
+        forks: transaction.table<ForkEvidence & { id?: number }, number>('forks'),
+      }),
+    );
+    const result = await work(batch);
+    await batch.flush();
+    return result;
   }
 
-  getEntries(publicKey: string, logId: number, fromSeqNum: number, limit = Infinity) {
-    const query = this.db.entries
-      .where('[publicKey+logId+seqNum]')
-      .between([publicKey, logId, fromSeqNum], [publicKey, logId, Infinity], true, true);
-    return (Number.isFinite(limit) ? query.limit(limit) : query).toArray();
-  }
-
-  getLog(publicKey: string, logId: number) {
-    return this.db.logs.get([publicKey, logId]);
-  }
-
-  getLogs(publicKey?: string) {
-    return publicKey === undefined ? this.db.logs.toArray() : this.db.logs.where('publicKey').equals(publicKey).toArray();
-  }
-
-  getLogForDocument(publicKey: string, documentId: Hash) {
-    return this.db.logs.where('[publicKey+documentId]').equals([publicKey, documentId]).first();
-  }
-
-  getOperation(id: Hash) {
-    return this.db.operations.get(id);
-  }
-
-  getOperationsByDocument(documentId: Hash) {
-    return this.db.operations.where('documentId').equals(documentId).toArray();
-  }
-
-  getOperationsBySchema(schemaId: string) {
-    return this.db.operations.where('schemaId').equals(schemaId).toArray();
-  }
-
-  async insert({ entry, operation, log }: EntryRecord) {
+  override async insert({ entry, operation, log }: EntryRecord) {
     const { entries, operations, logs } = this.db;
     try {
       await this.db.transaction('rw', entries, operations, logs, async () => {
@@ -92,14 +84,5 @@ export class DexieStore implements Store {
         cause: name,
       });
     }
-  }
-
-  async addForkEvidence(evidence: ForkEvidence) {
-    await this.db.forks.add({ ...evidence });
-  }
-
-  async getForkEvidence(publicKey?: string) {
-    const rows = publicKey === undefined ? await this.db.forks.toArray() : await this.db.forks.where('publicKey').equals(publicKey).toArray();
-    return rows.map(({ id: _id, ...evidence }) => evidence);
   }
 }

@@ -93,4 +93,17 @@ export interface Store {
 
   addForkEvidence(evidence: ForkEvidence): Promise<void>;
   getForkEvidence(publicKey?: string): Promise<ForkEvidence[]>;
+
+  /**
+   * Runs `work` with the reads and writes it makes through `store` in one transaction of
+   * the storage: a sync's entries are checked against the store and written in one go, not
+   * in a transaction each. `work` may await only calls of `store` (IndexedDB ends a
+   * transaction that waits for anything else). Reads inside see the writes before them;
+   * nothing is written if the transaction fails. Stores without it run `work` on themselves
+   * (see `inBatch`).
+   */
+  batch?<T>(work: (store: Store) => Promise<T>): Promise<T>;
 }
+
+/** Runs `work` in one batch of `store` where it has them, else on the store as it is. */
+export const inBatch = <T>(store: Store, work: (store: Store) => Promise<T>): Promise<T> => (store.batch ? store.batch(work) : work(store));

@@ -8,17 +8,7 @@ import { describe, test } from 'node:test';
 import QRCode from 'qrcode';
 import fc from 'fast-check';
 import { Encoder } from 'cbor-x';
-import {
-  FestivalNode,
-  generateHash,
-  hashingReady,
-  isPandaError,
-  MemoryStore,
-  Replicator,
-  type Hash,
-  type KeyPair,
-  type Store,
-} from '../../core/index.js';
+import { FestivalNode, generateHash, hashingReady, isPandaError, MemoryStore, Replicator, type Hash, type KeyPair, type Store } from '../../core/index.js';
 import { hashBytes } from '../../core/hash/hash.js';
 import { bundleHeights, encodeBundle, exportBundle, importBundle, readBundle, type BundleEntry } from '../../core/replication/bundle.js';
 import { bundleToQrTexts, DEFAULT_QR_CHARS, qrSvg, qrTextsToBundle } from '../../core/replication/qr.js';
@@ -68,8 +58,22 @@ async function festivalSource() {
   await node.createProfile(bob, { name: 'Bob' });
   const stage = await node.createResource(organiser, { festival: festival.documentId, title: 'Main stage', kind: 'location', policy: 'manual' });
   const tent = await node.createResource(organiser, { festival: kids.documentId, title: 'Tent', kind: 'location' });
-  const talk = await node.createEvent(alice, { festival: festival.documentId, title: 'Talk', start: T0 + HOUR, end: T0 + 2 * HOUR, resources: [stage.documentId], createdAt: T0 + 10 });
-  const show = await node.createEvent(bob, { festival: kids.documentId, title: 'Puppets', start: T0 + 3 * HOUR, end: T0 + 4 * HOUR, resources: [tent.documentId], createdAt: T0 + 20 });
+  const talk = await node.createEvent(alice, {
+    festival: festival.documentId,
+    title: 'Talk',
+    start: T0 + HOUR,
+    end: T0 + 2 * HOUR,
+    resources: [stage.documentId],
+    createdAt: T0 + 10,
+  });
+  const show = await node.createEvent(bob, {
+    festival: kids.documentId,
+    title: 'Puppets',
+    start: T0 + 3 * HOUR,
+    end: T0 + 4 * HOUR,
+    resources: [tent.documentId],
+    createdAt: T0 + 20,
+  });
   await node.createEvent(alice, { festival: kids.documentId, title: 'Drawing', start: T0 + 5 * HOUR, end: T0 + 6 * HOUR, resources: [], createdAt: T0 + 30 });
   await node.update(alice, talk.documentId, { title: 'Talk (moved)', start: BigInt(T0 + 2 * HOUR), end: BigInt(T0 + 3 * HOUR) });
   await node.update(organiser, festival.documentId, { description: 'Three days of everything' });
@@ -81,7 +85,14 @@ async function festivalSource() {
   unrelated.add((await node.createProfile(stranger, { name: 'Stranger' })).hash);
   const hall = await node.createResource(stranger, { festival: elsewhere.documentId, title: 'Hall', policy: 'manual' });
   unrelated.add(hall.hash);
-  const gig = await node.createEvent(alice, { festival: elsewhere.documentId, title: 'Gig', start: T0, end: T0 + HOUR, resources: [hall.documentId], createdAt: T0 + 40 });
+  const gig = await node.createEvent(alice, {
+    festival: elsewhere.documentId,
+    title: 'Gig',
+    start: T0,
+    end: T0 + HOUR,
+    resources: [hall.documentId],
+    createdAt: T0 + 40,
+  });
   unrelated.add(gig.hash);
   unrelated.add((await node.authorize(stranger, hall.documentId, gig.documentId, 'confirm', '', T0 + 50)).hash);
   await source.replicator.idle();
@@ -150,12 +161,15 @@ describe('festival bundles', () => {
     // Not joined: the festival is not taken part in unless asked.
     assert.deepEqual(target.replicator.festivals(), []);
     const model = await target.node.model();
-    assert.deepEqual([...model.festivals.values()].map((festival) => festival.name), ['Kids']);
+    assert.deepEqual(
+      [...model.festivals.values()].map((festival) => festival.name),
+      ['Kids'],
+    );
     assert.deepEqual([...model.events.values()].map((event) => event.title).sort(), ['Drawing', 'Puppets']);
     assert.deepEqual([...model.profiles.values()].map((profile) => profile.name).sort(), ['Alice', 'Bob']);
   });
 
-  test('a delta bundle (since the importer\'s heights) holds only the new entries and imports on top', async (t) => {
+  test("a delta bundle (since the importer's heights) holds only the new entries and imports on top", async (t) => {
     const source = await festivalSource();
     const target = await peer();
     await importBundle(target.replicator, await exportBundle(source.replicator, [source.festival], exporter), { join: true });
@@ -163,7 +177,18 @@ describe('festival bundles', () => {
     const fresh: Hash[] = [];
     for (let i = 0; i < 10; i++) {
       const author = i % 2 ? source.alice : source.bob;
-      fresh.push((await source.node.createEvent(author, { festival: i % 3 ? source.festival : source.kids, title: `Late addition ${i}`, start: T0 + (10 + i) * HOUR, end: T0 + (11 + i) * HOUR, resources: [], createdAt: T0 + 200 + i })).hash);
+      fresh.push(
+        (
+          await source.node.createEvent(author, {
+            festival: i % 3 ? source.festival : source.kids,
+            title: `Late addition ${i}`,
+            start: T0 + (10 + i) * HOUR,
+            end: T0 + (11 + i) * HOUR,
+            resources: [],
+            createdAt: T0 + 200 + i,
+          })
+        ).hash,
+      );
     }
     await source.replicator.idle();
     const since = await bundleHeights(target.replicator, [source.festival]);
@@ -224,10 +249,13 @@ describe('festival bundles', () => {
     assert.equal(result.rejected[0]!.index, index);
     assert.equal(result.rejected[0]!.code, 'ENTRY_SIGNATURE_INVALID');
     assert.equal(await target.store.getEntryByHash(generateHash(broken)), undefined);
-    assert.deepEqual(await entriesOf(target.store), (await expectedHashes(source)).filter((hash) => hash !== generateHash(entries[index]!.entry)));
+    assert.deepEqual(
+      await entriesOf(target.store),
+      (await expectedHashes(source)).filter((hash) => hash !== generateHash(entries[index]!.entry)),
+    );
   });
 
-  test('an entry from outside the bundle\'s festivals, or with a changed operation, is rejected; the rest is imported', async () => {
+  test("an entry from outside the bundle's festivals, or with a changed operation, is rejected; the rest is imported", async () => {
     const source = await festivalSource();
     const { entries } = await readBundle(await exportBundle(source.replicator, [source.festival], exporter));
     const other = (await readBundle(await exportBundle(source.replicator, [[...source.unrelated][0]!], exporter))).entries;
@@ -303,7 +331,10 @@ describe('festival bundles', () => {
       fc.asyncProperty(fc.nat({ max: bytes.length - 1 }), fc.integer({ min: 1, max: 255 }), async (position, xor) => {
         const copy = bytes.slice();
         copy[position]! ^= xor;
-        await assert.rejects(readBundle(copy), (error) => isPandaError(error) && (error.code === 'BUNDLE_INVALID' || error.code === 'BUNDLE_SIGNATURE_INVALID'));
+        await assert.rejects(
+          readBundle(copy),
+          (error) => isPandaError(error) && (error.code === 'BUNDLE_INVALID' || error.code === 'BUNDLE_SIGNATURE_INVALID'),
+        );
       }),
       { numRuns: 200 },
     );
@@ -314,7 +345,9 @@ describe('festival bundles', () => {
     const cbor = new Encoder({ useRecords: false, tagUint8Array: false, structuredClone: false, mapsAsObjects: false, variableMapSize: true });
     const festival = hashBytes(new Uint8Array([1]));
     const sign = async (payload: unknown, festivals: unknown[] = [festival], createdAt: unknown = 1) => {
-      const bytes = new Uint8Array(cbor.encode(['panda-kit/bundle', 1, festivals, createdAt, exporter.publicKeyBytes(), cbor.encode(payload), new Uint8Array(64)]));
+      const bytes = new Uint8Array(
+        cbor.encode(['panda-kit/bundle', 1, festivals, createdAt, exporter.publicKeyBytes(), cbor.encode(payload), new Uint8Array(64)]),
+      );
       bytes.set(await exporter.sign(hashBytes(bytes.subarray(0, bytes.length - 66))), bytes.length - 64);
       return bytes;
     };
@@ -351,7 +384,13 @@ describe('festival bundles', () => {
     // Drop the first entry of the talk's log (its CREATE): its update cannot follow.
     const gone = entries.findIndex(({ entry }) => generateHash(entry) === source.talk);
     const target = await peer();
-    const result = await importBundle(target.replicator, await rebundle(source, entries.filter((_, i) => i !== gone)));
+    const result = await importBundle(
+      target.replicator,
+      await rebundle(
+        source,
+        entries.filter((_, i) => i !== gone),
+      ),
+    );
     assert.deepEqual([result.stored, result.pending, result.rejected.length], [entries.length - 2, 1, 0]);
     // Once the missing entry comes (here: the full bundle), the waiting one follows.
     const full = await importBundle(target.replicator, await rebundle(source, entries));
@@ -417,15 +456,19 @@ describe('bundles as QR codes', () => {
     // Another bundle, split into as many parts: its part 2 is not this one's.
     const other = bundleToQrTexts(bytes.map((byte, i) => (i === bytes.length - 1 ? byte ^ 1 : byte)));
     assert.equal(other.length, texts.length);
-    assert.throws(() => qrTextsToBundle([...texts, other.at(-1)!]), (error) => invalid(error) && /twice/.test((error as Error).message));
+    assert.throws(
+      () => qrTextsToBundle([...texts, other.at(-1)!]),
+      (error) => invalid(error) && /twice/.test((error as Error).message),
+    );
     assert.throws(() => qrTextsToBundle([...texts.slice(0, -1), ...bundleToQrTexts(bytes, { maxChars: 300 }).slice(-1)]), invalid);
     // A part from another bundle of the same length is caught by the signature.
     await assert.rejects(readBundle(qrTextsToBundle([...texts.slice(0, -1), other.at(-1)!])), isCode('BUNDLE_SIGNATURE_INVALID'));
-    for (const junk of ['', 'PK1', 'PK1:0/1:00000000:AA', 'PK1:2/1:00000000:AA', 'PK2:1/1:00000000:AA', 'https://example.org']) assert.throws(() => qrTextsToBundle([junk]), invalid);
+    for (const junk of ['', 'PK1', 'PK1:0/1:00000000:AA', 'PK1:2/1:00000000:AA', 'PK2:1/1:00000000:AA', 'https://example.org'])
+      assert.throws(() => qrTextsToBundle([junk]), invalid);
     assert.throws(() => qrTextsToBundle([42 as unknown as string]), invalid);
   });
 
-  test('qrSvg draws exactly the modules of qrcode\'s matrix, with no DOM', async () => {
+  test("qrSvg draws exactly the modules of qrcode's matrix, with no DOM", async () => {
     const [text] = bundleToQrTexts(await deltaBundle());
     const svg = qrSvg(text!);
     assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 (\d+) \1"[^>]*>.*<\/svg>$/);
@@ -440,13 +483,14 @@ describe('bundles as QR codes', () => {
       for (let i = 0; i < Number(run); i++) drawn[(Number(y) - 4) * modules.size + Number(x) - 4 + i]! += 1;
     }
     assert.equal(d.replace(/M(\d+) (\d+)h(\d+)v1h-\3z/g, ''), '');
-    for (let row = 0; row < modules.size; row++) for (let col = 0; col < modules.size; col++) assert.equal(drawn[row * modules.size + col], modules.get(row, col) ? 1 : 0);
+    for (let row = 0; row < modules.size; row++)
+      for (let col = 0; col < modules.size; col++) assert.equal(drawn[row * modules.size + col], modules.get(row, col) ? 1 : 0);
     assert.match(qrSvg('PK1', { margin: 0, dark: '#123', light: 'white' }), /viewBox="0 0 21 21".*fill="white".*fill="#123"/);
     assert.throws(() => qrSvg('x', { dark: '"/><script>' }), isCode('INPUT_INVALID'));
     assert.throws(() => qrSvg('x'.repeat(5000)), isCode('INPUT_INVALID'));
   });
 
-  test('qr.ts bundles for the browser from qrcode\'s browser build: no Node modules, and it runs', async () => {
+  test("qr.ts bundles for the browser from qrcode's browser build: no Node modules, and it runs", async () => {
     const { build } = await import('esbuild');
     const result = await build({
       entryPoints: ['core/replication/qr.ts'],
@@ -458,7 +502,7 @@ describe('bundles as QR codes', () => {
       metafile: true,
       logLevel: 'silent',
     });
-    const inputs = Object.keys(result.metafile!.inputs);
+    const inputs = Object.keys(result.metafile.inputs);
     assert.ok(inputs.includes('node_modules/qrcode/lib/browser.js'), 'the browser field is used');
     for (const input of inputs) assert.doesNotMatch(input, /qrcode\/lib\/server|pngjs|renderer\/png|node:/, input);
     const { runInNewContext } = await import('node:vm');

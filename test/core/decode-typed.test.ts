@@ -34,7 +34,11 @@ const comparable = (operation: core.Operation) => ({ ...operation, fields: opera
 function assertAgree(bytes: Uint8Array, schema: core.Schema, context: string): Outcome {
   const a = twoStep(bytes, schema);
   const b = onePass(bytes, schema);
-  assert.equal(b.ok, a.ok, `${context}: one decoder accepts, the other rejects (${JSON.stringify(a.ok ? 'ok' : a.code)} vs ${JSON.stringify(b.ok ? 'ok' : b.code)})`);
+  assert.equal(
+    b.ok,
+    a.ok,
+    `${context}: one decoder accepts, the other rejects (${JSON.stringify(a.ok ? 'ok' : a.code)} vs ${JSON.stringify(b.ok ? 'ok' : b.code)})`,
+  );
   if (a.ok && b.ok) assert.deepEqual(comparable(b.operation), comparable(a.operation), context);
   return b;
 }
@@ -64,14 +68,18 @@ test('mutated and truncated operations: both decoders accept the same, or both r
 
 test('checked against a schema with other field types, both decoders reject', () => {
   fc.assert(
-    fc.property(opArb.filter((op) => op.action !== 'delete'), fc.nat(), (op, shift) => {
-      const fields = op.fields!;
-      const other = fields.map((field, i) => ({ name: field.name, type: FIELD_TYPES[(FIELD_TYPES.indexOf(field.type) + 1 + ((shift + i) % 8)) % 9]! }));
-      const result = assertAgree(core.encodeOperation(coreArgs(op)), schemaFor(op.schemaId, other), 'other types');
-      // Some values are valid under another type too (an empty relation list is an empty
-      // pinned relation list); what matters is that both decoders decide alike.
-      if (result.ok) assert.ok(result.operation.fields);
-    }),
+    fc.property(
+      opArb.filter((op) => op.action !== 'delete'),
+      fc.nat(),
+      (op, shift) => {
+        const fields = op.fields!;
+        const other = fields.map((field, i) => ({ name: field.name, type: FIELD_TYPES[(FIELD_TYPES.indexOf(field.type) + 1 + ((shift + i) % 8)) % 9]! }));
+        const result = assertAgree(core.encodeOperation(coreArgs(op)), schemaFor(op.schemaId, other), 'other types');
+        // Some values are valid under another type too (an empty relation list is an empty
+        // pinned relation list); what matters is that both decoders decide alike.
+        if (result.ok) assert.ok(result.operation.fields);
+      },
+    ),
     { numRuns: 400 },
   );
 });
@@ -142,7 +150,7 @@ test('stored operations mutated or cut in their fields: the same verdict as the 
   );
 });
 
-test('a stored header that is not the operation\'s: OPERATION_FORMAT_INVALID', () => {
+test("a stored header that is not the operation's: OPERATION_FORMAT_INVALID", () => {
   const schema = new core.Schema({ id: SCHEMA_ID, description: 'x', fields: { name: 'str' } });
   const lookUp = () => schema;
   const previous = ['0020' + 'ab'.repeat(32)];

@@ -6,14 +6,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  OperationFields,
-  materializeDocument,
-  type DocumentOperation,
-  type DocumentView,
-  type EasyValues,
-  type OperationAction,
-} from '../../core/index.js';
+import { OperationFields, materializeDocument, type DocumentOperation, type DocumentView, type EasyValues, type OperationAction } from '../../core/index.js';
 import { mulberry32, shuffle } from './festival-support.js';
 
 const SCHEMA = 'venue_0020c9db3376fa753b041e199ebfe1c0e6dfb50ca7924c7eedfdd35f141ac8d1207c';
@@ -46,15 +39,18 @@ const fieldsOf = (view: DocumentView | undefined) => {
 describe('materializeDocument: last write wins per field, in graph order', () => {
   test('a CREATE alone gives its fields, its author as owner, and itself as view id', () => {
     const view = materializeDocument('c', [op('c', { fields: { name: 'Hall', capacity: 100n } })]);
-    assert.deepEqual({ ...view, fields: fieldsOf(view) }, {
-      id: 'c',
-      schemaId: SCHEMA,
-      owner: OWNER,
-      viewId: ['c'],
-      fields: { capacity: 100n, name: 'Hall' },
-      deleted: false,
-      applied: ['c'],
-    });
+    assert.deepEqual(
+      { ...view, fields: fieldsOf(view) },
+      {
+        id: 'c',
+        schemaId: SCHEMA,
+        owner: OWNER,
+        viewId: ['c'],
+        fields: { capacity: 100n, name: 'Hall' },
+        deleted: false,
+        applied: ['c'],
+      },
+    );
   });
 
   test('updates change only the fields they set, later ones over earlier ones', () => {
@@ -139,7 +135,10 @@ describe('materializeDocument: delete', () => {
   });
 
   test('a DELETE on a concurrent branch ends the document whatever its id', () => {
-    for (const [deleteId, updateId] of [['d', 'u'], ['u', 'd']] as const) {
+    for (const [deleteId, updateId] of [
+      ['d', 'u'],
+      ['u', 'd'],
+    ] as const) {
       const view = materializeDocument('c', [
         op('c', { fields: { name: 'Hall' } }),
         op(deleteId, { previous: ['c'], action: 'delete' }),
@@ -192,7 +191,11 @@ describe('materializeDocument: accepts (single owner)', () => {
     const asked: Array<[string, string]> = [];
     const view = materializeDocument(
       'c',
-      [op('c', { fields: { name: 'Hall' } }), op('u', { previous: ['c'], fields: { name: 'X' } }), op('v', { by: OTHER, previous: ['u'], fields: { name: 'Y' } })],
+      [
+        op('c', { fields: { name: 'Hall' } }),
+        op('u', { previous: ['c'], fields: { name: 'X' } }),
+        op('v', { by: OTHER, previous: ['u'], fields: { name: 'Y' } }),
+      ],
       {
         accepts: (operation, create) => {
           asked.push([operation.id, create.id]);
@@ -200,7 +203,10 @@ describe('materializeDocument: accepts (single owner)', () => {
         },
       },
     )!;
-    assert.deepEqual(asked, [['u', 'c'], ['v', 'c']]);
+    assert.deepEqual(asked, [
+      ['u', 'c'],
+      ['v', 'c'],
+    ]);
     assert.deepEqual(fieldsOf(view), { name: 'Hall' }, 'the CREATE applies regardless');
   });
 });
@@ -225,7 +231,10 @@ const documentArb = fc
   .integer({ min: 0, max: 12 })
   .chain((size) =>
     fc.record({
-      ids: fc.uniqueArray(fc.integer({ min: 0, max: 36 ** 3 - 1 }).map((n) => `o${n.toString(36)}`), { minLength: size + 1, maxLength: size + 1 }),
+      ids: fc.uniqueArray(
+        fc.integer({ min: 0, max: 36 ** 3 - 1 }).map((n) => `o${n.toString(36)}`),
+        { minLength: size + 1, maxLength: size + 1 },
+      ),
       steps: fc.tuple(
         ...Array.from({ length: size }, (_, index) =>
           fc.record({
@@ -280,8 +289,14 @@ describe('materializeDocument: order independence', () => {
           const setter = [...view.applied].reverse().find((opId) => byId.get(opId)!.fields?.has(name));
           assert.equal(view.fields.get(name), byId.get(setter!)!.fields!.get(name));
         }
-        assert.ok(view.applied.every((opId) => byId.get(opId)!.publicKey === OWNER), 'only the owner applies');
-        assert.equal(view.deleted, view.applied.some((opId) => byId.get(opId)!.action === 'delete'));
+        assert.ok(
+          view.applied.every((opId) => byId.get(opId)!.publicKey === OWNER),
+          'only the owner applies',
+        );
+        assert.equal(
+          view.deleted,
+          view.applied.some((opId) => byId.get(opId)!.action === 'delete'),
+        );
       }),
       { numRuns: 300, seed: 78 },
     );

@@ -22,7 +22,6 @@ const L = 2n ** 252n + 27742317777372353535851937790883648493n;
 const P = 2n ** 255n - 19n;
 const B = ed.Point.BASE;
 
-
 function numberToLE(n: bigint): Uint8Array {
   const out = new Uint8Array(32);
   for (let i = 0; i < 32; i++) out[i] = Number((n >> BigInt(8 * i)) & 0xffn);
@@ -83,24 +82,21 @@ const RFC8032 = [
     secretKey: '9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60',
     publicKey: 'd75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a',
     message: '',
-    signature:
-      'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
+    signature: 'e5564300c360ac729086e2cc806e828a84877f1eb8e5d974d873e065224901555fb8821590a33bacc61e39701cf9b46bd25bf5f0595bbe24655141438e7a100b',
   },
   {
     name: 'TEST 2 (one byte)',
     secretKey: '4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb',
     publicKey: '3d4017c3e843895a92b70aa74d1b7ebc9c982ccf2ec4968cc0cd55f12af4660c',
     message: '72',
-    signature:
-      '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
+    signature: '92a009a9f0d4cab8720e820b5f642540a2b27b5416503f8fb3762223ebdb69da085ac1e43e15996e458f3613d0f11d8c387b2eaeb4302aeeb00d291612bb0c00',
   },
   {
     name: 'TEST 3 (two bytes)',
     secretKey: 'c5aa8df43f9f837bedb7442f31dcb7b166d38535076f094b85ce3a2e0b4458f7',
     publicKey: 'fc51cd8e6218a1a38da47ed00230f0580816ed13ba3303ac5deb911548908025',
     message: 'af82',
-    signature:
-      '6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a',
+    signature: '6291d657deec24024827e69c3abe01a30ce548a284743a445e3680d7db5ac3ac18ff9b538d16f290ae67f760984dc6594a7c15e9716ed28dc027beceea1ec40a',
   },
 ];
 
@@ -156,7 +152,10 @@ describe('small-order points', () => {
       for (let j = 0; j < i; j++) assert.equal(point.equals(points[j]!), false, `${i} equals ${j}`);
     }
     // the torsion subgroup is cyclic of order 8: one point of order 1, one of order 2, two of order 4, four of order 8
-    assert.deepEqual([...orders].sort((a, b) => a - b), [1, 2, 4, 4, 8, 8, 8, 8]);
+    assert.deepEqual(
+      [...orders].sort((a, b) => a - b),
+      [1, 2, 4, 4, 8, 8, 8, 8],
+    );
   });
 });
 
@@ -171,7 +170,12 @@ describe('strict signature rules', () => {
     const s = numberFromLE(sig.subarray(32));
     const high = signature(sig.subarray(0, 32), s + L);
     // the group equation still holds for s + L, since [L]B is the identity
-    assert.equal(B.multiplyUnsafe(L - 1n).add(B).is0(), true);
+    assert.equal(
+      B.multiplyUnsafe(L - 1n)
+        .add(B)
+        .is0(),
+      true,
+    );
     await assertVerdict(A, message, high, false, 's + L');
     assert.equal(isStrictlyWellFormed(A, high), false);
     // s = L exactly and s = 2^256 - 1 as well
@@ -238,7 +242,7 @@ describe('strict signature rules', () => {
     await assertVerdict(negativeZeroMinusOne, message, trivial, false, 'public key -0 of y = -1');
   });
 
-  describe('mixed-order public key A\' = A + T (T of order 8)', () => {
+  describe("mixed-order public key A' = A + T (T of order 8)", () => {
     const T = ed.Point.fromBytes(hexToBytes(SMALL_ORDER_POINT_ENCODINGS[4]!), false);
     assert.equal(T.multiplyUnsafe(4n).is0(), false, 'T has order 8');
     const APoint = B.multiply(a);
@@ -276,7 +280,9 @@ describe('strict signature rules', () => {
       const s = (r + k * a) % L;
       assert.equal(B.multiply(s).equals(R.add(mixed.multiplyUnsafe(k))), false, 'cofactorless equation fails');
       assert.equal(
-        B.multiply(s).multiplyUnsafe(8n).equals(R.add(mixed.multiplyUnsafe(k)).multiplyUnsafe(8n)),
+        B.multiply(s)
+          .multiplyUnsafe(8n)
+          .equals(R.add(mixed.multiplyUnsafe(k)).multiplyUnsafe(8n)),
         true,
         'cofactored equation holds',
       );
@@ -428,9 +434,7 @@ describe('verifySignature never throws on garbage', () => {
   for (const [what, key, message, sig] of cases) {
     test(`${what} -> false`, async () => {
       for (const backend of BACKENDS) {
-        const result = await withBackend(backend, () =>
-          verifySignature(key as Uint8Array, message as Uint8Array, sig as Uint8Array),
-        );
+        const result = await withBackend(backend, () => verifySignature(key as Uint8Array, message as Uint8Array, sig as Uint8Array));
         assert.equal(result, false, `backend ${backend ?? 'automatic'}`);
       }
     });

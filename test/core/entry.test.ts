@@ -21,8 +21,7 @@ import {
 import { concatBytes } from '../../core/bytes.js';
 import { hasCode } from './support.js';
 
-const hasField = (code: string, field: string) => (error: unknown) =>
-  error instanceof PandaError && error.code === code && error.details?.field === field;
+const hasField = (code: string, field: string) => (error: unknown) => error instanceof PandaError && error.code === code && error.details?.field === field;
 
 const keyPair = new KeyPair('9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60');
 const other = new KeyPair('4ccd089b28ff96da9db6c346ec114e0f5b8a319f35aba624da8cf6ed4fb8a6fb');
@@ -165,7 +164,10 @@ describe('parseEntry / decodeEntry errors', () => {
       ['payload hash', 34],
       ['signature', 64],
     ];
-    assert.equal(bytes.length, fields.reduce((n, [, size]) => n + size, 0));
+    assert.equal(
+      bytes.length,
+      fields.reduce((n, [, size]) => n + size, 0),
+    );
     let start = 0;
     for (const [field, size] of fields) {
       for (let cut = start; cut < start + size; cut++) {
@@ -322,9 +324,7 @@ describe('validateLogIntegrity', () => {
 describe('entry hashes', () => {
   test('the WebAssembly and the JavaScript BLAKE3 give the same YASMF hashes (across chunk boundaries)', async () => {
     assert.equal(await hashingReady(), true);
-    const inputs = [0, 1, 63, 64, 65, 1023, 1024, 1025, 2048, 2049, 65536, 100_001].map((n) =>
-      Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff),
-    );
+    const inputs = [0, 1, 63, 64, 65, 1023, 1024, 1025, 2048, 2049, 65536, 100_001].map((n) => Uint8Array.from({ length: n }, (_, i) => (i * 31 + 7) & 0xff));
     try {
       for (const input of inputs) {
         useWasmHashing(true);

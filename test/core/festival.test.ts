@@ -159,7 +159,13 @@ describe('policy: first-come-first-served', () => {
     const e6 = await addEvent(node, eve, festival, 'e6', [15, 20], [stage], 6); // only e3 there
     const e7 = await addEvent(node, eve, festival, 'e7', [16, 18], [stage], 7); // e3 and e6
     assert.deepEqual(await statesOf(node, stage, [e1, e2, e3, e4, e5, e6, e7]), [
-      'confirmed', 'confirmed', 'confirmed', 'conflict', 'confirmed', 'confirmed', 'conflict',
+      'confirmed',
+      'confirmed',
+      'confirmed',
+      'conflict',
+      'confirmed',
+      'confirmed',
+      'conflict',
     ]);
   });
 
@@ -197,7 +203,7 @@ describe('policy: first-come-first-served', () => {
     ]);
   });
 
-  test("a later confirm by the owner replaces the earlier deny; an older one does not", async () => {
+  test('a later confirm by the owner replaces the earlier deny; an older one does not', async () => {
     const { node, festival } = await setup();
     const projector = await addResource(node, bob, festival, { title: 'Projector' });
     const e1 = await addEvent(node, eve, festival, 'e1', [1, 3], [projector], 10);
@@ -234,7 +240,10 @@ describe('policy: manual', () => {
     let model = await node.model();
     assert.equal(model.requestStatus(hall, e1)!.state, 'pending');
     assert.equal(model.requestStatus(hall, e1)!.reason, 'waiting for a decision');
-    assert.deepEqual(model.pendingFor(pk(alice)).map(({ event }) => event.id), [e1, e2]);
+    assert.deepEqual(
+      model.pendingFor(pk(alice)).map(({ event }) => event.id),
+      [e1, e2],
+    );
     await node.authorize(alice, hall, e1, 'confirm', 'welcome', T0 + 100);
     await node.authorize(alice, hall, e2, 'deny', 'closed', T0 + 100);
     model = await node.model();
@@ -252,7 +261,10 @@ describe('policy: manual', () => {
     await node.authorize(alice, hall, early, 'confirm', '', T0 + 200);
     assert.deepEqual(await statesOf(node, hall, [early, late]), ['confirmed', 'conflict']);
     const conflicts = (await node.model()).conflicts(hall);
-    assert.deepEqual(conflicts.map(({ event, with: others }) => [event.id, others.map((other) => other.id)]), [[late, [early]]]);
+    assert.deepEqual(
+      conflicts.map(({ event, with: others }) => [event.id, others.map((other) => other.id)]),
+      [[late, [early]]],
+    );
   });
 
   test("only the owner's decisions count", async () => {
@@ -265,7 +277,10 @@ describe('policy: manual', () => {
     assert.equal(model.requestStatus(hall, e1)!.state, 'pending');
     assert.deepEqual(model.requestStatus(hall, e1)!.votes, []);
     assert.deepEqual(model.pendingFor(pk(mallory)), []);
-    assert.deepEqual(model.pendingFor(pk(alice)).map(({ event }) => event.id), [e1]);
+    assert.deepEqual(
+      model.pendingFor(pk(alice)).map(({ event }) => event.id),
+      [e1],
+    );
   });
 });
 
@@ -303,8 +318,14 @@ describe('policy: quorum (2 of 3)', () => {
     await node.authorize(bob, van, e1, 'confirm', '', T0 + 100);
     const model = await node.model();
     assert.equal(model.requestStatus(van, e1)!.state, 'pending');
-    assert.deepEqual(model.pendingFor(pk(carol)).map(({ event, resource }) => [event.id, resource.id]), [[e1, van]]);
-    assert.deepEqual(model.pendingFor(pk(dave)).map(({ event }) => event.id), [e1]);
+    assert.deepEqual(
+      model.pendingFor(pk(carol)).map(({ event, resource }) => [event.id, resource.id]),
+      [[e1, van]],
+    );
+    assert.deepEqual(
+      model.pendingFor(pk(dave)).map(({ event }) => event.id),
+      [e1],
+    );
     assert.deepEqual(model.pendingFor(pk(bob)), [], 'bob has voted');
     assert.deepEqual(model.pendingFor(pk(alice)), [], 'the owner is no member');
   });
@@ -337,7 +358,10 @@ describe('policy: quorum (2 of 3)', () => {
     await node.authorize(bob, van, e1, 'confirm', '', T0 + 100);
     const status = (await node.model()).requestStatus(van, e1)!;
     assert.equal(status.state, 'pending');
-    assert.deepEqual(status.votes.map((vote) => vote.voter), [pk(bob)]);
+    assert.deepEqual(
+      status.votes.map((vote) => vote.voter),
+      [pk(bob)],
+    );
   });
 
   test('the latest decision of each member counts, by decided_at, however it arrives', async () => {
@@ -353,9 +377,16 @@ describe('policy: quorum (2 of 3)', () => {
     await node.update(bob, denial.hash, { decision: 'confirm', decided_at: BigInt(T0 + 300) });
     const status = (await node.model()).requestStatus(van, e1)!;
     assert.equal(status.state, 'confirmed');
-    assert.deepEqual(status.votes.find((vote) => vote.voter === pk(bob)), {
-      voter: pk(bob), decision: 'confirm', decidedAt: T0 + 300, note: 'van is broken', authorization: denial.hash,
-    });
+    assert.deepEqual(
+      status.votes.find((vote) => vote.voter === pk(bob)),
+      {
+        voter: pk(bob),
+        decision: 'confirm',
+        decidedAt: T0 + 300,
+        note: 'van is broken',
+        authorization: denial.hash,
+      },
+    );
   });
 
   test("a member's device votes as the member (and the two share one vote)", async () => {
@@ -365,7 +396,10 @@ describe('policy: quorum (2 of 3)', () => {
     await node.authorize(bob, van, e1, 'confirm', '', T0 + 90);
     let status = (await node.model()).requestStatus(van, e1)!;
     assert.equal(status.state, 'pending', 'bob and his phone are one member');
-    assert.deepEqual(status.votes.map(({ voter, note }) => [voter, note]), [[pk(bob), 'from my phone']]);
+    assert.deepEqual(
+      status.votes.map(({ voter, note }) => [voter, note]),
+      [[pk(bob), 'from my phone']],
+    );
     await node.authorize(carol, van, e1, 'confirm', '', T0 + 100);
     status = (await node.model()).requestStatus(van, e1)!;
     assert.equal(status.state, 'confirmed');
@@ -442,8 +476,14 @@ describe('dependencies', () => {
     const all = await addEvent(node, eve, festival, 'all', [1, 2], [speakers, mixer, power], 10);
     const noPower = await addEvent(node, eve, festival, 'no power', [3, 4], [speakers, mixer], 20);
     const model = await node.model();
-    assert.deepEqual([speakers, mixer, power].map((r) => model.requestStatus(r, all)!.state), ['confirmed', 'confirmed', 'confirmed']);
-    assert.deepEqual([speakers, mixer].map((r) => model.requestStatus(r, noPower)!.state), ['blocked', 'blocked']);
+    assert.deepEqual(
+      [speakers, mixer, power].map((r) => model.requestStatus(r, all)!.state),
+      ['confirmed', 'confirmed', 'confirmed'],
+    );
+    assert.deepEqual(
+      [speakers, mixer].map((r) => model.requestStatus(r, noPower)!.state),
+      ['blocked', 'blocked'],
+    );
   });
 
   test('a dependency cycle blocks its members (and what depends on them), and does not hang', async () => {
@@ -512,8 +552,14 @@ describe('custom policy', () => {
     const model = await node.model();
     assert.equal(model.requestStatus(kitchen, e1)!.state, 'confirmed');
     assert.equal(model.requestStatus(kitchen, e2)!.state, 'conflict', 'approved, but capacity applies to custom policies too');
-    assert.deepEqual(model.requestStatus(kitchen, e1)!.votes.map((vote) => vote.voter), [pk(carol)]);
-    assert.deepEqual(model.requestStatus(kitchen, e2)!.votes.map((vote) => vote.voter), [pk(bob), pk(carol)].sort());
+    assert.deepEqual(
+      model.requestStatus(kitchen, e1)!.votes.map((vote) => vote.voter),
+      [pk(carol)],
+    );
+    assert.deepEqual(
+      model.requestStatus(kitchen, e2)!.votes.map((vote) => vote.voter),
+      [pk(bob), pk(carol)].sort(),
+    );
     assert.deepEqual(
       model.pendingFor(pk(bob)).filter(({ resource }) => resource.id === kitchen),
       [],
@@ -532,7 +578,11 @@ describe('custom policy', () => {
     }
     assert.deepEqual(
       [custom.hall, custom.projector, custom.van].map((r) => [custom.e1, custom.e2].map((e) => withPolicy.requestStatus(r, e)!.state)),
-      [['pending', 'confirmed'], ['confirmed', 'conflict'], ['confirmed', 'pending']],
+      [
+        ['pending', 'confirmed'],
+        ['confirmed', 'conflict'],
+        ['confirmed', 'pending'],
+      ],
     );
   });
 
@@ -624,7 +674,7 @@ describe('single owner', () => {
     assert.equal(new FestivalModel(operations).requestStatus(projector, e1)!.state, 'confirmed');
   });
 
-  test("requests for a resource its owner deleted are denied", async () => {
+  test('requests for a resource its owner deleted are denied', async () => {
     const { node, festival } = await setup();
     const projector = await addResource(node, bob, festival, { title: 'Projector' });
     const e1 = await addEvent(node, eve, festival, 'first', [1, 2], [projector], 10);
@@ -633,7 +683,7 @@ describe('single owner', () => {
     assert.deepEqual([status.state, status.reason], ['denied', 'the resource was deleted']);
   });
 
-  test("someone else cannot change a profile, nor add devices to it", async () => {
+  test('someone else cannot change a profile, nor add devices to it', async () => {
     const { node, festival } = await setup();
     const profile = (await node.createProfile(alice, { name: 'Alice', devices: [pk(alice2)] })).hash;
     await node.update(mallory, profile, { name: 'Mallory', devices: `${pk(alice2)} ${pk(mallory)}` });
@@ -745,7 +795,10 @@ function allInterleavings(logs: readonly ExportedEntry[][]): ExportedEntry[][] {
     });
     if (done) result.push(sequence);
   };
-  walk(logs.map(() => 0), []);
+  walk(
+    logs.map(() => 0),
+    [],
+  );
   return result;
 }
 
@@ -761,8 +814,18 @@ describe('convergence: two devices of one owner', () => {
     await node.createProfile(alice, { name: 'Alice', devices: [pk(alice2)] });
     const festival = (await node.createFestival(alice, { name: 'Fest', start: T0, end: T0 + DAY })).hash;
     // Both devices edit the festival as they saw it: both follow the CREATE.
-    const laptop = await node.publishOperation(alice, { schemaId: FESTIVAL_SCHEMA_ID, action: 'update', previous: [festival], fields: { name: 'Fest (laptop)', timezone: 'Europe/Berlin' } });
-    const phone = await node.publishOperation(alice2, { schemaId: FESTIVAL_SCHEMA_ID, action: 'update', previous: [festival], fields: { name: 'Fest (phone)', description: 'typed on the phone' } });
+    const laptop = await node.publishOperation(alice, {
+      schemaId: FESTIVAL_SCHEMA_ID,
+      action: 'update',
+      previous: [festival],
+      fields: { name: 'Fest (laptop)', timezone: 'Europe/Berlin' },
+    });
+    const phone = await node.publishOperation(alice2, {
+      schemaId: FESTIVAL_SCHEMA_ID,
+      action: 'update',
+      previous: [festival],
+      fields: { name: 'Fest (phone)', description: 'typed on the phone' },
+    });
     const last = [laptop, phone].sort((a, b) => compareIds(a.hash, b.hash))[1]!;
     const before = await node.model();
     const view = before.festivals.get(festival)!;
@@ -813,7 +876,12 @@ async function festivalScenario() {
   const fest = (await node.createFestival(alice, { name: 'Fest', start: T0, end: T0 + 2 * DAY, timezone: 'Europe/Berlin' })).hash;
   const fringe = (await node.createFestival(carol, { name: 'Fringe', start: T0, end: T0 + 2 * DAY, parent: fest })).hash;
   const laptop = await node.publishOperation(alice, { schemaId: FESTIVAL_SCHEMA_ID, action: 'update', previous: [fest], fields: { name: 'Fest (laptop)' } });
-  const phone = await node.publishOperation(alice2, { schemaId: FESTIVAL_SCHEMA_ID, action: 'update', previous: [fest], fields: { name: 'Fest (phone)', description: 'from the phone' } });
+  const phone = await node.publishOperation(alice2, {
+    schemaId: FESTIVAL_SCHEMA_ID,
+    action: 'update',
+    previous: [fest],
+    fields: { name: 'Fest (phone)', description: 'from the phone' },
+  });
   await node.update(mallory, fest, { name: 'Hacked' });
   await node.delete(mallory, fringe);
 
@@ -842,7 +910,27 @@ async function festivalScenario() {
   await node.authorize(carol, van, concert, 'deny', '', T0 - 30);
   await node.authorize(bob2, van, concert, 'confirm', '', T0 - 30);
 
-  return { node, ids: { profile, fest, fringe, laptop: laptop.hash, phone: phone.hash, hall, projector, stage, van, sound, opening, workshop, concert, jam, cancelled, broken } };
+  return {
+    node,
+    ids: {
+      profile,
+      fest,
+      fringe,
+      laptop: laptop.hash,
+      phone: phone.hash,
+      hall,
+      projector,
+      stage,
+      van,
+      sound,
+      opening,
+      workshop,
+      concert,
+      jam,
+      cancelled,
+      broken,
+    },
+  };
 }
 
 describe('convergence: a whole festival', async () => {
@@ -865,14 +953,28 @@ describe('convergence: a whole festival', async () => {
     assert.deepEqual(states(ids.stage, [ids.workshop, ids.concert, ids.jam]), ['confirmed', 'confirmed', 'conflict']);
     assert.deepEqual(states(ids.sound, [ids.workshop, ids.jam]), ['blocked', 'confirmed']);
     assert.deepEqual(states(ids.van, [ids.opening, ids.concert]), ['confirmed', 'denied']);
-    assert.deepEqual(m.requestStatus(ids.van, ids.concert)!.votes.map((vote) => vote.voter).sort(), [pk(bob), pk(carol), pk(dave)].sort());
+    assert.deepEqual(
+      m
+        .requestStatus(ids.van, ids.concert)!
+        .votes.map((vote) => vote.voter)
+        .sort(),
+      [pk(bob), pk(carol), pk(dave)].sort(),
+    );
     assert.deepEqual([...m.deleted], [ids.cancelled]);
     assert.deepEqual(m.invalid, [{ id: ids.broken, schemaId: FESTIVAL_SCHEMA_IDS.panda_event, reason: 'end is not after start' }]);
     assert.deepEqual(
       m.schedule(ids.fest).map((item) => [item.event.title, item.confirmed, item.requested]),
-      [['Opening', 3, 3], ['Workshop', 1, 4], ['Concert', 1, 2], ['Jam', 2, 3]],
+      [
+        ['Opening', 3, 3],
+        ['Workshop', 1, 4],
+        ['Concert', 1, 2],
+        ['Jam', 2, 3],
+      ],
     );
-    assert.deepEqual(m.schedule(ids.fringe).map((item) => item.event.title), ['Workshop', 'Concert', 'Jam']);
+    assert.deepEqual(
+      m.schedule(ids.fringe).map((item) => item.event.title),
+      ['Workshop', 'Concert', 'Jam'],
+    );
   });
 
   test('replayed into fresh stores in 25 random interleavings, every peer shows the same', async () => {
@@ -888,6 +990,31 @@ describe('convergence: a whole festival', async () => {
     }
     assert.equal(orders.size, 25, 'every replay stored the entries in a different order');
     assert.ok(waits > 0, 'some updates arrived before what they follow');
+  });
+
+  test('a node whose model is built again and again while entries arrive (reading only the new ones) ends where a full rebuild does, in 20 arrival orders', async () => {
+    const logs = await exportLogs(node.store);
+    for (let seed = 1; seed <= 20; seed++) {
+      const random = mulberry32(700 + seed);
+      const live = new FestivalNode(new MemoryStore());
+      await live.model();
+      let builds = 0;
+      // Between some entries the model is built: each build reads what arrived since the last.
+      const buildingNode = {
+        publish: async (entry: Uint8Array, operation: Uint8Array) => {
+          const result = await live.publish(entry, operation);
+          if (random() < 0.4) {
+            await live.model();
+            builds++;
+          }
+          return result;
+        },
+      } as unknown as FestivalNode;
+      await deliver(buildingNode, interleave(logs, random));
+      assert.ok(builds > 3, `seed ${seed}: built ${builds} times on the way`);
+      assert.deepEqual(snapshot(await live.model(), EVERYONE), expected, `seed ${seed}`);
+      assert.deepEqual(snapshot(await new FestivalNode(live.store).model(), EVERYONE), expected, `seed ${seed}: a fresh node on the same store`);
+    }
   });
 
   test('built from the operations in 200 shuffled orders (some twice), the model is the same', async () => {
@@ -930,7 +1057,13 @@ describe('convergence: a whole festival', async () => {
     const random = mulberry32(7);
     for (let round = 0; round < 50; round++) {
       // Authorizations first, then the rest (reversed), shuffled within each group.
-      const input = [...shuffle(operations.filter(isAuthorization), random), ...shuffle(operations.filter((o) => !isAuthorization(o)), random).reverse()];
+      const input = [
+        ...shuffle(operations.filter(isAuthorization), random),
+        ...shuffle(
+          operations.filter((o) => !isAuthorization(o)),
+          random,
+        ).reverse(),
+      ];
       assert.deepEqual(snapshot(new FestivalModel(input), EVERYONE).requests, expected.requests);
     }
   });
@@ -962,8 +1095,14 @@ describe('queries: schedule', () => {
         ['Late', 'Grandchild', at(5), at(6)],
       ],
     );
-    assert.deepEqual(model.schedule(child).map((item) => item.event.title), ['Middle', 'Also middle, ends later', 'Late']);
-    assert.deepEqual(model.schedule(elsewhere).map((item) => item.event.title), ['Not here']);
+    assert.deepEqual(
+      model.schedule(child).map((item) => item.event.title),
+      ['Middle', 'Also middle, ends later', 'Late'],
+    );
+    assert.deepEqual(
+      model.schedule(elsewhere).map((item) => item.event.title),
+      ['Not here'],
+    );
   });
 
   test('festivals that are each other’s parent do not hang the schedule', async () => {
@@ -975,8 +1114,14 @@ describe('queries: schedule', () => {
     const model = await node.model();
     assert.equal(model.festivals.get(festival)!.parent, other);
     assert.deepEqual(model.festivalTree(festival), [festival, other]);
-    assert.deepEqual(model.schedule(festival).map((item) => item.event.title), ['A', 'B']);
-    assert.deepEqual(model.schedule(other).map((item) => item.event.title), ['A', 'B']);
+    assert.deepEqual(
+      model.schedule(festival).map((item) => item.event.title),
+      ['A', 'B'],
+    );
+    assert.deepEqual(
+      model.schedule(other).map((item) => item.event.title),
+      ['A', 'B'],
+    );
   });
 
   test('how confirmed an event is: 3 of 4 requested resources = 0.75; none requested = 1', async () => {
@@ -988,13 +1133,22 @@ describe('queries: schedule', () => {
     const talk = await addEvent(node, eve, festival, 'Talk', [1, 2], [r1, r2, r3, hall], 10);
     await addEvent(node, eve, festival, 'Walk', [3, 4], [], 10);
     let items = (await node.model()).schedule(festival);
-    assert.deepEqual(items.map(({ event, confirmed, requested, confirmation }) => [event.title, confirmed, requested, confirmation]), [
-      ['Talk', 3, 4, 0.75],
-      ['Walk', 0, 0, 1],
-    ]);
-    assert.deepEqual(items[0]!.resources.map(({ resource, status }) => [resource!.title, status.state]), [
-      ['R1', 'confirmed'], ['R2', 'confirmed'], ['R3', 'confirmed'], ['Hall', 'pending'],
-    ]);
+    assert.deepEqual(
+      items.map(({ event, confirmed, requested, confirmation }) => [event.title, confirmed, requested, confirmation]),
+      [
+        ['Talk', 3, 4, 0.75],
+        ['Walk', 0, 0, 1],
+      ],
+    );
+    assert.deepEqual(
+      items[0]!.resources.map(({ resource, status }) => [resource!.title, status.state]),
+      [
+        ['R1', 'confirmed'],
+        ['R2', 'confirmed'],
+        ['R3', 'confirmed'],
+        ['Hall', 'pending'],
+      ],
+    );
     await node.authorize(alice, hall, talk, 'confirm', '', T0 + 100);
     items = (await node.model()).schedule(festival);
     assert.equal(items[0]!.confirmation, 1);
@@ -1007,16 +1161,23 @@ describe('queries: schedule', () => {
   test('locations: the requested resources of kind location, with geo position, address, URL and coordinate', async () => {
     const { node, festival } = await setup();
     const garden = await addResource(node, alice, festival, {
-      title: 'Garden', kind: 'location', position: 'geo:52.52,13.405,34', address: 'Gartenstr. 1, Berlin', coordinate: '1.5,-2,0',
+      title: 'Garden',
+      kind: 'location',
+      position: 'geo:52.52,13.405,34',
+      address: 'Gartenstr. 1, Berlin',
+      coordinate: '1.5,-2,0',
     });
     const online = await addResource(node, alice, festival, { title: 'Online room', kind: 'location', url: 'https://meet.example/room' });
     const projector = await addResource(node, bob, festival, { title: 'Projector' });
     await addEvent(node, eve, festival, 'Hybrid talk', [1, 2], [projector, garden, online], 10);
     const [item] = (await node.model()).schedule(festival);
-    assert.deepEqual(item!.locations.map((location) => [location.title, location.location]), [
-      ['Garden', { position: { latitude: 52.52, longitude: 13.405, altitude: 34 }, address: 'Gartenstr. 1, Berlin', coordinate: { x: 1.5, y: -2, z: 0 } }],
-      ['Online room', { url: 'https://meet.example/room' }],
-    ]);
+    assert.deepEqual(
+      item!.locations.map((location) => [location.title, location.location]),
+      [
+        ['Garden', { position: { latitude: 52.52, longitude: 13.405, altitude: 34 }, address: 'Gartenstr. 1, Berlin', coordinate: { x: 1.5, y: -2, z: 0 } }],
+        ['Online room', { url: 'https://meet.example/room' }],
+      ],
+    );
   });
 });
 
@@ -1034,9 +1195,15 @@ describe('queries: bookings, free slots, conflicts, pending', () => {
   test('bookings: every request over time, by start, with its status', async () => {
     const { node, stage, e1, e2, e3, e4 } = await stageSetup();
     const bookings = (await node.model()).bookings(stage);
-    assert.deepEqual(bookings.map(({ event, status }) => [event.id, status.state]), [
-      [e4, 'confirmed'], [e1, 'confirmed'], [e2, 'confirmed'], [e3, 'conflict'],
-    ]);
+    assert.deepEqual(
+      bookings.map(({ event, status }) => [event.id, status.state]),
+      [
+        [e4, 'confirmed'],
+        [e1, 'confirmed'],
+        [e2, 'confirmed'],
+        [e3, 'conflict'],
+      ],
+    );
   });
 
   test('free slots with capacity 2: how many more events fit, over the festival by default', async () => {
@@ -1082,10 +1249,14 @@ describe('queries: bookings, free slots, conflicts, pending', () => {
   test('conflicts: requests that lost, with the bookings they collide with', async () => {
     const { node, stage, e1, e2, e3 } = await stageSetup();
     const model = await node.model();
-    assert.deepEqual(model.conflicts(stage).map(({ resource, event, with: others }) => [resource.id, event.id, others.map((o) => o.id)]), [
-      [stage, e3, [e1, e2]],
-    ]);
-    assert.deepEqual(model.conflicts().map(({ event }) => event.id), [e3]);
+    assert.deepEqual(
+      model.conflicts(stage).map(({ resource, event, with: others }) => [resource.id, event.id, others.map((o) => o.id)]),
+      [[stage, e3, [e1, e2]]],
+    );
+    assert.deepEqual(
+      model.conflicts().map(({ event }) => event.id),
+      [e3],
+    );
   });
 
   test('pending requests for a given owner, earliest request first, across resources', async () => {
@@ -1098,10 +1269,20 @@ describe('queries: bookings, free slots, conflicts, pending', () => {
     const e3 = await addEvent(node, eve, festival, 'third', [5, 6], [hall], 30);
     await node.authorize(alice, hall, e3, 'deny', '', T0 + 100);
     const model = await node.model();
-    const expected = [[e1, hall], [e2, garden], [e2, hall]].map(([event, resource]) => [event, resource]);
+    const expected = [
+      [e1, hall],
+      [e2, garden],
+      [e2, hall],
+    ].map(([event, resource]) => [event, resource]);
     expected.sort((a, b) => (a[0] === b[0] ? compareIds(a[1]!, b[1]!) : a[0] === e1 ? -1 : 1));
-    assert.deepEqual(model.pendingFor(pk(alice)).map(({ event, resource }) => [event.id, resource.id]), expected);
-    assert.deepEqual(model.pendingFor(pk(bob)).map(({ event, resource }) => [event.id, resource.id]), [[e1, shed]]);
+    assert.deepEqual(
+      model.pendingFor(pk(alice)).map(({ event, resource }) => [event.id, resource.id]),
+      expected,
+    );
+    assert.deepEqual(
+      model.pendingFor(pk(bob)).map(({ event, resource }) => [event.id, resource.id]),
+      [[e1, shed]],
+    );
     assert.deepEqual(model.pendingFor(pk(eve)), []);
   });
 });
@@ -1132,9 +1313,15 @@ describe('invalid documents', () => {
       [addResource(node, bob, festival, { title: 'Data link', url: 'data:text/html,<script>alert(1)</script>' }), 'url must be an http or https URL'],
       [addResource(node, bob, festival, { title: 'Bad geo', position: 'geo:fifty,thirteen' }), 'position is not a geo URI such as geo:52.52,13.40'],
       [addResource(node, bob, festival, { title: 'Off the globe', position: 'geo:91,13' }), 'position is outside the globe'],
-      [addResource(node, bob, festival, { title: 'Bad quorum', policy: 'quorum', quorum: 4, members: [pk(bob), pk(carol), pk(dave)] }), 'quorum must be between 1 and the number of members'],
+      [
+        addResource(node, bob, festival, { title: 'Bad quorum', policy: 'quorum', quorum: 4, members: [pk(bob), pk(carol), pk(dave)] }),
+        'quorum must be between 1 and the number of members',
+      ],
       [addResource(node, bob, festival, { title: 'No capacity', capacity: 0 }), 'capacity must be a whole number from 1 to 1000000'],
-      [node.createFestival(alice, { name: 'Bad image', start: T0, end: T0 + DAY, image: 'javascript:alert(1)' }).then((r) => r.hash), 'image must be an http or https URL'],
+      [
+        node.createFestival(alice, { name: 'Bad image', start: T0, end: T0 + DAY, image: 'javascript:alert(1)' }).then((r) => r.hash),
+        'image must be an http or https URL',
+      ],
       [node.createFestival(alice, { name: 'Backwards', start: T0 + DAY, end: T0 }).then((r) => r.hash), 'end is not after start'],
       [node.createProfile(carol, { name: 'Carol', devices: ['not-a-key'] }).then((r) => r.hash), 'devices holds something that is not a public key'],
     ];
@@ -1158,7 +1345,10 @@ describe('invalid documents', () => {
     await node.update(eve, e1, { end: BigInt(at(0.5)) });
     let model = await node.model();
     assert.equal(model.events.has(e1), false);
-    assert.deepEqual(model.invalid.map(({ id }) => id), [e1]);
+    assert.deepEqual(
+      model.invalid.map(({ id }) => id),
+      [e1],
+    );
     await node.update(eve, e1, { end: BigInt(at(3)) });
     model = await node.model();
     assert.equal(model.events.get(e1)!.end, at(3));
@@ -1178,13 +1368,37 @@ describe('invalid documents', () => {
 // Live updates
 // ---------------------------------------------------------------------------------------
 
+/** `inner`, answering schema queries slowly, as IndexedDB may. */
+function slowSchemaQueries(inner: MemoryStore): Store {
+  return new Proxy(inner, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver) as unknown;
+      if (typeof value !== 'function') return value;
+      if (property === 'getOperationsBySchema') {
+        return async (schemaId: string) => {
+          const result = await inner.getOperationsBySchema(schemaId);
+          await settle(25);
+          return result;
+        };
+      }
+      return (value as (...args: unknown[]) => unknown).bind(target);
+    },
+  });
+}
+
 describe('subscribe', () => {
   test('calls back with the result now and on every change of it, not on unrelated changes, and stops when ended', async () => {
     const { node, festival } = await setup();
     const seen: string[][] = [];
     const others: number[] = [];
-    const stop = node.subscribe((model) => model.schedule(festival).map((item) => item.event.title), (titles) => seen.push(titles));
-    const stopOthers = node.subscribe((model) => model.festivals.size, (size) => others.push(size));
+    const stop = node.subscribe(
+      (model) => model.schedule(festival).map((item) => item.event.title),
+      (titles) => seen.push(titles),
+    );
+    const stopOthers = node.subscribe(
+      (model) => model.festivals.size,
+      (size) => others.push(size),
+    );
     await settle();
     assert.deepEqual(seen, [[]]);
 
@@ -1223,34 +1437,41 @@ describe('subscribe', () => {
     ]);
     assert.equal(events.length, 3);
     await settle(30);
-    assert.deepEqual(seen.at(-1), [['a', 'confirmed'], ['b', 'conflict'], ['c', 'confirmed']]);
+    assert.deepEqual(seen.at(-1), [
+      ['a', 'confirmed'],
+      ['b', 'conflict'],
+      ['c', 'confirmed'],
+    ]);
   });
 
   test('a write that lands while the model is being loaded is not lost', async () => {
-    // A store that answers schema queries slowly, as IndexedDB may.
     const inner = new MemoryStore();
-    const slow = new Proxy(inner, {
-      get(target, property, receiver) {
-        const value = Reflect.get(target, property, receiver) as unknown;
-        if (typeof value !== 'function') return value;
-        if (property === 'getOperationsBySchema') {
-          return async (schemaId: string) => {
-            const result = await inner.getOperationsBySchema(schemaId);
-            await settle(25);
-            return result;
-          };
-        }
-        return (value as (...args: unknown[]) => unknown).bind(target);
-      },
-    }) as Store;
+    const slow = slowSchemaQueries(inner);
     const node = new FestivalNode(slow);
     const seen: number[] = [];
-    node.subscribe((model) => model.festivals.size, (size) => seen.push(size));
+    node.subscribe(
+      (model) => model.festivals.size,
+      (size) => seen.push(size),
+    );
     await settle(5); // the first load is under way
     await node.createFestival(alice, { name: 'Fest', start: T0, end: T0 + DAY });
     await settle(400); // the first load (5 slow queries) is long over
     assert.equal((await node.model()).festivals.size, 1, 'the model knows the festival');
     assert.deepEqual(seen.at(-1), 1, 'the subscriber was told');
+  });
+
+  test('a write by someone else on the store, said by changed() without ids while the model is being loaded, is not lost', async () => {
+    const inner = new MemoryStore();
+    const slow = slowSchemaQueries(inner);
+    const node = new FestivalNode(slow);
+    // Replication writes through its own code and only tells the node that something changed.
+    const replication = new FestivalNode(inner);
+    const loading = node.model();
+    await settle(5); // the full load has read the festivals already
+    await replication.createFestival(alice, { name: 'Fest', start: T0, end: T0 + DAY });
+    node.changed();
+    await loading;
+    assert.equal((await node.model()).festivals.size, 1, 'the next build reads the whole store again');
   });
 });
 
@@ -1286,7 +1507,12 @@ describe('festival schemas', () => {
         if (operation.fields) result.fields = operation.fields;
         return result;
       });
-      return [...new Set(stored.map((s) => s.documentId))].map((id) => materializeDocument(id, operations.filter((o) => stored.find((s) => s.id === o.id)!.documentId === id))!);
+      return [...new Set(stored.map((s) => s.documentId))].map((id) =>
+        materializeDocument(
+          id,
+          operations.filter((o) => stored.find((s) => s.id === o.id)!.documentId === id),
+        )!,
+      );
     };
     const fieldDefinitions = new Map((await documents(SCHEMA_FIELD_DEFINITION_V1)).map((view) => [view.viewId.join('_'), view]));
     const schemas = (await documents(SCHEMA_DEFINITION_V1)).map((view) => {
@@ -1308,7 +1534,11 @@ describe('festival schemas', () => {
       assert.equal(found.schema.id, shipped.id);
       assert.equal(found.schema.description, spec.description);
       assert.equal(found.schema.description, shipped.description);
-      assert.deepEqual(found.definition.fields.map((field) => field.name), Object.keys(spec.fields), 'fields in spec order');
+      assert.deepEqual(
+        found.definition.fields.map((field) => field.name),
+        Object.keys(spec.fields),
+        'fields in spec order',
+      );
       const types = (schema: Schema) => [...schema.fields].map(([name, type]) => [name, formatFieldType(type)]);
       assert.deepEqual(types(found.schema), types(shipped));
       // Relations name the other festival schemas by their shipped ids.
@@ -1317,7 +1547,10 @@ describe('festival schemas', () => {
         assert.equal(formatFieldType(found.schema.fields.get(name)!), expectedType, `${spec.name}.${name}`);
       }
     }
-    assert.deepEqual(FESTIVAL_SCHEMAS.map((schema) => schema.name), FESTIVAL_SCHEMA_SPECS.map((spec) => spec.name));
+    assert.deepEqual(
+      FESTIVAL_SCHEMAS.map((schema) => schema.name),
+      FESTIVAL_SCHEMA_SPECS.map((spec) => spec.name),
+    );
   });
 
   test('a FestivalNode accepts data from a peer once it has the schemas (no definitions needed)', async () => {

@@ -13,7 +13,10 @@ import { hasCode, mulberry32, shuffle } from './festival-support.js';
 /** Nodes for `keys`, each following the nodes that link to it (previous sorted, as on the wire). */
 function graphOf(keys: readonly string[], links: ReadonlyArray<readonly [from: string, to: string]>): GraphNode[] {
   return keys.map((id) => {
-    const previous = links.filter(([, to]) => to === id).map(([from]) => from).sort();
+    const previous = links
+      .filter(([, to]) => to === id)
+      .map(([from]) => from)
+      .sort();
     return previous.length === 0 ? { id } : { id, previous };
   });
 }
@@ -73,7 +76,13 @@ const firstVisits = (visits: readonly string[]) => [...new Set(visits)];
 
 describe('sortGraph: p2panda-rs graph test vectors', () => {
   const keys = 'abcdefghijk'.split('');
-  const chain: Array<[string, string]> = [['a', 'b'], ['b', 'c'], ['c', 'd'], ['d', 'e'], ['e', 'f']];
+  const chain: Array<[string, string]> = [
+    ['a', 'b'],
+    ['b', 'c'],
+    ['c', 'd'],
+    ['d', 'e'],
+    ['e', 'f'],
+  ];
   const withG: Array<[string, string]> = [...chain, ['a', 'g'], ['g', 'h'], ['h', 'd']];
   const withI: Array<[string, string]> = [...withG, ['c', 'i'], ['i', 'j'], ['j', 'k'], ['k', 'f']];
 
@@ -98,14 +107,35 @@ describe('sortGraph: p2panda-rs graph test vectors', () => {
 
   test('poetic_graph: the morning routine in p2panda order', () => {
     const names: Record<string, string> = {
-      a: 'Wake Up', b: 'Make Coffee', c: 'Drink Coffee', d: 'Stroke Cat', e: 'Look Out The Window', f: 'Start The Day',
-      g: 'Cat Jumps Off Bed', h: 'Cat Meows', i: 'Brain Receives Caffeine', j: 'Brain Starts Engine', k: 'Brain Starts Thinking',
+      a: 'Wake Up',
+      b: 'Make Coffee',
+      c: 'Drink Coffee',
+      d: 'Stroke Cat',
+      e: 'Look Out The Window',
+      f: 'Start The Day',
+      g: 'Cat Jumps Off Bed',
+      h: 'Cat Meows',
+      i: 'Brain Receives Caffeine',
+      j: 'Brain Starts Engine',
+      k: 'Brain Starts Thinking',
     };
     const result = sortGraph('a', graphOf(keys, withI));
-    assert.deepEqual(result.sorted.map((id) => names[id]), [
-      'Wake Up', 'Make Coffee', 'Drink Coffee', 'Brain Receives Caffeine', 'Brain Starts Engine', 'Brain Starts Thinking',
-      'Cat Jumps Off Bed', 'Cat Meows', 'Stroke Cat', 'Look Out The Window', 'Start The Day',
-    ]);
+    assert.deepEqual(
+      result.sorted.map((id) => names[id]),
+      [
+        'Wake Up',
+        'Make Coffee',
+        'Drink Coffee',
+        'Brain Receives Caffeine',
+        'Brain Starts Engine',
+        'Brain Starts Thinking',
+        'Cat Jumps Off Bed',
+        'Cat Meows',
+        'Stroke Cat',
+        'Look Out The Window',
+        'Start The Day',
+      ],
+    );
   });
 
   test('the vectors agree with the ported p2panda walk', () => {
@@ -120,26 +150,68 @@ describe('sortGraph: p2panda-rs graph test vectors', () => {
 describe('sortGraph: shapes', () => {
   test('a diamond: the lower id branch first, the merge after both', () => {
     // a -> z, a -> m, z -> d, m -> d: 'm' < 'z', so m's branch goes first.
-    const result = sortGraph('a', graphOf(['a', 'z', 'm', 'd'], [['a', 'z'], ['a', 'm'], ['z', 'd'], ['m', 'd']]));
+    const result = sortGraph(
+      'a',
+      graphOf(
+        ['a', 'z', 'm', 'd'],
+        [
+          ['a', 'z'],
+          ['a', 'm'],
+          ['z', 'd'],
+          ['m', 'd'],
+        ],
+      ),
+    );
     assert.deepEqual(result.sorted, ['a', 'm', 'z', 'd']);
     assert.deepEqual(result.tips, ['d']);
   });
 
   test('a diamond whose merge has a lower id than either branch still waits for both', () => {
-    const result = sortGraph('x', graphOf(['x', 'p', 'q', 'b'], [['x', 'p'], ['x', 'q'], ['p', 'b'], ['q', 'b']]));
+    const result = sortGraph(
+      'x',
+      graphOf(
+        ['x', 'p', 'q', 'b'],
+        [
+          ['x', 'p'],
+          ['x', 'q'],
+          ['p', 'b'],
+          ['q', 'b'],
+        ],
+      ),
+    );
     assert.deepEqual(result.sorted, ['x', 'p', 'q', 'b']);
   });
 
   test('the longer branch is walked to its end before the next sibling', () => {
     // c -> a1 -> a2 and c -> b1: depth first, lowest child first.
-    const result = sortGraph('c', graphOf(['c', 'a1', 'a2', 'b1'], [['c', 'a1'], ['a1', 'a2'], ['c', 'b1']]));
+    const result = sortGraph(
+      'c',
+      graphOf(
+        ['c', 'a1', 'a2', 'b1'],
+        [
+          ['c', 'a1'],
+          ['a1', 'a2'],
+          ['c', 'b1'],
+        ],
+      ),
+    );
     assert.deepEqual(result.sorted, ['c', 'a1', 'a2', 'b1']);
     assert.deepEqual(result.tips, ['a2', 'b1']);
   });
 
   test('several tips come back sorted, not in walk order', () => {
     // Walk order: a b d c, so the walk meets tip d before tip c.
-    const result = sortGraph('a', graphOf(['a', 'b', 'c', 'd'], [['a', 'b'], ['a', 'c'], ['b', 'd']]));
+    const result = sortGraph(
+      'a',
+      graphOf(
+        ['a', 'b', 'c', 'd'],
+        [
+          ['a', 'b'],
+          ['a', 'c'],
+          ['b', 'd'],
+        ],
+      ),
+    );
     assert.deepEqual(result.sorted, ['a', 'b', 'd', 'c']);
     assert.deepEqual(result.tips, ['c', 'd']);
   });
@@ -161,7 +233,16 @@ describe('sortGraph: shapes', () => {
     // a -> b -> {c, m}, a -> p -> m. At b, c (lowest) is walked and m stacked; m is popped
     // before p is reached. p2panda-rs does exactly this; the wire notes' "a merge waits for
     // all its parents" does not hold for stacked merges in p2panda either.
-    const nodes = graphOf(['a', 'b', 'c', 'm', 'p'], [['a', 'b'], ['a', 'p'], ['b', 'c'], ['b', 'm'], ['p', 'm']]);
+    const nodes = graphOf(
+      ['a', 'b', 'c', 'm', 'p'],
+      [
+        ['a', 'b'],
+        ['a', 'p'],
+        ['b', 'c'],
+        ['b', 'm'],
+        ['p', 'm'],
+      ],
+    );
     const result = sortGraph('a', nodes);
     assert.deepEqual(result.sorted, ['a', 'b', 'c', 'm', 'p']);
     assert.deepEqual(result.sorted, firstVisits(p2pandaWalk('a', nodes).visits));
@@ -170,7 +251,15 @@ describe('sortGraph: shapes', () => {
 
   test('each node is applied once, where p2panda would visit a merge twice', () => {
     // x -> a, x -> m, a -> m, m -> n: m is stacked as x's sibling and again as a ready merge.
-    const nodes = graphOf(['x', 'a', 'm', 'n'], [['x', 'a'], ['x', 'm'], ['a', 'm'], ['m', 'n']]);
+    const nodes = graphOf(
+      ['x', 'a', 'm', 'n'],
+      [
+        ['x', 'a'],
+        ['x', 'm'],
+        ['a', 'm'],
+        ['m', 'n'],
+      ],
+    );
     const oracle = p2pandaWalk('x', nodes);
     assert.deepEqual(oracle.visits, ['x', 'a', 'm', 'n', 'm'], 'p2panda visits m twice');
     const result = sortGraph('x', nodes);
@@ -181,7 +270,18 @@ describe('sortGraph: shapes', () => {
   test('a graph without cycles that p2panda-rs would reject as CycleDetected is sorted', () => {
     // 1 -> {0, a, c, d}, 0 -> b, b -> {c, d}: c and d are stacked twice each, so p2panda's
     // walk grows past the node count. Panda Kit applies each node once.
-    const nodes = graphOf(['1', '0', 'a', 'b', 'c', 'd'], [['1', '0'], ['1', 'a'], ['1', 'c'], ['1', 'd'], ['0', 'b'], ['b', 'c'], ['b', 'd']]);
+    const nodes = graphOf(
+      ['1', '0', 'a', 'b', 'c', 'd'],
+      [
+        ['1', '0'],
+        ['1', 'a'],
+        ['1', 'c'],
+        ['1', 'd'],
+        ['0', 'b'],
+        ['b', 'c'],
+        ['b', 'd'],
+      ],
+    );
     const oracle = p2pandaWalk('1', nodes);
     assert.equal(oracle.cycleDetected, true);
     const result = sortGraph('1', nodes);
@@ -227,7 +327,13 @@ describe('sortGraph: incomplete graphs', () => {
 
   test('a cycle not reachable from the root does not hang and is left out', () => {
     // b follows a and d, d follows c, c follows b: b can never have all its parents.
-    const nodes: GraphNode[] = [{ id: 'a' }, { id: 'b', previous: ['a', 'd'] }, { id: 'c', previous: ['b'] }, { id: 'd', previous: ['c'] }, { id: 'e', previous: ['a'] }];
+    const nodes: GraphNode[] = [
+      { id: 'a' },
+      { id: 'b', previous: ['a', 'd'] },
+      { id: 'c', previous: ['b'] },
+      { id: 'd', previous: ['c'] },
+      { id: 'e', previous: ['a'] },
+    ];
     assert.deepEqual(sortGraph('a', nodes), { sorted: ['a', 'e'], tips: ['e'] });
   });
 
@@ -247,7 +353,10 @@ const dagArb = fc
   .integer({ min: 1, max: 14 })
   .chain((size) =>
     fc.record({
-      ids: fc.uniqueArray(fc.integer({ min: 0, max: 36 ** 2 - 1 }).map((n) => n.toString(36)), { minLength: size, maxLength: size }),
+      ids: fc.uniqueArray(
+        fc.integer({ min: 0, max: 36 ** 2 - 1 }).map((n) => n.toString(36)),
+        { minLength: size, maxLength: size },
+      ),
       parents: fc.tuple(
         ...Array.from({ length: size }, (_, index) =>
           index === 0 ? fc.constant<number[]>([]) : fc.uniqueArray(fc.integer({ min: 0, max: index - 1 }), { minLength: 1, maxLength: Math.min(3, index) }),
@@ -257,9 +366,7 @@ const dagArb = fc
     }),
   )
   .map(({ ids, parents, seed }) => {
-    const nodes: GraphNode[] = ids.map((id, index) =>
-      index === 0 ? { id } : { id, previous: parents[index]!.map((parent) => ids[parent]!).sort() },
-    );
+    const nodes: GraphNode[] = ids.map((id, index) => (index === 0 ? { id } : { id, previous: parents[index]!.map((parent) => ids[parent]!).sort() }));
     return { root: ids[0]!, nodes, seed };
   });
 
@@ -298,7 +405,10 @@ describe('sortGraph: properties', () => {
     fc.assert(
       fc.property(dagArb, ({ root, nodes }) => {
         const followed = new Set(nodes.flatMap((node) => node.previous ?? []));
-        const expected = nodes.map((node) => node.id).filter((id) => !followed.has(id)).sort();
+        const expected = nodes
+          .map((node) => node.id)
+          .filter((id) => !followed.has(id))
+          .sort();
         assert.deepEqual(sortGraph(root, nodes).tips, expected);
       }),
       { numRuns: 300, seed: 7 },
@@ -324,7 +434,7 @@ describe('sortGraph: properties', () => {
         const missing = nodes[1 + (pick % (nodes.length - 1))]!.id;
         // Everything that descends from the missing node.
         const gone = new Set([missing]);
-        for (let changed = true; changed; ) {
+        for (let changed = true; changed;) {
           changed = false;
           for (const node of nodes) {
             if (!gone.has(node.id) && node.previous?.some((id) => gone.has(id))) {
@@ -335,7 +445,13 @@ describe('sortGraph: properties', () => {
         }
         const present = nodes.filter((node) => node.id !== missing);
         const result = sortGraph(root, present);
-        assert.deepEqual([...result.sorted].sort(), nodes.map((node) => node.id).filter((id) => !gone.has(id)).sort());
+        assert.deepEqual(
+          [...result.sorted].sort(),
+          nodes
+            .map((node) => node.id)
+            .filter((id) => !gone.has(id))
+            .sort(),
+        );
       }),
       { numRuns: 500, seed: 2024 },
     );

@@ -8,7 +8,21 @@ import fc from 'fast-check';
 import * as p2panda from 'p2panda-js';
 import * as core from '../../core/index.js';
 import { useWasmHashing } from '../../core/hash/hash.js';
-import { FIELD_TYPES, I64_MAX, I64_MIN, U64_MAX, coreArgs, fieldSpecArbOf, fieldsArbOf, halfToNumber, hashArb, opArbOf, operationArgs, schemaFor, valueArbsWith } from './support.js';
+import {
+  FIELD_TYPES,
+  I64_MAX,
+  I64_MIN,
+  U64_MAX,
+  coreArgs,
+  fieldSpecArbOf,
+  fieldsArbOf,
+  halfToNumber,
+  hashArb,
+  opArbOf,
+  operationArgs,
+  schemaFor,
+  valueArbsWith,
+} from './support.js';
 import type { FieldSpec, OpSpec } from './support.js';
 
 const SCHEMA_ID = 'venues_0020c9db3376fa753b041e199ebfe1c0e6dfb50ca7924c7eedfdd35f141ac8d1207c';
@@ -25,15 +39,49 @@ const strArb: fc.Arbitrary<string> = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 10 }),
   fc.string({ unit: 'grapheme-ascii', minLength: 20, maxLength: 300 }),
   fc.string({ unit: 'binary', maxLength: 300, size: 'max' }),
-  fc.constantFrom('', 'Panda Party!', 'a\u0000b', '😀🐼', 'héllo', '\u0080', '\u00ff', '\u007f\u0080', 'x'.repeat(23), 'x'.repeat(24), 'y'.repeat(255), 'y'.repeat(256)),
+  fc.constantFrom(
+    '',
+    'Panda Party!',
+    'a\u0000b',
+    '😀🐼',
+    'héllo',
+    '\u0080',
+    '\u00ff',
+    '\u007f\u0080',
+    'x'.repeat(23),
+    'x'.repeat(24),
+    'y'.repeat(255),
+    'y'.repeat(256),
+  ),
 );
 
 const intArb: fc.Arbitrary<bigint> = fc.oneof(
   fc.bigInt({ min: I64_MIN, max: I64_MAX }),
   fc.integer().map(BigInt),
   fc.constantFrom(
-    0n, 1n, -1n, 23n, 24n, -24n, -25n, 255n, 256n, -256n, -257n, 65535n, 65536n, 2n ** 32n - 1n, 2n ** 32n,
-    -(2n ** 32n), -(2n ** 32n) - 1n, 2n ** 53n, -(2n ** 53n), I64_MAX, I64_MIN, I64_MAX - 1n, I64_MIN + 1n,
+    0n,
+    1n,
+    -1n,
+    23n,
+    24n,
+    -24n,
+    -25n,
+    255n,
+    256n,
+    -256n,
+    -257n,
+    65535n,
+    65536n,
+    2n ** 32n - 1n,
+    2n ** 32n,
+    -(2n ** 32n),
+    -(2n ** 32n) - 1n,
+    2n ** 53n,
+    -(2n ** 53n),
+    I64_MAX,
+    I64_MIN,
+    I64_MAX - 1n,
+    I64_MIN + 1n,
   ),
 );
 
@@ -43,9 +91,33 @@ const floatArb: fc.Arbitrary<number> = fc.oneof(
   fc.integer({ min: 0, max: 0xffff }).map(halfToNumber), // exactly representable in f16
   fc.integer({ min: -(2 ** 20), max: 2 ** 20 }).map((n) => n), // whole-number floats
   fc.constantFrom(
-    -0, 0, 4, 4.5, -4.5, 0.1, 1, -1, 0.5, 65504, 65505, 65520, 100000, 1e-8, 5.960464477539063e-8, 2 ** -24, 2 ** -25,
-    2 ** -14, 3.4028234663852886e38, 1e39, Number.MAX_VALUE, Number.MIN_VALUE, Number.MAX_SAFE_INTEGER, 2 ** 64,
-    Infinity, -Infinity, NaN,
+    -0,
+    0,
+    4,
+    4.5,
+    -4.5,
+    0.1,
+    1,
+    -1,
+    0.5,
+    65504,
+    65505,
+    65520,
+    100000,
+    1e-8,
+    5.960464477539063e-8,
+    2 ** -24,
+    2 ** -25,
+    2 ** -14,
+    3.4028234663852886e38,
+    1e39,
+    Number.MAX_VALUE,
+    Number.MIN_VALUE,
+    Number.MAX_SAFE_INTEGER,
+    2 ** 64,
+    Infinity,
+    -Infinity,
+    NaN,
   ),
 );
 
@@ -282,28 +354,30 @@ async function buildLog(logId: bigint, length: number, coreKeyPair: core.KeyPair
   for (let seq = 1; seq <= length; seq++) {
     const seqNum = BigInt(seq);
     // Core side: links from core's own hashes.
-    const coreOp = seq === 1
-      ? core.encodeOperation({ schemaId: SCHEMA_ID, fields: { name: `venue ${logId}`, capacity: BigInt(seq) } })
-      : core.encodeOperation({
-          schemaId: SCHEMA_ID,
-          action: 'update',
-          previous: [core.generateHash(log.coreEntries[seq - 2]!)],
-          fields: seq % 2 ? { name: `venue ${logId} v${seq}` } : { capacity: BigInt(seq * 10) },
-        });
+    const coreOp =
+      seq === 1
+        ? core.encodeOperation({ schemaId: SCHEMA_ID, fields: { name: `venue ${logId}`, capacity: BigInt(seq) } })
+        : core.encodeOperation({
+            schemaId: SCHEMA_ID,
+            action: 'update',
+            previous: [core.generateHash(log.coreEntries[seq - 2]!)],
+            fields: seq % 2 ? { name: `venue ${logId} v${seq}` } : { capacity: BigInt(seq * 10) },
+          });
     const coreLinks: { backlink?: string; skiplink?: string } = {};
     if (seq > 1) coreLinks.backlink = core.generateHash(log.coreEntries[seq - 2]!);
     if (core.isSkiplinkRequired(seqNum)) coreLinks.skiplink = core.generateHash(log.coreEntries[Number(core.lipmaa(seqNum)) - 1]!);
     const coreEntry = await core.signAndEncodeEntry({ logId, seqNum, ...coreLinks, operation: coreOp }, coreKeyPair);
 
     // Oracle side: only p2panda-js functions.
-    const oracleOp = seq === 1
-      ? p2panda.encodeOperation({ schemaId: SCHEMA_ID, fields: { name: `venue ${logId}`, capacity: BigInt(seq) } })
-      : p2panda.encodeOperation({
-          schemaId: SCHEMA_ID,
-          action: 'update',
-          previous: [p2panda.generateHash(log.oracleEntries[seq - 2]!)],
-          fields: seq % 2 ? { name: `venue ${logId} v${seq}` } : { capacity: BigInt(seq * 10) },
-        });
+    const oracleOp =
+      seq === 1
+        ? p2panda.encodeOperation({ schemaId: SCHEMA_ID, fields: { name: `venue ${logId}`, capacity: BigInt(seq) } })
+        : p2panda.encodeOperation({
+            schemaId: SCHEMA_ID,
+            action: 'update',
+            previous: [p2panda.generateHash(log.oracleEntries[seq - 2]!)],
+            fields: seq % 2 ? { name: `venue ${logId} v${seq}` } : { capacity: BigInt(seq * 10) },
+          });
     const oracleLinks: { backlink?: string; skiplink?: string } = {};
     if (seq > 1) oracleLinks.backlink = p2panda.generateHash(log.oracleEntries[seq - 2]!);
     if (core.isSkiplinkRequired(seqNum)) oracleLinks.skiplink = p2panda.generateHash(log.oracleEntries[Number(core.lipmaa(seqNum)) - 1]!);
@@ -386,7 +460,18 @@ describe('entries and logs: core vs p2panda-js', () => {
     const seqNums = [
       ...Array.from({ length: 400 }, (_, i) => BigInt(i + 2)),
       ...fc.sample(fc.bigInt({ min: 2n, max: U64_MAX }), { numRuns: 100, seed: 42 }),
-      120n, 121n, 122n, 364n, 365n, 366n, 1093n, 1094n, 3280n, 3281n, U64_MAX - 1n, U64_MAX,
+      120n,
+      121n,
+      122n,
+      364n,
+      365n,
+      366n,
+      1093n,
+      1094n,
+      3280n,
+      3281n,
+      U64_MAX - 1n,
+      U64_MAX,
     ];
     for (const seqNum of seqNums) {
       assert.equal(core.isSkiplinkRequired(seqNum), oracleRequiresSkiplink(seqNum), `seq ${seqNum}`);
@@ -465,9 +550,7 @@ describe('entries and logs: core vs p2panda-js', () => {
   });
 
   test('a p2panda-js log publishes into core in order; out of order it is LOG_SEQ_GAP', async () => {
-    const registry = new core.SchemaRegistry([
-      new core.Schema({ id: SCHEMA_ID, description: 'Festival venues', fields: { name: 'str', capacity: 'int' } }),
-    ]);
+    const registry = new core.SchemaRegistry([new core.Schema({ id: SCHEMA_ID, description: 'Festival venues', fields: { name: 'str', capacity: 'int' } })]);
     const store = new core.MemoryStore();
     const publicKey = oracleKeyPair.publicKey();
     for (const logId of [0n, 2n ** 40n]) {

@@ -6,7 +6,21 @@ import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import * as core from '../../core/index.js';
-import { FIELD_TYPES, I64_MAX, I64_MIN, U64_MAX, coreArgs, fieldSpecArbOf, fieldsArbOf, halfToNumber, hashArb, opArbOf, schemaFor, valueArbsWith, viewIdArb } from './support.js';
+import {
+  FIELD_TYPES,
+  I64_MAX,
+  I64_MIN,
+  U64_MAX,
+  coreArgs,
+  fieldSpecArbOf,
+  fieldsArbOf,
+  halfToNumber,
+  hashArb,
+  opArbOf,
+  schemaFor,
+  valueArbsWith,
+  viewIdArb,
+} from './support.js';
 import type { FieldSpec, OpSpec } from './support.js';
 
 // ---------------------------------------------------------------------------------------
@@ -15,9 +29,7 @@ import type { FieldSpec, OpSpec } from './support.js';
 
 const schemaIdArb: fc.Arbitrary<string> = fc.oneof(
   fc.constant('venues_0020c9db3376fa753b041e199ebfe1c0e6dfb50ca7924c7eedfdd35f141ac8d1207c'),
-  fc
-    .record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,62}[A-Za-z0-9]$/), viewId: viewIdArb })
-    .map(({ name, viewId }) => `${name}_${viewId.join('_')}`),
+  fc.record({ name: fc.stringMatching(/^[A-Za-z][A-Za-z0-9_]{0,62}[A-Za-z0-9]$/), viewId: viewIdArb }).map(({ name, viewId }) => `${name}_${viewId.join('_')}`),
 );
 
 const valueArbs = valueArbsWith({
@@ -255,21 +267,24 @@ describe('round trips', () => {
 
   test('a create operation must set every schema field; an update may set some', () => {
     fc.assert(
-      fc.property(opArb.filter((op) => op.action !== 'delete'), (op) => {
-        const fields = op.fields!;
-        const extra = { name: fields.some((f) => f.name === 'zzzExtra') ? 'zzzExtra2' : 'zzzExtra', type: 'bool' as const };
-        const schema = schemaFor(op.schemaId, [...fields, extra]);
-        const plain = core.decodeOperation(core.encodeOperation(coreArgs(op)));
-        if (op.action === 'create') {
-          const error = expectPandaError(() => core.validateOperation(plain, schema), OPERATION_CODES, 'create');
-          assert.equal(error.code, 'OPERATION_FIELDS_MISSING');
-        } else {
-          assert.equal(core.validateOperation(plain, schema).fields!.length(), fields.length);
-        }
-        // A field the schema does not know is rejected either way.
-        const fewer = schemaFor(op.schemaId, fields.length > 1 ? fields.slice(1) : [extra]);
-        assert.equal(expectPandaError(() => core.validateOperation(plain, fewer), OPERATION_CODES, 'unknown').code, 'OPERATION_FIELD_UNKNOWN');
-      }),
+      fc.property(
+        opArb.filter((op) => op.action !== 'delete'),
+        (op) => {
+          const fields = op.fields!;
+          const extra = { name: fields.some((f) => f.name === 'zzzExtra') ? 'zzzExtra2' : 'zzzExtra', type: 'bool' as const };
+          const schema = schemaFor(op.schemaId, [...fields, extra]);
+          const plain = core.decodeOperation(core.encodeOperation(coreArgs(op)));
+          if (op.action === 'create') {
+            const error = expectPandaError(() => core.validateOperation(plain, schema), OPERATION_CODES, 'create');
+            assert.equal(error.code, 'OPERATION_FIELDS_MISSING');
+          } else {
+            assert.equal(core.validateOperation(plain, schema).fields!.length(), fields.length);
+          }
+          // A field the schema does not know is rejected either way.
+          const fewer = schemaFor(op.schemaId, fields.length > 1 ? fields.slice(1) : [extra]);
+          assert.equal(expectPandaError(() => core.validateOperation(plain, fewer), OPERATION_CODES, 'unknown').code, 'OPERATION_FIELD_UNKNOWN');
+        },
+      ),
       { numRuns: 150 },
     );
   });
@@ -510,30 +525,37 @@ describe('operation structure', () => {
 
   test('create and update operations with an empty fields map give OPERATION_FIELDS_MISSING', () => {
     fc.assert(
-      fc.property(opArb.filter((op) => op.action !== 'delete'), (op) => {
-        const empty = Uint8Array.from([...headerOf(op), 0xa0]);
-        assert.equal(expectPandaError(() => core.decodeOperation(empty), OPERATION_CODES, 'empty map').code, 'OPERATION_FIELDS_MISSING');
-        // A delete operation with a fields map has one element too many.
-        const asDelete = core.encodeOperation(coreArgs({ schemaId: op.schemaId, action: 'delete', previous: op.previous ?? [core.generateHash('00')] }));
-        assert.equal(asDelete[0], 0x84);
-        const withMap = Uint8Array.from([0x85, ...asDelete.subarray(1), 0xa0]);
-        assert.equal(expectPandaError(() => core.decodeOperation(withMap), OPERATION_CODES, 'delete with map').code, 'OPERATION_FORMAT_INVALID');
-      }),
+      fc.property(
+        opArb.filter((op) => op.action !== 'delete'),
+        (op) => {
+          const empty = Uint8Array.from([...headerOf(op), 0xa0]);
+          assert.equal(expectPandaError(() => core.decodeOperation(empty), OPERATION_CODES, 'empty map').code, 'OPERATION_FIELDS_MISSING');
+          // A delete operation with a fields map has one element too many.
+          const asDelete = core.encodeOperation(coreArgs({ schemaId: op.schemaId, action: 'delete', previous: op.previous ?? [core.generateHash('00')] }));
+          assert.equal(asDelete[0], 0x84);
+          const withMap = Uint8Array.from([0x85, ...asDelete.subarray(1), 0xa0]);
+          assert.equal(expectPandaError(() => core.decodeOperation(withMap), OPERATION_CODES, 'delete with map').code, 'OPERATION_FORMAT_INVALID');
+        },
+      ),
       { numRuns: 50 },
     );
   });
 
   test('encodeOperation sorts previous: any order of the same ids gives the same bytes', () => {
     fc.assert(
-      fc.property(opArb.filter((op) => op.previous !== undefined), fc.nat(), (op, seed) => {
-        const shuffled = [...op.previous!];
-        for (let i = shuffled.length - 1; i > 0; i--) {
-          const j = (seed + i * 7) % (i + 1);
-          [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
-        }
-        assert.deepEqual(core.encodeOperation(coreArgs({ ...op, previous: shuffled })), core.encodeOperation(coreArgs(op)));
-        assert.deepEqual(core.decodeOperation(core.encodeOperation(coreArgs({ ...op, previous: shuffled }))).previous, op.previous);
-      }),
+      fc.property(
+        opArb.filter((op) => op.previous !== undefined),
+        fc.nat(),
+        (op, seed) => {
+          const shuffled = [...op.previous!];
+          for (let i = shuffled.length - 1; i > 0; i--) {
+            const j = (seed + i * 7) % (i + 1);
+            [shuffled[i], shuffled[j]] = [shuffled[j]!, shuffled[i]!];
+          }
+          assert.deepEqual(core.encodeOperation(coreArgs({ ...op, previous: shuffled })), core.encodeOperation(coreArgs(op)));
+          assert.deepEqual(core.decodeOperation(core.encodeOperation(coreArgs({ ...op, previous: shuffled }))).previous, op.previous);
+        },
+      ),
       { numRuns: 50 },
     );
   });
@@ -547,7 +569,14 @@ describe('operation structure', () => {
         const repeated = [ids[0]!, ...ids];
         // relation_list: order and repeats are data.
         for (const list of [reversed, repeated]) {
-          const bytes = core.encodeOperation({ schemaId, fields: (() => { const f = new core.OperationFields(); f.insert('list', 'relation_list', list); return f; })() });
+          const bytes = core.encodeOperation({
+            schemaId,
+            fields: (() => {
+              const f = new core.OperationFields();
+              f.insert('list', 'relation_list', list);
+              return f;
+            })(),
+          });
           const typed = core.validateOperation(core.decodeOperation(bytes), schemaFor(schemaId, [{ name: 'list', type: 'relation_list' }]));
           assert.deepEqual(typed.fields!.get('list'), list);
         }
@@ -569,12 +598,18 @@ describe('operation structure', () => {
           const nestedPlain = core.decodeOperation(nestedBytes);
           nestedPlain.fields!.set('pins', [list.map((id) => core.hexToBytes(id))]);
           const pinnedList = schemaFor(schemaId, [{ name: 'pins', type: 'pinned_relation_list' }]);
-          assert.equal(expectPandaError(() => core.validateOperation(nestedPlain, pinnedList), OPERATION_CODES, 'pinned list').code, 'OPERATION_FIELD_VALUE_INVALID');
+          assert.equal(
+            expectPandaError(() => core.validateOperation(nestedPlain, pinnedList), OPERATION_CODES, 'pinned list').code,
+            'OPERATION_FIELD_VALUE_INVALID',
+          );
         }
         // Sorted and unique: accepted as a pinned relation.
         const sortedFields = new core.OperationFields();
         sortedFields.insert('pin', 'relation_list', ids);
-        const ok = core.validateOperation(core.decodeOperation(core.encodeOperation({ schemaId, fields: sortedFields })), schemaFor(schemaId, [{ name: 'pin', type: 'pinned_relation' }]));
+        const ok = core.validateOperation(
+          core.decodeOperation(core.encodeOperation({ schemaId, fields: sortedFields })),
+          schemaFor(schemaId, [{ name: 'pin', type: 'pinned_relation' }]),
+        );
         assert.deepEqual(ok.fields!.getTyped('pin'), { type: 'pinned_relation', value: ids });
       }),
       { numRuns: 50 },
@@ -594,7 +629,7 @@ describe('operation structure', () => {
         case 'relation':
           return spec.type === 'bytes' && isHashHex(core.bytesToHex(v as Uint8Array));
         case 'relation_list':
-          return (spec.type === 'pinned_relation') || (spec.type === 'pinned_relation_list' && (v as string[][]).length === 0);
+          return spec.type === 'pinned_relation' || (spec.type === 'pinned_relation_list' && (v as string[][]).length === 0);
         case 'pinned_relation':
           return spec.type === 'relation_list' && (v as string[]).length > 0 && sortedUnique(v as string[]);
         case 'pinned_relation_list':
@@ -714,7 +749,11 @@ describe('mutated and random operations', { timeout: 30_000 }, () => {
 
   test('non-canonical encodings of valid values are rejected with OPERATION_NON_CANONICAL', () => {
     const prefix = (fieldValue: string) =>
-      core.hexToBytes(core.bytesToHex(core.encodeOperation({ schemaId: 'venues_0020c9db3376fa753b041e199ebfe1c0e6dfb50ca7924c7eedfdd35f141ac8d1207c', fields: { a: true } })).replace(/6161f5$/, `6161${fieldValue}`));
+      core.hexToBytes(
+        core
+          .bytesToHex(core.encodeOperation({ schemaId: 'venues_0020c9db3376fa753b041e199ebfe1c0e6dfb50ca7924c7eedfdd35f141ac8d1207c', fields: { a: true } }))
+          .replace(/6161f5$/, `6161${fieldValue}`),
+      );
     for (const value of [
       '1801', // 1 as a one-byte argument
       '190001', // 1 as two bytes

@@ -86,4 +86,3 @@ describe('error reporting', () => {
     assert.deepEqual(threw, [], `threw synchronously instead of rejecting: ${threw.join('; ')}`);
   });
 });
-

@@ -68,10 +68,23 @@ describe('frames', () => {
 
   test('oversized messages and malformed frames are clean errors', () => {
     const writer = new FrameWriter(() => {});
-    assert.throws(() => writer.push(new Uint8Array(MAX_MESSAGE_SIZE + 1)), (error) => isPandaError(error, 'REPLICATION_MESSAGE_TOO_LARGE'));
+    assert.throws(
+      () => writer.push(new Uint8Array(MAX_MESSAGE_SIZE + 1)),
+      (error) => isPandaError(error, 'REPLICATION_MESSAGE_TOO_LARGE'),
+    );
     const reader = new FrameReader(() => {});
-    for (const frame of [new Uint8Array(0), Uint8Array.of(7, 1), Uint8Array.of(0), Uint8Array.of(0, 50, 1), Uint8Array.of(1, 1, 0, 0xff, 0xff, 0xff, 0x7f, 1), new Uint8Array(MAX_FRAME_SIZE + 1)]) {
-      assert.throws(() => reader.read(frame), (error) => isPandaError(error, 'REPLICATION_FRAME_INVALID'));
+    for (const frame of [
+      new Uint8Array(0),
+      Uint8Array.of(7, 1),
+      Uint8Array.of(0),
+      Uint8Array.of(0, 50, 1),
+      Uint8Array.of(1, 1, 0, 0xff, 0xff, 0xff, 0x7f, 1),
+      new Uint8Array(MAX_FRAME_SIZE + 1),
+    ]) {
+      assert.throws(
+        () => reader.read(frame),
+        (error) => isPandaError(error, 'REPLICATION_FRAME_INVALID'),
+      );
     }
   });
 
@@ -94,8 +107,26 @@ describe('messages', () => {
   const target = '11'.repeat(32);
   const author = '22'.repeat(32);
   const examples: Message[] = [
-    { type: 'sync-request', session: 1, live: true, have: new Map([[target, new Map([[author, new Map([[0, 3], [7, 1]])]])]]) },
-    { type: 'have', session: 0xffffffff, live: false, have: new Map([[target, new Map()]]) },
+    {
+      type: 'sync-request',
+      session: 1,
+      live: true,
+      have: new Map([
+        [
+          target,
+          new Map([
+            [
+              author,
+              new Map([
+                [0, 3],
+                [7, 1],
+              ]),
+            ],
+          ]),
+        ],
+      ]),
+    },
+    { type: 'have', session: 0xffffffff, live: false, have: new Map([[target, new Map<string, Map<number, number>>()]]) },
     { type: 'entry', session: 0, entry: bytesOf(150, 1), operation: bytesOf(200, 2) },
     { type: 'sync-done', session: 42 },
     { type: 'error', code: 'REPLICATION_PEER_BLOCKED', message: 'bye' },
@@ -128,7 +159,10 @@ describe('messages', () => {
     for (const example of examples) {
       const bytes = encodeMessage(example);
       for (let cut = 1; cut < bytes.length; cut += Math.max(1, Math.floor(bytes.length / 20))) {
-        assert.throws(() => decodeMessage(bytes.subarray(0, cut)), (error) => isPandaError(error, 'REPLICATION_MESSAGE_INVALID'));
+        assert.throws(
+          () => decodeMessage(bytes.subarray(0, cut)),
+          (error) => isPandaError(error, 'REPLICATION_MESSAGE_INVALID'),
+        );
       }
     }
   });
@@ -178,5 +212,56 @@ describe('sync costs', () => {
     a.close();
     b.close();
     void syncTarget;
+  });
+});
+
+describe('live push', () => {
+  test("a new author's first write in a festival brings their profile along to peers already in step (names, not keys, without waiting for a full sync)", async () => {
+    await hashingReady();
+    const organiser = keyOf(1);
+    const newcomer = keyOf(2);
+    const hub = new FestivalNode(new MemoryStore());
+    const festival = await hub.createFestival(organiser, { name: 'Test Fest', start: T0, end: T0 + 72 * HOUR });
+    const ids = [festival.documentId];
+    // No resync during the test: only the live push can deliver.
+    const options = { festivals: ids, resyncInterval: 3_600_000 };
+    const a = await Replicator.open(hub.store, options);
+    const visitorStore = new MemoryStore();
+    const visitor = await Replicator.open(visitorStore, options);
+    const newcomerNode = new FestivalNode(new MemoryStore());
+    const b = await Replicator.open(newcomerNode.store, options);
+    newcomerNode.onPublish((entry, operation) => void b.announce(entry, operation));
+    try {
+      const syncedWith = (replicator: Replicator, peer: string) =>
+        new Promise<void>((resolve) => replicator.on((event) => event.type === 'synced' && event.peer === peer && resolve()));
+
+      const [av, va] = memoryLink('a', 'visitor');
+      let synced = syncedWith(visitor, 'a');
+      a.connect(av);
+      visitor.connect(va);
+      await synced;
+      // The newcomer names themselves before writing anything in the festival: the profile is
+      // out of the festival's scope, so the first sync with the hub does not carry it.
+      await newcomerNode.createProfile(newcomer, { name: 'Bea Performer' });
+      const [ab, ba] = memoryLink('a', 'b');
+      synced = syncedWith(b, 'a');
+      a.connect(ab);
+      b.connect(ba);
+      await synced;
+      const profileLogs = async (store: MemoryStore) => (await store.getLogs(newcomer.publicKey())).length;
+      assert.equal(await profileLogs(visitorStore), 0);
+
+      await newcomerNode.createEvent(newcomer, { festival: festival.documentId, title: 'Night of chaos', start: T0 + HOUR, end: T0 + 2 * HOUR, resources: [] });
+      const deadline = Date.now() + 10_000;
+      while ((await profileLogs(visitorStore)) < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const visitorNode = new FestivalNode(visitorStore);
+      const model = await visitorNode.model();
+      assert.equal(model.schedule(festival.documentId).length, 1);
+      assert.equal(await profileLogs(visitorStore), 2, "the visitor holds the newcomer's event and profile");
+    } finally {
+      a.close();
+      b.close();
+      visitor.close();
+    }
   });
 });

@@ -7,16 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { setImmediate as tick } from 'node:timers/promises';
-import {
-  FestivalNode,
-  hashingReady,
-  memoryLink,
-  MemoryStore,
-  Replicator,
-  type Clock,
-  type Hash,
-  type Store,
-} from '../../core/index.js';
+import { FestivalNode, hashingReady, memoryLink, MemoryStore, Replicator, type Clock, type Hash, type LogHeights, type Store } from '../../core/index.js';
 import { HOUR, keyOf, mulberry32, T0 } from './festival-support.js';
 
 /** Virtual time: timers run when the simulation gets to them, in a fixed order. */
@@ -149,21 +140,24 @@ async function simulate(seed: number, count: number, faults: LinkFaults) {
   const authors = peers.map((_, i) => keyOf(10 + i));
   for (let step = 0; step < count * 6; step++) {
     const who = Math.floor(random() * count);
-    clock.setTimeout(() => {
-      void (async () => {
-        const peer = peers[who]!;
-        const start = T0 + Math.floor(random() * 60) * HOUR;
-        const created = await peer.node.createEvent(authors[who]!, {
-          festival: random() < 0.5 ? festival.documentId : area.documentId,
-          title: `Session ${step}`,
-          start,
-          end: start + HOUR,
-          resources: [],
-        });
-        written.push(created.hash);
-        if (random() < 0.4) written.push((await peer.node.update(authors[who]!, created.documentId, { title: `Session ${step} (moved)` })).hash);
-      })();
-    }, Math.floor(random() * 3000));
+    clock.setTimeout(
+      () => {
+        void (async () => {
+          const peer = peers[who]!;
+          const start = T0 + Math.floor(random() * 60) * HOUR;
+          const created = await peer.node.createEvent(authors[who]!, {
+            festival: random() < 0.5 ? festival.documentId : area.documentId,
+            title: `Session ${step}`,
+            start,
+            end: start + HOUR,
+            resources: [],
+          });
+          written.push(created.hash);
+          if (random() < 0.4) written.push((await peer.node.update(authors[who]!, created.documentId, { title: `Session ${step} (moved)` })).hash);
+        })();
+      },
+      Math.floor(random() * 3000),
+    );
   }
   clock.setTimeout(() => (partitioned = true), 1000);
   clock.setTimeout(() => (partitioned = false), 2500);
@@ -180,7 +174,12 @@ describe('replication simulation', () => {
     for (let seed = 1; seed <= 12; seed++) {
       const { peers, written, unrelated, festival } = await simulate(seed, 4 + (seed % 2), { drop: 0.15, duplicate: 0.1, jitter: 80 });
       const expected = await entriesOf(peers[0]!.store);
-      for (const peer of peers.slice(1)) assert.deepEqual(await entriesOf(peer.store), expected.filter((hash) => hash !== unrelated.hash), `seed ${seed}: ${peer.name}`);
+      for (const peer of peers.slice(1))
+        assert.deepEqual(
+          await entriesOf(peer.store),
+          expected.filter((hash) => hash !== unrelated.hash),
+          `seed ${seed}: ${peer.name}`,
+        );
       for (const hash of written) assert.ok(expected.includes(hash), `seed ${seed}: ${hash} was lost`);
       // The festival only peer 0 takes part in stayed with peer 0.
       for (const peer of peers.slice(1)) assert.equal(await peer.store.getEntryByHash(unrelated.hash), undefined);
@@ -216,7 +215,7 @@ describe('replication with hostile and restarting peers', () => {
     const { FrameWriter, encodeMessage } = await import('../../core/index.js');
     const writer = new FrameWriter((frame) => theirs.send(frame));
     const { syncTarget } = await import('../../core/index.js');
-    writer.push(encodeMessage({ type: 'sync-request', session: 7, live: true, have: new Map([[syncTarget(festival.documentId), new Map()]]) }));
+    writer.push(encodeMessage({ type: 'sync-request', session: 7, live: true, have: new Map([[syncTarget(festival.documentId), new Map() as LogHeights]]) }));
     writer.flush();
     await tick();
     // 1: a frame of garbage.
@@ -230,7 +229,10 @@ describe('replication with hostile and restarting peers', () => {
     writer.flush();
     await waitFor(() => honest.isBlocked('mallory'), 'the block');
     await honest.idle();
-    assert.deepEqual(events.filter((event) => event.startsWith('offence')), ['offence REPLICATION_FRAME_INVALID', 'offence ENTRY_SIGNATURE_INVALID', 'offence REPLICATION_OUT_OF_SCOPE']);
+    assert.deepEqual(
+      events.filter((event) => event.startsWith('offence')),
+      ['offence REPLICATION_FRAME_INVALID', 'offence ENTRY_SIGNATURE_INVALID', 'offence REPLICATION_OUT_OF_SCOPE'],
+    );
     assert.ok(events.includes('blocked'));
     assert.ok(honest.isBlocked('mallory'));
     assert.equal(await honestStore.getEntryByHash(other.hash), undefined);
@@ -247,7 +249,14 @@ describe('replication with hostile and restarting peers', () => {
     const source = new MemoryStore();
     const node = new FestivalNode(source);
     const festival = await node.createFestival(organiser, { name: 'Hoffnung 3000', start: T0, end: T0 + 72 * HOUR });
-    for (let i = 0; i < 120; i++) await node.createEvent(keyOf(20 + (i % 5)), { festival: festival.documentId, title: `Session ${i}`, start: T0 + i * HOUR, end: T0 + (i + 1) * HOUR, resources: [] });
+    for (let i = 0; i < 120; i++)
+      await node.createEvent(keyOf(20 + (i % 5)), {
+        festival: festival.documentId,
+        title: `Session ${i}`,
+        start: T0 + i * HOUR,
+        end: T0 + (i + 1) * HOUR,
+        resources: [],
+      });
     const sender = await Replicator.open(source, { festivals: [festival.documentId] });
     const target = new MemoryStore();
     let receiver = await Replicator.open(target, { festivals: [festival.documentId] });

@@ -16,7 +16,6 @@ import {
 } from '../../core/index.js';
 import { hasCode } from './support.js';
 
-
 const [H1, H2, H3] = ['a', 'b', 'c'].map((s) => generateHash(new TextEncoder().encode(s))).sort() as [string, string, string];
 
 describe('parseSchemaId', () => {
@@ -198,7 +197,10 @@ describe('Schema', () => {
     assert.deepEqual(schemaDefinitionV1.fields.get('fields'), { type: 'pinned_relation_list', schema: SCHEMA_FIELD_DEFINITION_V1 });
     assert.equal(schemaFieldDefinitionV1.name, 'schema_field_definition');
     assert.deepEqual([...schemaFieldDefinitionV1.fields.keys()], ['name', 'type']);
-    assert.deepEqual(SYSTEM_SCHEMAS.map((s) => s.id), [SCHEMA_DEFINITION_V1, SCHEMA_FIELD_DEFINITION_V1]);
+    assert.deepEqual(
+      SYSTEM_SCHEMAS.map((s) => s.id),
+      [SCHEMA_DEFINITION_V1, SCHEMA_FIELD_DEFINITION_V1],
+    );
   });
 
   test('0 fields -> SCHEMA_FIELDS_INVALID', () => {
@@ -219,10 +221,7 @@ describe('Schema', () => {
 
   test('bad field types, description and id are rejected with their codes', () => {
     assert.throws(() => new Schema({ id, description: '', fields: { a: 'text' } }), hasCode('SCHEMA_FIELD_TYPE_INVALID'));
-    assert.throws(
-      () => new Schema({ id, description: '', fields: { a: { type: 'relation' } as never } }),
-      hasCode('SCHEMA_FIELD_TYPE_INVALID'),
-    );
+    assert.throws(() => new Schema({ id, description: '', fields: { a: { type: 'relation' } as never } }), hasCode('SCHEMA_FIELD_TYPE_INVALID'));
     assert.throws(() => new Schema({ id, description: 'x'.repeat(257), fields: { a: 'str' } }), hasCode('SCHEMA_DESCRIPTION_INVALID'));
     assert.equal(new Schema({ id, description: 'x'.repeat(256), fields: { a: 'str' } }).description.length, 256);
     assert.throws(() => new Schema({ id: 'venue', description: '', fields: { a: 'str' } }), hasCode('SCHEMA_ID_INVALID'));

@@ -24,6 +24,9 @@ import {
   type OperationArgs,
   type Store,
 } from '../../core/index.js';
+import { checkEntry, storeCheckedEntry } from '../../core/api/publish.js';
+import { MemoryStore } from '../../core/storage/memory-store.js';
+import { inBatch } from '../../core/storage/store.js';
 import { hasCode } from './support.js';
 
 export const VENUE_ID = schemaIdFor('venue', [generateHash(Uint8Array.of(1))]);
@@ -112,7 +115,10 @@ export function storeSuites(name: string, makeStore: () => Store) {
       const logIds = [];
       for (let i = 0; i < 4; i++) logIds.push((await publishOperation(store, schemas, alice, createArgs(`Hall ${i}`))).entry.logId);
       assert.deepEqual(logIds, [0n, 1n, 2n, 3n]);
-      assert.deepEqual((await store.getLogs(alice.publicKey())).map((log) => log.logId), [0, 1, 2, 3]);
+      assert.deepEqual(
+        (await store.getLogs(alice.publicKey())).map((log) => log.logId),
+        [0, 1, 2, 3],
+      );
       // bob's logs are counted separately
       assert.equal((await publishOperation(store, schemas, bob, createArgs())).entry.logId, 0n);
     });
@@ -184,8 +190,14 @@ export function storeSuites(name: string, makeStore: () => Store) {
       // a new author on an existing document starts a log of their own
       assert.deepEqual(await nextArgs(store, bob.publicKey(), [latest]), { logId: 0n, seqNum: 1n });
       // getEntries: range and limit
-      assert.deepEqual((await store.getEntries(publicKey, 1, 5, 3)).map((e) => e.seqNum), [5, 6, 7]);
-      assert.deepEqual((await store.getEntries(publicKey, 1, 20)).map((e) => e.seqNum), [20, 21]);
+      assert.deepEqual(
+        (await store.getEntries(publicKey, 1, 5, 3)).map((e) => e.seqNum),
+        [5, 6, 7],
+      );
+      assert.deepEqual(
+        (await store.getEntries(publicKey, 1, 20)).map((e) => e.seqNum),
+        [20, 21],
+      );
       assert.deepEqual(await store.getEntries(publicKey, 7, 1), []);
     });
 
@@ -284,10 +296,7 @@ export function storeSuites(name: string, makeStore: () => Store) {
       await assert.rejects(publish(store, schemas, crafted.entryBytes, crafted.operationBytes), hasCode('DOCUMENT_UNKNOWN'));
       // one known and one unknown previous
       const created = await publishOperation(store, schemas, alice, createArgs());
-      await assert.rejects(
-        publishOperation(store, schemas, bob, updateArgs([created.hash, RANDOM_HASH], 1n)),
-        hasCode('DOCUMENT_UNKNOWN'),
-      );
+      await assert.rejects(publishOperation(store, schemas, bob, updateArgs([created.hash, RANDOM_HASH], 1n)), hasCode('DOCUMENT_UNKNOWN'));
       assert.deepEqual(await store.getLogs(bob.publicKey()), []);
     });
 
@@ -315,15 +324,18 @@ export function storeSuites(name: string, makeStore: () => Store) {
       await assert.rejects(publish(store, schemas, wrongLog.entryBytes, wrongLog.operationBytes), hasCode('LOG_DOCUMENT_MISMATCH'));
       const secondLog = await craft(alice, { logId: 2, seqNum: 1 }, updateArgs(a.hash, 1n));
       await assert.rejects(publish(store, schemas, secondLog.entryBytes, secondLog.operationBytes), hasCode('LOG_DOCUMENT_MISMATCH'));
-      assert.deepEqual((await store.getLogs(alice.publicKey())).map((l) => [l.logId, l.latestSeqNum]), [[0, 1], [1, 1]]);
+      assert.deepEqual(
+        (await store.getLogs(alice.publicKey())).map((l) => [l.logId, l.latestSeqNum]),
+        [
+          [0, 1],
+          [1, 1],
+        ],
+      );
     });
 
-    test('an unknown schema -> SCHEMA_UNKNOWN, a schema other than the document\'s -> SCHEMA_MISMATCH', async () => {
+    test("an unknown schema -> SCHEMA_UNKNOWN, a schema other than the document's -> SCHEMA_MISMATCH", async () => {
       const store = makeStore();
-      await assert.rejects(
-        publishOperation(store, schemas, alice, { schemaId: UNKNOWN_ID, fields: { name: 'x' } }),
-        hasCode('SCHEMA_UNKNOWN'),
-      );
+      await assert.rejects(publishOperation(store, schemas, alice, { schemaId: UNKNOWN_ID, fields: { name: 'x' } }), hasCode('SCHEMA_UNKNOWN'));
       assert.deepEqual(await store.getLogs(), []);
       const created = await publishOperation(store, schemas, alice, createArgs());
       await assert.rejects(publishOperation(store, schemas, alice, updateArgs(created.hash, 1n, STAGE_ID)), hasCode('SCHEMA_MISMATCH'));
@@ -370,10 +382,11 @@ export function storeSuites(name: string, makeStore: () => Store) {
     test('20 concurrent updates by one author all succeed, at seq 2..21 in call order, without a fork', async () => {
       const store = makeStore();
       const created = await publishOperation(store, schemas, alice, createArgs());
-      const results = await Promise.all(
-        Array.from({ length: 20 }, (_, i) => publishOperation(store, schemas, alice, updateArgs(created.hash, BigInt(i)))),
+      const results = await Promise.all(Array.from({ length: 20 }, (_, i) => publishOperation(store, schemas, alice, updateArgs(created.hash, BigInt(i)))));
+      assert.deepEqual(
+        results.map((r) => r.entry.seqNum),
+        Array.from({ length: 20 }, (_, i) => BigInt(i + 2)),
       );
-      assert.deepEqual(results.map((r) => r.entry.seqNum), Array.from({ length: 20 }, (_, i) => BigInt(i + 2)));
       assert.ok(results.every((r) => r.entry.logId === 0n && !r.duplicate));
       for (let i = 1; i < results.length; i++) assert.equal(results[i]!.entry.backlink, results[i - 1]!.hash);
       assert.equal((await store.getLog(alice.publicKey(), 0))?.latestSeqNum, 21);
@@ -386,10 +399,82 @@ export function storeSuites(name: string, makeStore: () => Store) {
         ...Array.from({ length: 20 }, (_, i) => publishOperation(store, schemas, alice, createArgs(`Hall ${i}`))),
         publishOperation(store, schemas, bob, createArgs('Bob')),
       ]);
-      assert.deepEqual(results.slice(0, 20).map((r) => r.entry.logId), Array.from({ length: 20 }, (_, i) => BigInt(i)));
+      assert.deepEqual(
+        results.slice(0, 20).map((r) => r.entry.logId),
+        Array.from({ length: 20 }, (_, i) => BigInt(i)),
+      );
       assert.ok(results.every((r) => r.entry.seqNum === 1n));
       assert.equal(results[20]!.entry.logId, 0n);
-      assert.deepEqual((await store.getLogs(alice.publicKey())).map((l) => l.logId), Array.from({ length: 20 }, (_, i) => i));
+      assert.deepEqual(
+        (await store.getLogs(alice.publicKey())).map((l) => l.logId),
+        Array.from({ length: 20 }, (_, i) => i),
+      );
+    });
+  });
+
+  describe(`store batches on ${name}`, () => {
+    /** A venue and 20 updates of it by alice, published elsewhere: the entries a sync brings. */
+    async function elsewhere(): Promise<Array<{ entry: Uint8Array; operation: Uint8Array; hash: string }>> {
+      const source = new MemoryStore();
+      const created = await publishOperation(source, schemas, alice, createArgs());
+      const items = [{ entry: created.entryBytes, operation: created.operationBytes, hash: created.hash }];
+      for (let i = 1; i <= 20; i++) {
+        const updated = await publishOperation(source, schemas, alice, updateArgs(items.at(-1)!.hash, BigInt(100 + i)));
+        items.push({ entry: updated.entryBytes, operation: updated.operationBytes, hash: updated.hash });
+      }
+      return items;
+    }
+
+    test('entries stored in one batch each see the ones before them (backlinks, skiplinks, their document), and all are there after', async () => {
+      const store = makeStore();
+      const items = await elsewhere();
+      const checked = await Promise.all(items.map((item) => checkEntry(schemas, item.entry, item.operation)));
+      const results = await inBatch(store, async (inside) => {
+        const stored = [];
+        for (const entry of checked) stored.push(await storeCheckedEntry(inside, entry));
+        return stored;
+      });
+      assert.deepEqual(
+        results.map((result) => result.duplicate),
+        items.map(() => false),
+      );
+      assert.equal((await store.getLog(alice.publicKey(), 0))?.latestSeqNum, 21);
+      assert.equal((await store.getOperationsByDocument(items[0]!.hash)).length, 21);
+    });
+
+    test('a batch the storage fails writes nothing of it', { skip: makeStore().batch === undefined && 'no batches: each write stands alone' }, async () => {
+      const store = makeStore();
+      const checked = await Promise.all((await elsewhere()).map((item) => checkEntry(schemas, item.entry, item.operation)));
+      await storeCheckedEntry(store, checked[0]!);
+      const first = checked[0]!;
+      const publicKey = alice.publicKey();
+      await assert.rejects(
+        inBatch(store, async (inside) => {
+          for (const entry of checked.slice(1)) await storeCheckedEntry(inside, entry);
+          // Last, a record the storage itself refuses: an entry hash it holds already, elsewhere.
+          await inside.insert({
+            entry: { hash: first.hash, publicKey, logId: 5, seqNum: 1, bytes: Uint8Array.of(1) },
+            operation: {
+              id: generateHash(Uint8Array.of(7)),
+              documentId: first.hash,
+              schemaId: VENUE_ID,
+              publicKey,
+              logId: 5,
+              seqNum: 1,
+              action: 'create',
+              bytes: Uint8Array.of(2),
+            },
+            log: { publicKey, logId: 5, documentId: generateHash(Uint8Array.of(7)), schemaId: VENUE_ID, latestSeqNum: 1, latestHash: first.hash },
+          });
+        }),
+        hasCode('STORE_WRITE_FAILED'),
+      );
+      assert.equal((await store.getLog(publicKey, 0))?.latestSeqNum, 1, 'none of the batch');
+      assert.equal(await store.getEntryByHash(checked[5]!.hash), undefined);
+      assert.equal(await store.getLog(publicKey, 5), undefined);
+      // The store is usable afterwards.
+      await storeCheckedEntry(store, checked[1]!);
+      assert.equal((await store.getLog(publicKey, 0))?.latestSeqNum, 2);
     });
   });
 
@@ -449,8 +534,14 @@ export function storeSuites(name: string, makeStore: () => Store) {
       }
       assert.deepEqual(await store.getLog(publicKey, 3), { publicKey, logId: 3, documentId, schemaId: STAGE_ID, latestSeqNum: 3, latestHash: hashes[2] });
       assert.equal(await store.getLog(publicKey, 0), undefined);
-      assert.deepEqual((await store.getEntries(publicKey, 3, 2)).map((e) => e.hash), hashes.slice(1));
-      assert.deepEqual((await store.getEntries(publicKey, 3, 1, 1)).map((e) => e.hash), hashes.slice(0, 1));
+      assert.deepEqual(
+        (await store.getEntries(publicKey, 3, 2)).map((e) => e.hash),
+        hashes.slice(1),
+      );
+      assert.deepEqual(
+        (await store.getEntries(publicKey, 3, 1, 1)).map((e) => e.hash),
+        hashes.slice(0, 1),
+      );
       assert.deepEqual((await store.getEntry(publicKey, 3, 2))?.bytes, Uint8Array.of(1));
       assert.deepEqual((await store.getOperation(hashes[2]!))?.previous, [hashes[1]]);
       assert.deepEqual((await store.getOperation(hashes[2]!))?.bytes, Uint8Array.of(102));
@@ -475,8 +566,14 @@ export function storeSuites(name: string, makeStore: () => Store) {
         }
       }
       const all = (await store.getLogs()).map((l) => [l.publicKey, l.logId]);
-      assert.deepEqual(all, authors.flatMap((a) => [0, 2, 10].map((id) => [a.publicKey(), id])));
-      assert.deepEqual((await store.getLogs(bob.publicKey())).map((l) => l.logId), [0, 2, 10]);
+      assert.deepEqual(
+        all,
+        authors.flatMap((a) => [0, 2, 10].map((id) => [a.publicKey(), id])),
+      );
+      assert.deepEqual(
+        (await store.getLogs(bob.publicKey())).map((l) => l.logId),
+        [0, 2, 10],
+      );
     });
 
     test('fork evidence round trips with its bytes', async () => {

@@ -10,7 +10,15 @@ export const I64_MAX = 2n ** 63n - 1n;
 export const I64_MIN = -(2n ** 63n);
 export const U64_MAX = 2n ** 64n - 1n;
 export const FIELD_TYPES: readonly core.FieldTypeName[] = [
-  'str', 'int', 'float', 'bool', 'bytes', 'relation', 'relation_list', 'pinned_relation', 'pinned_relation_list',
+  'str',
+  'int',
+  'float',
+  'bool',
+  'bytes',
+  'relation',
+  'relation_list',
+  'pinned_relation',
+  'pinned_relation_list',
 ];
 export const RELATION_TYPES: ReadonlySet<core.FieldTypeName> = new Set(['relation', 'relation_list', 'pinned_relation', 'pinned_relation_list']);
 
@@ -67,18 +75,24 @@ export function valueArbsWith(scalars: ScalarValueArbs): Record<core.FieldTypeNa
     bool: fc.boolean(),
     bytes: scalars.bytes,
     relation: hashArb,
-    relation_list: fc.oneof(fc.constant(null).map((): string[] => []), fc.array(hashArb, { maxLength: 4 }), fc.array(pooledHashArb, { minLength: 2, maxLength: 5 })),
+    relation_list: fc.oneof(
+      fc.constant(null).map((): string[] => []),
+      fc.array(hashArb, { maxLength: 4 }),
+      fc.array(pooledHashArb, { minLength: 2, maxLength: 5 }),
+    ),
     pinned_relation: viewIdArb,
-    pinned_relation_list: fc.oneof(fc.constant(null).map((): string[][] => []), fc.array(viewIdArb, { maxLength: 3 }), fc.array(pooledViewIdArb, { minLength: 2, maxLength: 4 })),
+    pinned_relation_list: fc.oneof(
+      fc.constant(null).map((): string[][] => []),
+      fc.array(viewIdArb, { maxLength: 3 }),
+      fc.array(pooledViewIdArb, { minLength: 2, maxLength: 4 }),
+    ),
   };
 }
 
 /** One field of any type, with a value drawn from `valueArbs[type]`. */
 export function fieldSpecArbOf(valueArbs: Record<core.FieldTypeName, fc.Arbitrary<core.OperationValue>>): fc.Arbitrary<FieldSpec> {
   return fc.oneof(
-    ...FIELD_TYPES.map((type) =>
-      fc.record({ name: nameArb, value: valueArbs[type] }).map(({ name, value }): FieldSpec => ({ name, type, value })),
-    ),
+    ...FIELD_TYPES.map((type) => fc.record({ name: nameArb, value: valueArbs[type] }).map(({ name, value }): FieldSpec => ({ name, type, value }))),
   );
 }
 

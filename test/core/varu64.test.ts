@@ -5,7 +5,6 @@ import { hasCode } from './support.js';
 
 const MAX_U64 = 2n ** 64n - 1n;
 
-
 const decodeHex = (hex: string, offset = 0) => decodeVarU64(hexToBytes(hex), offset, 'test value');
 
 // Value -> shortest VarU64 encoding (first byte < 248 is the value, 247 + n says n bytes follow).
@@ -77,7 +76,15 @@ describe('VarU64 encoding', () => {
     );
   });
 
-  for (const [hex, offset] of [['', 0], ['f8', 0], ['f901', 0], ['fa0100', 0], ['ffffffffffffffff', 0], ['00', 1], ['0102', 5]] as const) {
+  for (const [hex, offset] of [
+    ['', 0],
+    ['f8', 0],
+    ['f901', 0],
+    ['fa0100', 0],
+    ['ffffffffffffffff', 0],
+    ['00', 1],
+    ['0102', 5],
+  ] as const) {
     test(`truncated input "${hex}" at offset ${offset} is rejected with ENTRY_TRUNCATED`, () => {
       assert.throws(() => decodeHex(hex, offset), hasCode('ENTRY_TRUNCATED'));
     });

@@ -1,0 +1,13 @@
+/** What a replicator tells its listeners (`Replicator.on`). */
+import type { Hash } from '../hash/hash.js';
+
+export type ReplicatorEvent =
+  | { type: 'entry'; hash: Hash; publicKey: string; documentId: Hash; from: string | undefined }
+  | { type: 'fork'; publicKey: string; logId: number; seqNum: number; from: string | undefined }
+  | { type: 'offence'; peer: string; code: string; message: string }
+  | { type: 'blocked'; peer: string }
+  /** This peer's own store failed while taking in a peer's entry, or reading one to push to it: no offence of the peer. */
+  | { type: 'store-failed'; peer: string; code: string; message: string }
+  | { type: 'connected'; peer: string }
+  | { type: 'disconnected'; peer: string }
+  | { type: 'synced'; peer: string; festivals: Hash[] };
