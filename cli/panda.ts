@@ -14,13 +14,14 @@ import {
   isPandaError,
   PandaError,
   Replicator,
-  type Hash,
   type ReplicationHealth,
 } from '../core/index.js';
 import { DataDir, defaultDataDir } from '../node/data-dir.js';
 import { NodePeer } from '../node/node-peer.js';
 import { SqliteStore } from '../node/sqlite-store.js';
 import { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS } from '../node/schedule-export.js';
+import { DOCUMENT_HELP, isDocumentCommand, runDocumentCommand } from './document-commands.js';
+import { usage } from './flags.js';
 
 export const HELP = `panda - a Panda Kit peer for festivals planned peer to peer
 
@@ -50,6 +51,7 @@ Commands:
                              schedule apps (EventFahrplan, Giggity, ConfClerk); default stdout
   status                     Health: peers, missing entries per festival, authors last active
 
+${DOCUMENT_HELP}
 Options for every command:
   --data DIR                 Data directory (default $PANDA_DATA or ~/.panda-kit)
   --help                     This text
@@ -57,15 +59,14 @@ Options for every command:
 
 type Output = (line: string) => void;
 
-function usage(message: string): never {
-  throw new PandaError('CLI_USAGE', message);
-}
-
 function formatHealth(health: Partial<ReplicationHealth> & { updatedAt?: number; pid?: number }, output: Output): void {
   output(`peers connected: ${health.peers?.length ?? 0}`);
-  for (const peer of health.peers ?? []) output(`  ${peer.id}  festivals ${peer.festivals.length}  sent ${peer.bytesSent} B  received ${peer.bytesReceived} B${peer.live ? '  live' : ''}`);
-  for (const festival of health.festivals ?? []) output(`festival ${festival.id}: ${festival.logs} logs, ${festival.entries} entries, ${festival.missing} missing`);
-  for (const author of (health.authors ?? []).slice(0, 20)) output(`  author ${author.publicKey.slice(0, 16)}… last active ${new Date(author.lastActive).toISOString()}`);
+  for (const peer of health.peers ?? [])
+    output(`  ${peer.id}  festivals ${peer.festivals.length}  sent ${peer.bytesSent} B  received ${peer.bytesReceived} B${peer.live ? '  live' : ''}`);
+  for (const festival of health.festivals ?? [])
+    output(`festival ${festival.id}: ${festival.logs} logs, ${festival.entries} entries, ${festival.missing} missing`);
+  for (const author of (health.authors ?? []).slice(0, 20))
+    output(`  author ${author.publicKey.slice(0, 16)}… last active ${new Date(author.lastActive).toISOString()}`);
   if (health.forks) output(`forks detected: ${health.forks}`);
   if (health.blocked?.length) output(`blocked peers: ${health.blocked.join(', ')}`);
 }
@@ -73,13 +74,19 @@ function formatHealth(health: Partial<ReplicationHealth> & { updatedAt?: number;
 /** Opens the store and a replicator for one-off commands (not while `serve` holds it... SQLite WAL allows both). */
 async function openOffline(data: DataDir) {
   await hashingReady();
+  // A data directory not made yet is an empty one, not an error.
+  data.ensure();
   const store = new SqliteStore(data.databasePath);
   const replicator = await Replicator.open(store, { festivals: data.config().festivals.map((festival) => festival.id) });
   return { store, replicator };
 }
 
-/** Runs one command; resolves with the exit code. `serve` resolves only when stopped through `signal`. */
-export async function run(argv: string[], output: Output = console.log, signal?: AbortSignal): Promise<number> {
+/**
+ * Runs one command; resolves with the exit code. `serve` resolves only when stopped through
+ * `signal`. `note` takes remarks that are not the command's result (stderr).
+ */
+export async function run(argv: string[], output: Output = console.log, signal?: AbortSignal, note: Output = console.error): Promise<number> {
+  if (isDocumentCommand(argv)) return runDocumentCommand(argv, output, note);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -113,13 +120,19 @@ export async function run(argv: string[], output: Output = console.log, signal?:
     case 'festival': {
       if (sub === 'join' && argument) data.join(argument, values.secret);
       else if (sub === 'leave' && argument) data.leave(argument);
-      else if (sub !== 'list') usage('festival join ID | festival leave ID | festival list');
+      else if (sub !== 'list') usage('festival join ID | festival leave ID | festival list | festival create|update|delete ...');
+      if (data.config().festivals.length === 0) {
+        output(`no festivals joined yet in ${data.path}: panda festival create --name ... or panda festival join ID`);
+        return 0;
+      }
       const { store, replicator } = await openOffline(data);
       const model = await new FestivalNode(store).model();
       const health = replicator.health();
       for (const festival of data.config().festivals) {
         const figures = health.festivals.find((item) => item.id === festival.id);
-        output(`${festival.id}  ${model.festivals.get(festival.id)?.name ?? '(not received yet)'}  ${figures?.logs ?? 0} logs, ${figures?.entries ?? 0} entries${festival.secret ? '  (secret)' : ''}`);
+        output(
+          `${festival.id}  ${model.festivals.get(festival.id)?.name ?? '(not received yet)'}  ${figures?.logs ?? 0} logs, ${figures?.entries ?? 0} entries${festival.secret ? '  (secret)' : ''}`,
+        );
       }
       store.close();
       return 0;
@@ -127,7 +140,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
     case 'export': {
       if (!sub || !values.out) usage('export FESTIVAL_ID --out FILE');
       const { store, replicator } = await openOffline(data);
-      const bundle = await exportBundle(replicator, [sub as Hash], data.identityOrCreate());
+      const bundle = await exportBundle(replicator, [sub], data.identityOrCreate());
       writeFileSync(values.out, bundle);
       output(`wrote ${bundle.length} bytes to ${values.out}`);
       if (values.qr) for (const text of bundleToQrTexts(bundle)) output(text);
@@ -146,7 +159,9 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       try {
         const result = await importBundle(replicator, new Uint8Array(bytes), { join: values.join ?? false });
         if (values.join) for (const festival of result.festivals) data.join(festival);
-        output(`stored ${result.stored}, already held ${result.duplicate}, waiting ${result.pending}, ignored ${result.ignored}, rejected ${result.rejected.length}`);
+        output(
+          `stored ${result.stored}, already held ${result.duplicate}, waiting ${result.pending}, ignored ${result.ignored}, rejected ${result.rejected.length}`,
+        );
         for (const rejection of result.rejected) output(`  entry ${rejection.index}: ${rejection.code} ${rejection.message}`);
         return result.rejected.length > 0 ? 1 : 0;
       } finally {
@@ -156,7 +171,8 @@ export async function run(argv: string[], output: Output = console.log, signal?:
     case 'export-schedule': {
       const [festivalId, ...more] = values.festival ?? [];
       const format = values.format;
-      if (!isHash(festivalId) || more.length > 0 || !isScheduleFormat(format)) usage('export-schedule --festival ID --format ical|frab-json|frab-xml [--out FILE]');
+      if (!isHash(festivalId) || more.length > 0 || !isScheduleFormat(format))
+        usage('export-schedule --festival ID --format ical|frab-json|frab-xml [--out FILE]');
       if (!existsSync(data.databasePath)) usage(`no festival data in ${data.path}`);
       await hashingReady();
       const store = new SqliteStore(data.databasePath);
@@ -200,17 +216,26 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       const peer = await NodePeer.open({
         dataDir: data.path,
         ...(values.signaling ? { signaling: values.signaling } : {}),
-        ...(values.festival ? { festivals: values.festival as Hash[] } : {}),
+        ...(values.festival ? { festivals: values.festival } : {}),
         ...(port === undefined ? {} : { signalingPort: port }),
       });
       output(`panda peer ${peer.identity.publicKey()}`);
       output(`data: ${data.path}`);
       output(`signaling: ${peer.signaling.join(', ')}${port === undefined ? '' : ' (started here)'}`);
       output(`festivals: ${peer.replicator.festivals().join(', ') || '(none yet: panda festival join ID)'}`);
+      let failed: { code: string; message: string } | undefined;
+      let stop = () => {};
       peer.replicator.on((event) => {
-        if (event.type === 'connected' || event.type === 'disconnected' || event.type === 'blocked' || event.type === 'fork') output(`${event.type}: ${'peer' in event ? event.peer : event.publicKey}`);
+        if (event.type === 'connected' || event.type === 'disconnected' || event.type === 'blocked' || event.type === 'fork')
+          output(`${event.type}: ${'peer' in event ? event.peer : event.publicKey}`);
+        // A damaged store cannot be served from: stop, saying how to recover.
+        if (event.type === 'store-failed' && event.code === 'STORE_CORRUPT' && !failed) {
+          failed = event;
+          stop();
+        }
       });
       await new Promise<void>((resolve) => {
+        stop = resolve;
         if (signal?.aborted) resolve();
         signal?.addEventListener('abort', () => resolve(), { once: true });
         if (!signal) {
@@ -219,6 +244,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
         }
       });
       await peer.close();
+      if (failed) throw new PandaError('STORE_CORRUPT', failed.message, { path: data.databasePath });
       output('stopped');
       return 0;
     }
@@ -227,13 +253,21 @@ export async function run(argv: string[], output: Output = console.log, signal?:
   }
 }
 
+/** What to do about an error that no retry fixes, on the same line. */
+function recoveryHint(error: PandaError): string {
+  if (error.code !== 'STORE_CORRUPT') return '';
+  const path = typeof error.details?.['path'] === 'string' ? error.details['path'] : 'panda.sqlite';
+  return `; to recover, move it aside (mv "${path}" "${path}.damaged") and run \`panda serve\`: a fresh data file fills again from peers (identity and config stay)`;
+}
+
 /** The `panda` executable: errors become one line and an exit code, never a stack trace. */
 export async function main(argv = process.argv.slice(2)): Promise<void> {
   try {
     process.exitCode = await run(argv);
   } catch (error) {
-    if (isPandaError(error)) console.error(`panda: ${error.message} [${error.code}]`);
-    else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) console.error(`panda: ${(error as Error).message} (see panda --help)`);
+    if (isPandaError(error)) console.error(`panda: ${error.message} [${error.code}]${recoveryHint(error)}`);
+    else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))
+      console.error(`panda: ${(error as Error).message.split('\n')[0]} (see panda --help) [CLI_USAGE]`);
     else throw error;
     process.exitCode = 2;
   }

@@ -51,7 +51,8 @@ export class DataDir {
     return join(this.path, 'status.json');
   }
 
-  #ensure(): void {
+  /** Makes the directory (owner only) if it does not exist yet. */
+  ensure(): void {
     mkdirSync(this.path, { recursive: true, mode: 0o700 });
   }
 
@@ -62,7 +63,7 @@ export class DataDir {
   /** Makes a new key pair; refuses to replace one unless `force` (the old key would be lost). */
   createIdentity(force = false): KeyPair {
     if (this.hasIdentity() && !force) usage(`${join(this.path, 'identity.json')} exists already; pass --force to replace it (the old key is then gone)`);
-    this.#ensure();
+    this.ensure();
     const keyPair = KeyPair.generate();
     const file = join(this.path, 'identity.json');
     writeAtomic(file, `${JSON.stringify({ publicKey: keyPair.publicKey(), privateKey: keyPair.privateKey() }, null, 2)}\n`, 0o600);
@@ -104,12 +105,13 @@ export class DataDir {
   }
 
   saveConfig(config: PeerConfig): void {
-    this.#ensure();
+    this.ensure();
     writeAtomic(join(this.path, 'config.json'), `${JSON.stringify(config, null, 2)}\n`);
   }
 
   join(festivalId: string, secret?: string): PeerConfig {
-    if (!isHash(festivalId)) usage(`"${festivalId}" is not a festival id (68 hex characters starting with 0020)`);
+    // isHash narrows a string that fails it to never, hence the cast back for the message.
+    if (!isHash(festivalId)) usage(`"${festivalId as string}" is not a festival id (68 hex characters starting with 0020)`);
     const config = this.config();
     config.festivals = config.festivals.filter((festival) => festival.id !== festivalId);
     config.festivals.push(secret === undefined ? { id: festivalId } : { id: festivalId, secret });
@@ -125,7 +127,7 @@ export class DataDir {
   }
 
   writeStatus(status: unknown): void {
-    this.#ensure();
+    this.ensure();
     writeAtomic(this.statusPath, `${JSON.stringify(status, null, 2)}\n`);
   }
 

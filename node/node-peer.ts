@@ -1,7 +1,9 @@
 /**
- * The always-on Node peer: a SQLite store, the festival node and its replicator, and the
- * WebRTC network (node-datachannel) that finds peers through y-webrtc signaling, with the
- * signaling server itself started on request for a self-contained setup.
+ * The always-on Node peer: a FestivalPeer (peer/festival-peer.ts) on a SQLite store, with the
+ * festival node and the WebRTC network (node-datachannel) that finds peers through y-webrtc
+ * signaling. Here only what is Node's: the data directory (its festivals in config.json, kept
+ * in step with what other processes write), status.json, and the signaling server itself,
+ * started on request for a self-contained setup.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -10,9 +12,9 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { WebSocket } from 'ws';
-import { FestivalNode, hashingReady, Replicator, type Hash, type KeyPair, type ReplicationHealth } from '../core/index.js';
-import { WebRtcNetwork, type RTCPeerConnectionClass, type WebSocketClass } from '../peer/index.js';
-import { DataDir } from './data-dir.js';
+import { FestivalNode, hashingReady, type Hash, type KeyPair, type ReplicationHealth, type Replicator } from '../core/index.js';
+import { FestivalPeer, type FestivalPeerJoin, type RTCPeerConnectionClass, type WebRtcNetwork, type WebSocketClass } from '../peer/index.js';
+import { DataDir, type FestivalSetting } from './data-dir.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export interface NodePeerOptions {
@@ -25,6 +27,12 @@ export interface NodePeerOptions {
   signalingPort?: number;
   /** Write status.json this often (ms; default 2,000; 0: never). */
   statusInterval?: number;
+  /**
+   * Look this often (ms; default 1,000; 0: never) for what other processes wrote to the data
+   * directory: entries in the store (`panda festival create`, `panda import`, ...), which go
+   * to peers, and festivals joined or left in config.json.
+   */
+  watchInterval?: number;
 }
 
 /** Starts the signaling server that ships in the y-webrtc package; resolves once it listens. */
@@ -36,7 +44,7 @@ export async function startSignalingServer(port: number): Promise<ChildProcess> 
   const child = spawn(process.execPath, [script], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'pipe', 'inherit'] });
   const started = new Promise<void>((resolve, reject) => {
     let output = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       if (output.includes('running')) resolve();
     });
@@ -46,19 +54,40 @@ export async function startSignalingServer(port: number): Promise<ChildProcess> 
   return child;
 }
 
+async function stopSignalingServer(server: ChildProcess | undefined): Promise<void> {
+  if (!server || server.exitCode !== null) return;
+  server.kill();
+  await once(server, 'exit');
+}
+
+/** config.json's festivals as the peer takes them. */
+const joinsOf = (festivals: readonly FestivalSetting[]): FestivalPeerJoin[] =>
+  festivals.map((festival) => (festival.secret === undefined ? { festivalId: festival.id } : { festivalId: festival.id, secret: festival.secret }));
+
 export class NodePeer {
   #statusTimer: ReturnType<typeof setInterval> | undefined;
+  #watchTimer: ReturnType<typeof setInterval> | undefined;
+  #watching: Promise<void> | undefined;
+  #dataVersion: number | undefined;
 
   private constructor(
     readonly data: DataDir,
     readonly identity: KeyPair,
     readonly store: SqliteStore,
     readonly node: FestivalNode,
-    readonly replicator: Replicator,
-    readonly network: WebRtcNetwork,
+    readonly festivalPeer: FestivalPeer,
     readonly signalingServer: ChildProcess | undefined,
     readonly signaling: string[],
   ) {}
+
+  get replicator(): Replicator {
+    return this.festivalPeer.replicator;
+  }
+
+  /** The network of this peer's signaling servers (every festival meets through it). */
+  get network(): WebRtcNetwork {
+    return this.festivalPeer.network!;
+  }
 
   static async open(options: NodePeerOptions): Promise<NodePeer> {
     await hashingReady();
@@ -66,40 +95,78 @@ export class NodePeer {
     const identity = data.identityOrCreate();
     for (const festival of options.festivals ?? []) data.join(festival);
     const config = data.config();
-    const signalingServer = options.signalingPort === undefined ? undefined : await startSignalingServer(options.signalingPort);
-    const signaling = options.signaling ?? (options.signalingPort === undefined ? config.signaling : [`ws://127.0.0.1:${options.signalingPort}`]);
+    // The store first: a damaged one (STORE_CORRUPT) stops here, before anything is started.
     const store = new SqliteStore(data.databasePath);
     const node = new FestivalNode(store);
-    const replicator = await Replicator.open(store, { festivals: config.festivals.map((festival) => festival.id) });
-    node.onPublish((entry, operation) => void replicator.announce(entry, operation));
-    replicator.on((event) => {
-      if (event.type === 'entry') node.changed();
-    });
-    const network = new WebRtcNetwork({
-      signaling,
-      festivals: config.festivals.map((festival) => ({ festivalId: festival.id, secret: festival.secret })),
-      RTCPeerConnection: RTCPeerConnection as unknown as RTCPeerConnectionClass,
-      WebSocket: WebSocket as unknown as WebSocketClass,
-      onTransport: (transport) => replicator.connect(transport),
-    });
-    const peer = new NodePeer(data, identity, store, node, replicator, network, signalingServer, signaling);
+    const signaling = options.signaling ?? (options.signalingPort === undefined ? config.signaling : [`ws://127.0.0.1:${options.signalingPort}`]);
+    let signalingServer: ChildProcess | undefined;
+    let festivalPeer: FestivalPeer;
+    try {
+      signalingServer = options.signalingPort === undefined ? undefined : await startSignalingServer(options.signalingPort);
+      festivalPeer = await FestivalPeer.open({
+        store,
+        node,
+        signaling,
+        festivals: joinsOf(config.festivals),
+        webrtc: { RTCPeerConnection: RTCPeerConnection as unknown as RTCPeerConnectionClass, WebSocket: WebSocket as unknown as WebSocketClass },
+      });
+    } catch (error) {
+      store.close();
+      await stopSignalingServer(signalingServer);
+      throw error;
+    }
+    const peer = new NodePeer(data, identity, store, node, festivalPeer, signalingServer, signaling);
     const interval = options.statusInterval ?? 2000;
     if (interval > 0) {
       peer.#statusTimer = setInterval(() => peer.writeStatus(), interval);
       peer.#statusTimer.unref();
     }
     peer.writeStatus();
+    const watch = options.watchInterval ?? 1000;
+    if (watch > 0) {
+      peer.#dataVersion = store.dataVersion();
+      peer.#watchTimer = setInterval(() => {
+        peer.#watching ??= peer.catchUp().finally(() => (peer.#watching = undefined));
+      }, watch);
+      peer.#watchTimer.unref();
+    }
     return peer;
+  }
+
+  /**
+   * Takes in what other processes wrote to the data directory: entries stored since (passed
+   * on to peers as if published here) and the festivals config.json lists now. Errors are
+   * left for the next look (a config.json being edited by hand, say).
+   */
+  async catchUp(): Promise<void> {
+    try {
+      const version = this.store.dataVersion();
+      if (version !== this.#dataVersion) {
+        this.#dataVersion = version;
+        for (const log of await this.store.getLogs()) {
+          const held = this.replicator.heldSeq(log.publicKey, log.logId);
+          if (log.latestSeqNum <= held) continue;
+          for (const entry of await this.store.getEntries(log.publicKey, log.logId, held + 1)) {
+            const operation = await this.store.getOperation(entry.hash);
+            if (operation) await this.replicator.announce(entry.bytes, operation.bytes);
+          }
+        }
+      }
+      // Does nothing for festivals joined with this secret already; a changed secret joins anew.
+      await this.festivalPeer.configure(joinsOf(this.data.config().festivals));
+    } catch {
+      // Looked at again on the next tick.
+    }
   }
 
   async join(festivalId: Hash, secret?: string): Promise<void> {
     this.data.join(festivalId, secret);
-    this.replicator.join(festivalId);
-    await this.network.join(festivalId, secret);
+    const others = this.festivalPeer.configured.filter((festival) => festival.festivalId !== festivalId);
+    await this.festivalPeer.configure([...others, { festivalId, secret }]);
   }
 
   health(): ReplicationHealth {
-    return this.replicator.health();
+    return this.festivalPeer.health();
   }
 
   writeStatus(): void {
@@ -108,14 +175,12 @@ export class NodePeer {
 
   async close(): Promise<void> {
     clearInterval(this.#statusTimer);
+    clearInterval(this.#watchTimer);
+    await this.#watching;
     this.writeStatus();
-    this.network.close();
-    this.replicator.close();
-    await this.replicator.idle();
+    this.festivalPeer.close();
+    await this.festivalPeer.idle();
     this.store.close();
-    if (this.signalingServer && this.signalingServer.exitCode === null) {
-      this.signalingServer.kill();
-      await once(this.signalingServer, 'exit');
-    }
+    await stopSignalingServer(this.signalingServer);
   }
 }

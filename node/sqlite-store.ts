@@ -155,6 +155,17 @@ const toFork = (row: ForkRow): ForkEvidence => ({
 
 const sqliteCode = (error: unknown) => (error as { code?: unknown }).code;
 
+/** SQLite's codes for a damaged file: a page, an index or the header is not what it should be. */
+const isCorruption = (error: unknown): boolean => {
+  const code = sqliteCode(error);
+  return typeof code === 'string' && (code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_NOTADB');
+};
+
+/** `STORE_CORRUPT` for a damaged file (the peer's data is gone, the peers still have it). */
+function corrupt(path: string, error: unknown): PandaError {
+  return new PandaError('STORE_CORRUPT', `The store at ${path} is damaged (${(error as Error).message})`, { path, cause: sqliteCode(error) });
+}
+
 /**
  * A `Store` in an SQLite file through better-sqlite3: for the always-on Node peer.
  *
@@ -172,7 +183,8 @@ export class SqliteStore implements Store {
   /**
    * Opens (or creates) the store at `path`, a file path or `':memory:'`. Throws
    * `STORE_OPEN_FAILED` if the file cannot be opened, is not an SQLite database, is some
-   * other application's database, or was written by a newer schema version.
+   * other application's database, or was written by a newer schema version, and
+   * `STORE_CORRUPT` if it is damaged (as every method does once it meets damage later).
    */
   constructor(path: string) {
     this.path = path;
@@ -193,6 +205,8 @@ export class SqliteStore implements Store {
     } catch (error) {
       db?.close();
       if (error instanceof PandaError) throw error;
+      // A header that is not SQLite's is some other file (STORE_OPEN_FAILED); damage behind it is ours.
+      if (isCorruption(error) && sqliteCode(error) !== 'SQLITE_NOTADB') throw corrupt(path, error);
       throw new PandaError('STORE_OPEN_FAILED', `Could not open the store at ${path}: ${(error as Error).message}`, {
         path,
         cause: sqliteCode(error),
@@ -220,53 +234,71 @@ export class SqliteStore implements Store {
     });
   }
 
+  /**
+   * SQLite's `data_version`: changes whenever another connection (another process, such as
+   * a `panda` command) has committed to the file since this one last looked.
+   */
+  dataVersion(): number {
+    return this.#read(() => this.#db.pragma('data_version', { simple: true }) as number);
+  }
+
+  /** Runs a query; a damaged file found on the way is `STORE_CORRUPT`, not SQLite's own error. */
+  #read<T>(query: () => T): T {
+    try {
+      return query();
+    } catch (error) {
+      if (isCorruption(error)) throw corrupt(this.path, error);
+      throw error;
+    }
+  }
+
   /** Closes the database file. The store cannot be used afterwards. */
   close(): void {
     this.#db.close();
   }
 
   async getEntry(publicKey: string, logId: number, seqNum: number) {
-    const row = this.#statements.entry.get(publicKey, logId, seqNum) as EntryRow | undefined;
+    const row = this.#read(() => this.#statements.entry.get(publicKey, logId, seqNum) as EntryRow | undefined);
     return row && toEntry(row);
   }
 
   async getEntryByHash(hash: Hash) {
-    const row = this.#statements.entryByHash.get(hash) as EntryRow | undefined;
+    const row = this.#read(() => this.#statements.entryByHash.get(hash) as EntryRow | undefined);
     return row && toEntry(row);
   }
 
   async getEntries(publicKey: string, logId: number, fromSeqNum: number, limit = Infinity) {
     // LIMIT -1: no limit
     const sqlLimit = limit === Infinity ? -1 : Math.max(0, Math.ceil(limit));
-    return (this.#statements.entries.all(publicKey, logId, fromSeqNum, sqlLimit) as EntryRow[]).map(toEntry);
+    return this.#read(() => this.#statements.entries.all(publicKey, logId, fromSeqNum, sqlLimit) as EntryRow[]).map(toEntry);
   }
 
   async getLog(publicKey: string, logId: number) {
-    const row = this.#statements.log.get(publicKey, logId) as LogRow | undefined;
+    const row = this.#read(() => this.#statements.log.get(publicKey, logId) as LogRow | undefined);
     return row && toLog(row);
   }
 
   async getLogs(publicKey?: string) {
-    const rows = publicKey === undefined ? this.#statements.allLogs.all() : this.#statements.logsByAuthor.all(publicKey);
+    const rows = this.#read(() => (publicKey === undefined ? this.#statements.allLogs.all() : this.#statements.logsByAuthor.all(publicKey)));
     return (rows as LogRow[]).map(toLog);
   }
 
   async getLogForDocument(publicKey: string, documentId: Hash) {
-    const row = this.#statements.logForDocument.get(publicKey, documentId) as LogRow | undefined;
+    const row = this.#read(() => this.#statements.logForDocument.get(publicKey, documentId) as LogRow | undefined);
     return row && toLog(row);
   }
 
   async getOperation(id: Hash) {
-    const row = this.#statements.operation.get(id) as OperationRow | undefined;
+    const row = this.#read(() => this.#statements.operation.get(id) as OperationRow | undefined);
     return row && toOperation(row);
   }
 
   async getOperationsByDocument(documentId: Hash) {
-    return (this.#statements.operationsByDocument.all(documentId) as OperationRow[]).map(toOperation);
+    return this.#read(() => this.#statements.operationsByDocument.all(documentId) as OperationRow[]).map(toOperation);
   }
 
   async getOperationsBySchema(schemaId: string) {
-    return (this.#statements.operationsBySchema.all(schemaId) as OperationRow[]).map(toOperation);
+    return this.#read(() => this.#statements.operationsBySchema.all(schemaId) as OperationRow[]).map(toOperation);
   }
 
   async insert(record: EntryRecord) {
@@ -277,6 +309,7 @@ export class SqliteStore implements Store {
       this.#insert.immediate(record);
     } catch (error) {
       if (error instanceof PandaError) throw error;
+      if (isCorruption(error)) throw corrupt(this.path, error);
       throw new PandaError('STORE_WRITE_FAILED', `Storing entry ${entry.hash} failed, nothing was written: ${(error as Error).message}`, {
         cause: sqliteCode(error),
       });
@@ -288,6 +321,7 @@ export class SqliteStore implements Store {
     try {
       this.#statements.insertFork.run(publicKey, logId, seqNum, kind, stored, conflicting, detectedAt);
     } catch (error) {
+      if (isCorruption(error)) throw corrupt(this.path, error);
       throw new PandaError('STORE_WRITE_FAILED', `Storing fork evidence failed: ${(error as Error).message}`, {
         cause: sqliteCode(error),
       });
@@ -295,7 +329,7 @@ export class SqliteStore implements Store {
   }
 
   async getForkEvidence(publicKey?: string) {
-    const rows = publicKey === undefined ? this.#statements.allForks.all() : this.#statements.forksByAuthor.all(publicKey);
+    const rows = this.#read(() => (publicKey === undefined ? this.#statements.allForks.all() : this.#statements.forksByAuthor.all(publicKey)));
     return (rows as ForkRow[]).map(toFork);
   }
 }
@@ -333,12 +367,8 @@ function prepare(db: Database.Database) {
   return {
     entry: statement(`SELECT ${entryColumns} FROM entries WHERE public_key = ? AND log_id = ? AND seq_num = ?`),
     entryByHash: statement(`SELECT ${entryColumns} FROM entries WHERE hash = ?`),
-    entries: statement(
-      `SELECT ${entryColumns} FROM entries WHERE public_key = ? AND log_id = ? AND seq_num >= ? ORDER BY seq_num LIMIT ?`,
-    ),
-    entryTaken: statement(
-      'SELECT 1 FROM entries WHERE (public_key = ? AND log_id = ? AND seq_num = ?) OR hash = ? LIMIT 1',
-    ),
+    entries: statement(`SELECT ${entryColumns} FROM entries WHERE public_key = ? AND log_id = ? AND seq_num >= ? ORDER BY seq_num LIMIT ?`),
+    entryTaken: statement('SELECT 1 FROM entries WHERE (public_key = ? AND log_id = ? AND seq_num = ?) OR hash = ? LIMIT 1'),
     insertEntry: statement('INSERT INTO entries (public_key, log_id, seq_num, hash, bytes) VALUES (?, ?, ?, ?, ?)'),
 
     log: statement(`SELECT ${logColumns} FROM logs WHERE public_key = ? AND log_id = ?`),

@@ -1,4 +1,5 @@
 import { PandaError } from '../core/errors.js';
+import { bytesToHex } from '../core/bytes.js';
 import { MAX_FRAME_SIZE, type Transport } from '../core/replication/transport.js';
 import { festivalTopic, isPeerId } from './signaling.js';
 import type { TransportInfo } from './webrtc-network.js';
@@ -181,10 +182,7 @@ interface Room {
 }
 
 function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  let hex = '';
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, '0');
-  return hex;
+  return bytesToHex(crypto.getRandomValues(new Uint8Array(12)));
 }
 
 /**
@@ -206,8 +204,7 @@ export class BroadcastNetwork {
   #closed = false;
 
   constructor(options: BroadcastNetworkOptions = {}) {
-    const Channel =
-      options.BroadcastChannel ?? (globalThis as { BroadcastChannel?: BroadcastChannelClass }).BroadcastChannel;
+    const Channel = options.BroadcastChannel ?? (globalThis as { BroadcastChannel?: BroadcastChannelClass }).BroadcastChannel;
     if (typeof Channel !== 'function') {
       throw new PandaError('WEBRTC_UNAVAILABLE', 'No BroadcastChannel in this runtime');
     }

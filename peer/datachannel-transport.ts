@@ -1,5 +1,7 @@
 import { PandaError } from '../core/errors.js';
 import { MAX_FRAME_SIZE, type Transport } from '../core/replication/transport.js';
+import { closeQuietly } from './quiet-close.js';
+import { systemTimers, type Timers } from './timers.js';
 
 /**
  * The part of an RTCDataChannel the transport uses. Browsers' RTCDataChannel and
@@ -29,6 +31,8 @@ const DRAIN_POLL_MS = 100;
 export interface DataChannelTransportOptions {
   /** Called once when the transport is closed, after `onClose` (for whoever owns the channel). */
   onClosed?: (() => void) | undefined;
+  /** Timers (the drain poll); default the globals. */
+  timers?: Timers | undefined;
 }
 
 interface DrainWaiter {
@@ -52,7 +56,8 @@ export class DataChannelTransport implements Transport {
   #queued: Uint8Array[] = [];
   #closed = false;
   #waiters: DrainWaiter[] = [];
-  #poll: ReturnType<typeof setInterval> | undefined;
+  #poll: unknown;
+  readonly #timers: Timers;
   readonly #onClosed: (() => void) | undefined;
   readonly #listeners: Array<[Parameters<DataChannelLike['addEventListener']>[0], (event: Event) => void]>;
 
@@ -76,6 +81,7 @@ export class DataChannelTransport implements Transport {
     this.#channel = channel;
     this.remoteId = remoteId;
     this.#onClosed = options.onClosed;
+    this.#timers = options.timers ?? systemTimers;
     channel.binaryType = 'arraybuffer';
     this.#listeners = [
       ['message', (event) => this.#receive((event as MessageEvent).data)],
@@ -164,11 +170,7 @@ export class DataChannelTransport implements Transport {
 
   close(): void {
     if (this.#closed) return;
-    try {
-      this.#channel.close();
-    } catch {
-      // already gone
-    }
+    closeQuietly(this.#channel);
     // Do not wait for the channel's close event (it may never come if the connection died):
     // onClose fires once, on a later microtask, so the caller is not re-entered.
     queueMicrotask(() => this.#finish());
@@ -210,7 +212,7 @@ export class DataChannelTransport implements Transport {
     } catch {
       // ignore: the poll still resolves the waiter
     }
-    this.#poll ??= setInterval(() => this.#checkWaiters(), DRAIN_POLL_MS);
+    this.#poll ??= this.#timers.setInterval(() => this.#checkWaiters(), DRAIN_POLL_MS);
     this.#checkWaiters();
   }
 
@@ -224,7 +226,7 @@ export class DataChannelTransport implements Transport {
     }
     this.#waiters = waiting;
     if (waiting.length === 0) {
-      if (this.#poll !== undefined) clearInterval(this.#poll);
+      if (this.#poll !== undefined) this.#timers.clearInterval(this.#poll);
       this.#poll = undefined;
     } else if (!this.#closed) {
       try {
@@ -247,7 +249,7 @@ export class DataChannelTransport implements Transport {
     }
     this.#queued = [];
     this.#checkWaiters();
-    if (this.#poll !== undefined) clearInterval(this.#poll);
+    if (this.#poll !== undefined) this.#timers.clearInterval(this.#poll);
     this.#poll = undefined;
     for (const callback of [this.onClose, this.#onClosed]) {
       if (!callback) continue;

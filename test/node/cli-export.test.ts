@@ -50,7 +50,7 @@ describe('panda export-schedule', () => {
     const text = `${lines[0]!}\n`;
     assert.ok(text.endsWith('END:VCALENDAR\r\n'));
     assert.doesNotMatch(text, /[^\r]\n/, 'every line ends with CRLF');
-    const calendar = new ICAL.Component(ICAL.parse(text));
+    const calendar = new ICAL.Component(ICAL.parse(text) as unknown[]);
     for (const zone of calendar.getAllSubcomponents('vtimezone')) ICAL.TimezoneService.register(zone);
     assert.equal(calendar.getFirstPropertyValue('x-wr-calname'), 'Hoffnung 3000');
     const events = calendar.getAllSubcomponents('vevent').map((component) => new ICAL.Event(component));
@@ -68,14 +68,20 @@ describe('panda export-schedule', () => {
     const { code, lines } = await panda('export-schedule', '--festival', demo.festivalId, '--format', 'frab-json', '--out', file, '--data', dir);
     assert.equal(code, 0);
     assert.match(lines[0]!, /^wrote \d+ bytes of frab-json to /);
-    const json = JSON.parse(readFileSync(file, 'utf8')) as { schedule: { conference: { title: string; time_zone_name: string; days: Array<{ rooms: Record<string, Array<{ title: string }>> }> } } };
+    const json = JSON.parse(readFileSync(file, 'utf8')) as {
+      schedule: { conference: { title: string; time_zone_name: string; days: Array<{ rooms: Record<string, Array<{ title: string }>> }> } };
+    };
     const validate = frabJsonValidator();
     assert.ok(validate(json), JSON.stringify(validate.errors?.slice(0, 5), null, 1));
     const { conference } = json.schedule;
     assert.equal(conference.title, 'Hoffnung 3000');
     assert.equal(conference.time_zone_name, 'Europe/Berlin');
     assert.equal(conference.days.length, 3);
-    const titles = conference.days.flatMap((day) => Object.values(day.rooms).flat().map((event) => event.title));
+    const titles = conference.days.flatMap((day) =>
+      Object.values(day.rooms)
+        .flat()
+        .map((event) => event.title),
+    );
     assert.deepEqual(titles.sort(), [...demo.events].sort());
   });
 
@@ -94,6 +100,9 @@ describe('panda export-schedule', () => {
     await assert.rejects(panda('export-schedule', '--festival', festival, '--festival', demo.kidsFestivalId, '--format', 'ical', '--data', dir), usageError);
     await assert.rejects(panda('export-schedule', '--festival', `0020${'ab'.repeat(32)}`, '--format', 'ical', '--data', dir), usageError);
     await assert.rejects(panda('export-schedule', '--festival', festival, '--format', 'ical', '--data', join(dir, 'missing')), usageError);
-    await assert.rejects(panda('export-schedule', '--festival', festival, '--format', 'ical', '--out', join(dir, 'missing', 'x.ics'), '--data', dir), usageError);
+    await assert.rejects(
+      panda('export-schedule', '--festival', festival, '--format', 'ical', '--out', join(dir, 'missing', 'x.ics'), '--data', dir),
+      usageError,
+    );
   });
 });

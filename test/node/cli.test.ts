@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { FestivalNode, hashingReady, isPandaError, type Hash } from '../../core/index.js';
+import { FestivalNode, hashingReady, isPandaError } from '../../core/index.js';
 import { run } from '../../cli/panda.js';
 import { DataDir } from '../../node/data-dir.js';
 import { SqliteStore } from '../../node/sqlite-store.js';
@@ -51,10 +51,16 @@ async function seedFestival(dir: string) {
   const festival = await node.createFestival(organiser, { name: 'Hoffnung 3000', start: T0, end: T0 + 72 * HOUR });
   const area = await node.createFestival(organiser, { name: 'Kids', start: T0, end: T0 + 72 * HOUR, parent: festival.documentId });
   const tent = await node.createResource(keyOf(2), { festival: area.documentId, title: 'Tent', kind: 'location', capacity: 1, policy: 'manual' });
-  const talk = await node.createEvent(keyOf(3), { festival: festival.documentId, title: 'Night of chaos', start: T0, end: T0 + HOUR, resources: [tent.documentId] });
+  const talk = await node.createEvent(keyOf(3), {
+    festival: festival.documentId,
+    title: 'Night of chaos',
+    start: T0,
+    end: T0 + HOUR,
+    resources: [tent.documentId],
+  });
   await node.authorize(keyOf(2), tent.documentId, talk.documentId, 'confirm');
   store.close();
-  return { festival: festival.documentId as Hash, talk: talk.documentId as Hash };
+  return { festival: festival.documentId, talk: talk.documentId };
 }
 
 async function entryCount(dir: string): Promise<number> {
@@ -69,7 +75,8 @@ describe('panda command', () => {
   test('--help explains every command and flag', async () => {
     const { code, lines } = await panda('--help');
     assert.equal(code, 0);
-    for (const word of ['serve', 'identity create', 'festival join', 'export', 'import', 'status', '--data', '--signaling', '--port', '--festival']) assert.ok(lines[0]!.includes(word), word);
+    for (const word of ['serve', 'identity create', 'festival join', 'export', 'import', 'status', '--data', '--signaling', '--port', '--festival'])
+      assert.ok(lines[0]!.includes(word), word);
   });
 
   test('identity: created once (key file readable by its owner only), shown, never silently replaced', async () => {
@@ -111,7 +118,10 @@ describe('panda command', () => {
     assert.match((await panda('festival', 'list', '--data', target)).lines[0]!, /Hoffnung 3000/);
     assert.match((await panda('import', file, '--data', target)).lines[0]!, /^stored 0, already held 5/);
     const status = await panda('status', '--data', target);
-    assert.ok(status.lines.some((line) => line.includes(`festival ${festival}: 5 logs, 5 entries, 0 missing`)), status.lines.join('\n'));
+    assert.ok(
+      status.lines.some((line) => line.includes(`festival ${festival}: 5 logs, 5 entries, 0 missing`)),
+      status.lines.join('\n'),
+    );
   });
 
   test('two `panda serve` peers replicate over WebRTC through the signaling server one starts, and survive a restart', { timeout: 120_000 }, async () => {
@@ -128,7 +138,11 @@ describe('panda command', () => {
     const serveSecond = () => {
       const stop = new AbortController();
       const lines: string[] = [];
-      const running = run(['serve', '--data', second, '--signaling', `ws://127.0.0.1:${port}`, '--festival', festival], (line) => lines.push(line), stop.signal);
+      const running = run(
+        ['serve', '--data', second, '--signaling', `ws://127.0.0.1:${port}`, '--festival', festival],
+        (line) => lines.push(line),
+        stop.signal,
+      );
       return { stop, running, lines };
     };
     let peer = serveSecond();

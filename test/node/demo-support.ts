@@ -16,21 +16,27 @@ export interface Demo {
 export async function startDemo(dataDir: string, webPort: number, signalingPort: number): Promise<Demo> {
   const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'scripts/start.ts')], {
     cwd: ROOT,
-    env: { ...process.env, PANDA_DEMO_NO_BUILD: '1', PANDA_DEMO_DATA: dataDir, PANDA_DEMO_PORT: String(webPort), PANDA_DEMO_SIGNALING_PORT: String(signalingPort) },
+    env: {
+      ...process.env,
+      PANDA_DEMO_NO_BUILD: '1',
+      PANDA_DEMO_DATA: dataDir,
+      PANDA_DEMO_PORT: String(webPort),
+      PANDA_DEMO_SIGNALING_PORT: String(signalingPort),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
   await new Promise<void>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo did not start in time:\n${output}`)), 60_000);
     const check = () => {
       if (!output.includes('Ctrl-C stops the demo')) return;
       clearTimeout(timer);
-      child.stdout!.off('data', check);
+      child.stdout.off('data', check);
       resolve();
     };
-    child.stdout!.on('data', check);
+    child.stdout.on('data', check);
     child.once('exit', (code) => {
       clearTimeout(timer);
       reject(new Error(`the demo exited (${code}):\n${output}`));

@@ -79,7 +79,8 @@ describe('npm start: the demo', { timeout: 240_000 }, () => {
     const script = await fetch(`${demo!.web}/panda-widgets.js`);
     assert.equal(script.status, 200);
     assert.match(script.headers.get('content-type') ?? '', /^text\/javascript/);
-    for (const outside of ['/%2e%2e/package.json', '/chunks/%2e%2e/%2e%2e/package.json', '/nothing.js']) assert.equal((await fetch(`${demo!.web}${outside}`)).status, 404, outside);
+    for (const outside of ['/%2e%2e/package.json', '/chunks/%2e%2e/%2e%2e/package.json', '/nothing.js'])
+      assert.equal((await fetch(`${demo!.web}${outside}`)).status, 404, outside);
 
     const frab = (await (await fetch(`${demo!.web}/schedule.json`)).json()) as { schedule: { conference: { title: string } } };
     assert.equal(frab.schedule.conference.title, 'Hoffnung 3000');
@@ -87,55 +88,90 @@ describe('npm start: the demo', { timeout: 240_000 }, () => {
     assert.equal(ical.match(/BEGIN:VEVENT/g)?.length, 28);
   });
 
-  it('in Chromium without the extension, the page shows the seeded festival and an event another peer adds, live', { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}` }, async () => {
-    let browser: Browser | undefined;
-    let otherPeer: NodePeer | undefined;
-    try {
-      browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
-      const page = await browser.newPage();
-      const problems: string[] = [];
-      page.on('pageerror', (error) => problems.push(error.message));
-      // Injected by the browser, not the page: the CSP does not apply to it.
-      await page.addInitScript(() => {
-        const violations: string[] = [];
-        (window as unknown as { violations: string[] }).violations = violations;
-        document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.blockedURI} ${event.violatedDirective}`));
-      });
-      await page.goto(`${demo!.web}/`);
-      const schedule = page.locator('panda-schedule');
-      // The first day's opening, received over WebRTC from the demo's Node peer.
-      await schedule.getByText('Opening: welcome to Hoffnung 3000').first().waitFor({ timeout: 60_000 });
+  it(
+    'in Chromium without the extension, the page shows the seeded festival and an event another peer adds, live',
+    { skip: existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}` },
+    async () => {
+      let browser: Browser | undefined;
+      let otherPeer: NodePeer | undefined;
+      try {
+        browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'] });
+        const page = await browser.newPage();
+        const problems: string[] = [];
+        page.on('pageerror', (error) => problems.push(error.message));
+        // Injected by the browser, not the page: the CSP does not apply to it.
+        await page.addInitScript(() => {
+          const violations: string[] = [];
+          (window as unknown as { violations: string[] }).violations = violations;
+          document.addEventListener('securitypolicyviolation', (event) => violations.push(`${event.blockedURI} ${event.violatedDirective}`));
+        });
+        await page.goto(`${demo!.web}/`);
+        const schedule = page.locator('panda-schedule');
+        // The first day's opening, received over WebRTC from the demo's Node peer.
+        await schedule.getByText('Opening: welcome to Hoffnung 3000').first().waitFor({ timeout: 60_000 });
 
-      // The in-page peer itself, as the widgets load it.
-      const chunk = readdirSync(join(WIDGETS, 'chunks')).find((name) => name.startsWith('in-page-source-'));
-      assert.ok(chunk, 'the in-page peer chunk is built');
-      const received = await page.evaluate(
-        async ([url, id, signaling]) => {
-          const { createPeerSource } = (await import(url!)) as { createPeerSource: (options: { festivalId: string; signaling: string[] }) => Promise<{ schedule(): Promise<{ festival: { name: string }; festivals: unknown[]; events: unknown[]; readOnly: boolean }> }> };
-          const data = await (await createPeerSource({ festivalId: id!, signaling: [signaling!] })).schedule();
-          return { name: data.festival.name, festivals: data.festivals.length, events: data.events.length, readOnly: data.readOnly };
-        },
-        [`/chunks/${chunk}`, festivalId, demo!.signaling],
-      );
-      assert.deepEqual(received, { name: 'Hoffnung 3000', festivals: 2, events: 28, readOnly: true });
+        // The in-page peer itself, as the widgets load it.
+        const chunk = readdirSync(join(WIDGETS, 'chunks')).find((name) => name.startsWith('in-page-source-'));
+        assert.ok(chunk, 'the in-page peer chunk is built');
+        const received = await page.evaluate(
+          async ([url, id, signaling]) => {
+            type Data = { festival: { name: string }; festivals: unknown[]; events: unknown[]; readOnly: boolean };
+            const { createPeerSource } = (await import(url!)) as {
+              createPeerSource: (options: {
+                festivalId: string;
+                signaling: string[];
+              }) => Promise<{ schedule(): Promise<Data>; subscribe(listener: () => void): () => void }>;
+            };
+            const source = await createPeerSource({ festivalId: id!, signaling: [signaling!] });
+            // schedule() answers with what is there: the widget's sync may still be under way in
+            // this page's IndexedDB, so wait (bounded) for changes until all 28 events are in.
+            const deadline = Date.now() + 45_000;
+            let data = await source.schedule();
+            while (data.events.length < 28 && Date.now() < deadline) {
+              await new Promise<void>((resolve) => {
+                const stop = source.subscribe(() => (stop(), resolve()));
+                setTimeout(() => (stop(), resolve()), 1000);
+              });
+              data = await source.schedule();
+            }
+            return { name: data.festival.name, festivals: data.festivals.length, events: data.events.length, readOnly: data.readOnly };
+          },
+          [`/chunks/${chunk}`, festivalId, demo!.signaling],
+        );
+        assert.deepEqual(received, { name: 'Hoffnung 3000', festivals: 2, events: 28, readOnly: true });
 
-      // Another peer (a second visitor's) adds an event: the page shows it without a reload.
-      await hashingReady();
-      otherPeer = await NodePeer.open({ dataDir: tempDir('panda-demo-visitor-'), signaling: [`ws://127.0.0.1:${signalingPort}`], festivals: [festivalId], statusInterval: 0 });
-      await waitFor(async () => (await otherPeer!.node.model()).schedule(festivalId).length === 28, 'the visitor to receive the festival');
-      const opening = (await otherPeer.node.model()).schedule(festivalId).find((item) => item.event.title.startsWith('Opening'))!.event;
-      await otherPeer.node.createEvent(new KeyPair(), { festival: festivalId, title: 'Surprise concert on the roof', start: opening.start + 1800, end: opening.start + 3600, resources: [] });
-      await schedule.getByText('Surprise concert on the roof').first().waitFor({ timeout: 60_000 });
+        // Another peer (a second visitor's) adds an event: the page shows it without a reload.
+        await hashingReady();
+        otherPeer = await NodePeer.open({
+          dataDir: tempDir('panda-demo-visitor-'),
+          signaling: [`ws://127.0.0.1:${signalingPort}`],
+          festivals: [festivalId],
+          statusInterval: 0,
+        });
+        await waitFor(async () => (await otherPeer!.node.model()).schedule(festivalId).length === 28, 'the visitor to receive the festival');
+        const opening = (await otherPeer.node.model()).schedule(festivalId).find((item) => item.event.title.startsWith('Opening'))!.event;
+        await otherPeer.node.createEvent(new KeyPair(), {
+          festival: festivalId,
+          title: 'Surprise concert on the roof',
+          start: opening.start + 1800,
+          end: opening.start + 3600,
+          resources: [],
+        });
+        await schedule.getByText('Surprise concert on the roof').first().waitFor({ timeout: 60_000 });
 
-      // Only WebAssembly was refused (hashing falls back to JavaScript), never eval.
-      const violations = await page.evaluate(() => (window as unknown as { violations: string[] }).violations);
-      assert.ok(violations.every((violation) => violation.startsWith('wasm-eval ')), violations.join('\n'));
-      assert.deepEqual(problems, []);
-    } finally {
-      await otherPeer?.close();
-      await browser?.close();
-    }
-  });
+        // Only WebAssembly was refused (hashing falls back to JavaScript), never eval.
+        const violations = await page.evaluate(() => (window as unknown as { violations: string[] }).violations);
+        assert.ok(
+          violations.every((violation) => violation.startsWith('wasm-eval ')),
+          violations.join('\n'),
+        );
+        assert.deepEqual(problems, []);
+      } finally {
+        await otherPeer?.close();
+        await browser?.close();
+      }
+    },
+  );
 
   it('stops on SIGTERM; started again, it keeps the festival it seeded', async () => {
     assert.equal(await stopDemo(demo!), 0);

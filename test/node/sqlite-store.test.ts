@@ -150,7 +150,7 @@ describe('SqliteStore on disk', () => {
     assert.throws(() => open(store.path), hasCode('STORE_OPEN_FAILED'));
   });
 
-  test('another application\'s SQLite database, a newer schema version, or a missing directory -> STORE_OPEN_FAILED', () => {
+  test("another application's SQLite database, a newer schema version, or a missing directory -> STORE_OPEN_FAILED", () => {
     const foreign = tempPath();
     const db = new Database(foreign);
     db.exec('CREATE TABLE bands (name TEXT)');
@@ -263,7 +263,10 @@ describe('SqliteStore on disk', () => {
         assert.equal(log.latestHash, expected.at(-1)!.hash);
         assert.equal(log.documentId, expected[0]!.hash);
         const entries = await store.getEntries(log.publicKey, log.logId, 1);
-        assert.deepEqual(entries.map((e) => e.seqNum), Array.from({ length: 200 }, (_, i) => i + 1));
+        assert.deepEqual(
+          entries.map((e) => e.seqNum),
+          Array.from({ length: 200 }, (_, i) => i + 1),
+        );
         for (const [i, entry] of entries.entries()) {
           assert.equal(entry.hash, expected[i]!.hash);
           assert.deepEqual(entry.bytes, expected[i]!.entryBytes);
@@ -273,8 +276,14 @@ describe('SqliteStore on disk', () => {
           count++;
         }
         const operations = await store.getOperationsByDocument(log.documentId);
-        assert.deepEqual(operations.map((o) => o.id), expected.map((e) => e.hash));
-        assert.deepEqual((await store.getEntries(log.publicKey, log.logId, 150, 10)).map((e) => e.hash), expected.slice(149, 159).map((e) => e.hash));
+        assert.deepEqual(
+          operations.map((o) => o.id),
+          expected.map((e) => e.hash),
+        );
+        assert.deepEqual(
+          (await store.getEntries(log.publicKey, log.logId, 150, 10)).map((e) => e.hash),
+          expected.slice(149, 159).map((e) => e.hash),
+        );
       }
       assert.equal(count, 2000);
       assert.equal((await store.getOperationsBySchema(VENUE_ID)).length, 2000);

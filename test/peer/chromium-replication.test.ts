@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { KeyPair, type Hash } from '../../core/index.js';
+import { KeyPair } from '../../core/index.js';
 import { NodePeer } from '../../node/node-peer.js';
 import { releaseNodeDataChannel, ROOT, startSignalingServer, type SignalingServer } from './support.js';
 import { browserScript } from '../browser-bundle.js';
@@ -141,16 +141,20 @@ describe('festival replication in Chromium', { skip, timeout: 240_000 }, () => {
     const peer = await NodePeer.open({ dataDir: dir, signaling: [signaling.url], statusInterval: 0 });
     try {
       const organiser = new KeyPair();
-      const festival = (await peer.node.createFestival(organiser, { name: 'Hoffnung 3000', start: T0, end: T0 + 72 * HOUR })).documentId as Hash;
+      const festival = (await peer.node.createFestival(organiser, { name: 'Hoffnung 3000', start: T0, end: T0 + 72 * HOUR })).documentId;
       await peer.join(festival);
-      for (let i = 0; i < 20; i++) await peer.node.createEvent(organiser, { festival, title: `From node ${i}`, start: T0 + i * HOUR, end: T0 + (i + 1) * HOUR, resources: [] });
+      for (let i = 0; i < 20; i++)
+        await peer.node.createEvent(organiser, { festival, title: `From node ${i}`, start: T0 + i * HOUR, end: T0 + (i + 1) * HOUR, resources: [] });
       const page = await openPage();
       await page.evaluate(([url, id]) => T.start([url!], id, 'with-node'), [signaling.url, festival]);
       await waitFor(async () => (await titlesOf(page, festival)).length === 20, 'node to page');
       await page.evaluate((id) => T.createEvents(id, 7, 'From page'), festival);
       await waitFor(async () => (await peer.node.model()).schedule(festival).length === 27, 'page to node');
       assert.deepEqual(
-        (await peer.node.model()).schedule(festival).map((item) => item.event.title).sort(),
+        (await peer.node.model())
+          .schedule(festival)
+          .map((item) => item.event.title)
+          .sort(),
         await titlesOf(page, festival),
       );
       await page.context().close();

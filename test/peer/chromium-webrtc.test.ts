@@ -92,7 +92,11 @@ window.ready = true;
 </script>`;
 
 interface PageT {
-  transports: Array<{ transport: { send(f: Uint8Array): void; close(): void; remoteId: string }; info: { festivalId: string; remoteId: string }; frames: number[][] }>;
+  transports: Array<{
+    transport: { send(f: Uint8Array): void; close(): void; remoteId: string };
+    info: { festivalId: string; remoteId: string };
+    frames: number[][];
+  }>;
   closes: number;
   errors: string[];
   start(options: unknown): string;

@@ -112,7 +112,7 @@ export class RawClient {
   private constructor(private readonly socket: WebSocket) {
     socket.on('message', (raw) => {
       try {
-        const message = JSON.parse(String(raw)) as { type?: string; topic?: string; data?: unknown };
+        const message = JSON.parse((raw as Buffer).toString()) as { type?: string; topic?: string; data?: unknown };
         if (message.type === 'publish' && typeof message.topic === 'string') {
           this.received.push({ topic: message.topic, data: message.data });
         }

@@ -104,14 +104,23 @@ describe('festival topics and signaling encoding', () => {
     assert.equal(topic, festivalTopic('my-festival'));
     assert.notEqual(topic, festivalTopic('my-festival2'));
     assert.ok(!topic.includes('my-festival'));
-    assert.throws(() => festivalTopic(''), (e: unknown) => isPandaError(e, 'INPUT_INVALID'));
+    assert.throws(
+      () => festivalTopic(''),
+      (e: unknown) => isPandaError(e, 'INPUT_INVALID'),
+    );
   });
 
   it('encodeAny matches lib0 writeAny and decodeAny reads it back', async () => {
     const encoding = (await importJs('node_modules/lib0/encoding.js')) as Lib0Encoding;
     const values: unknown[] = [
       { type: 'announce', from: 'abc' },
-      { type: 'signal', from: 'a', to: 'b', token: Date.now() + 0.25, signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 UDP 1 ::1 9 typ host', sdpMid: '0', sdpMLineIndex: null } } },
+      {
+        type: 'signal',
+        from: 'a',
+        to: 'b',
+        token: Date.now() + 0.25,
+        signal: { type: 'candidate', candidate: { candidate: 'candidate:1 1 UDP 1 ::1 9 typ host', sdpMid: '0', sdpMLineIndex: null } },
+      },
       [1, -1, 0, 63, 64, -64, 2 ** 31 - 1, -(2 ** 31), 2 ** 40, 1.5, 0.1, true, false, null, undefined, 'ünïcödé ✓'],
       new Uint8Array([1, 2, 3]),
     ];
@@ -122,7 +131,10 @@ describe('festival topics and signaling encoding', () => {
       assert.deepEqual(encodeAny(value), expected);
       assert.deepEqual(decodeAny(expected), value);
     }
-    assert.throws(() => decodeAny(new Uint8Array([118, 5])), (e: unknown) => isPandaError(e, 'SIGNALING_MESSAGE_INVALID'));
+    assert.throws(
+      () => decodeAny(new Uint8Array([118, 5])),
+      (e: unknown) => isPandaError(e, 'SIGNALING_MESSAGE_INVALID'),
+    );
   });
 
   it('encrypts and decrypts exactly as y-webrtc (both directions)', async () => {
@@ -182,7 +194,10 @@ describe('WebRtcNetwork with node-datachannel', { timeout: 120_000 }, () => {
     const saved = (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
     delete (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
     try {
-      assert.throws(() => new WebRtcNetwork({ signaling: [], WebSocket }), (e: unknown) => isPandaError(e, 'WEBRTC_UNAVAILABLE'));
+      assert.throws(
+        () => new WebRtcNetwork({ signaling: [], WebSocket }),
+        (e: unknown) => isPandaError(e, 'WEBRTC_UNAVAILABLE'),
+      );
     } finally {
       if (saved !== undefined) (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = saved;
     }
@@ -208,7 +223,10 @@ describe('WebRtcNetwork with node-datachannel', { timeout: 120_000 }, () => {
     const backing = new Uint8Array(100).map((_, i) => i);
     ta.send(backing.subarray(10, 13));
     assert.deepEqual(await view, new Uint8Array([10, 11, 12]));
-    assert.throws(() => ta.send(new Uint8Array(MAX_FRAME_SIZE + 1)), (e: unknown) => isPandaError(e, 'INPUT_INVALID'));
+    assert.throws(
+      () => ta.send(new Uint8Array(MAX_FRAME_SIZE + 1)),
+      (e: unknown) => isPandaError(e, 'INPUT_INVALID'),
+    );
     assert.ok(ta instanceof DataChannelTransport);
     assert.deepEqual(a.peers, [b.peerId]);
     a.close();
@@ -308,8 +326,14 @@ describe('WebRtcNetwork with node-datachannel', { timeout: 120_000 }, () => {
     const b = network({ queue: qb, festivals: ['shared-open', { festivalId: 'shared-closed', secret: 'two' }] });
     await Promise.all([qa.next(), qb.next()]);
     await sleep(1_500);
-    assert.deepEqual(qa.all.map((e) => e.info.festivalId), ['shared-open']);
-    assert.deepEqual(qb.all.map((e) => e.info.festivalId), ['shared-open']);
+    assert.deepEqual(
+      qa.all.map((e) => e.info.festivalId),
+      ['shared-open'],
+    );
+    assert.deepEqual(
+      qb.all.map((e) => e.info.festivalId),
+      ['shared-open'],
+    );
     a.close();
     b.close();
   });
@@ -392,7 +416,10 @@ describe('WebRtcNetwork with node-datachannel', { timeout: 120_000 }, () => {
     vandal.send({ type: 'publish' });
     vandal.send({ type: 'unknown' });
     await sleep(800);
-    assert.ok(errors.some((e) => e.code === 'SIGNALING_MESSAGE_INVALID'), 'garbage went unnoticed');
+    assert.ok(
+      errors.some((e) => e.code === 'SIGNALING_MESSAGE_INVALID'),
+      'garbage went unnoticed',
+    );
     assert.equal(({} as { polluted?: boolean }).polluted, undefined);
     // The network still works: a real peer connects.
     const qb = new TransportQueue();
@@ -416,7 +443,10 @@ describe('WebRtcNetwork with node-datachannel', { timeout: 120_000 }, () => {
     await gone;
     await sleep(50);
     assert.equal(localCloses, 1);
-    assert.throws(() => first.ta.send(new Uint8Array(1)), (e: unknown) => isPandaError(e, 'TRANSPORT_CLOSED'));
+    assert.throws(
+      () => first.ta.send(new Uint8Array(1)),
+      (e: unknown) => isPandaError(e, 'TRANSPORT_CLOSED'),
+    );
     await first.ta.drained(0);
     // The connection without channels is gone on both sides.
     await withTimeout(

@@ -115,10 +115,18 @@ describe('the widgets’ in-page peer in Chromium', { skip, timeout: 240_000 }, 
     dirs.push(dir);
     peer = await NodePeer.open({ dataDir: dir, signaling: [signaling.url], statusInterval: 0 });
     const { node } = peer;
-    festival = (await node.createFestival(organiser, { name: 'Hoffnung 3000', start: T0, end: T0 + 48 * HOUR, timezone: 'Europe/Berlin' })).documentId as Hash;
+    festival = (await node.createFestival(organiser, { name: 'Hoffnung 3000', start: T0, end: T0 + 48 * HOUR, timezone: 'Europe/Berlin' })).documentId;
     await peer.join(festival);
-    keller = (await node.createResource(venue, { festival, title: 'Klangkeller', kind: 'location', policy: 'manual', address: 'Kellerstraße 3, Berlin', position: 'geo:52.52,13.405' }))
-      .documentId as Hash;
+    keller = (
+      await node.createResource(venue, {
+        festival,
+        title: 'Klangkeller',
+        kind: 'location',
+        policy: 'manual',
+        address: 'Kellerstraße 3, Berlin',
+        position: 'geo:52.52,13.405',
+      })
+    ).documentId;
     for (let i = 0; i < 5; i++) {
       const event = await node.createEvent(visitor, { festival, title: `Set ${i}`, start: T0 + i * HOUR, end: T0 + (i + 1) * HOUR, resources: [keller] });
       if (i < 2) await node.authorize(venue, keller, event.documentId, 'confirm');
@@ -151,11 +159,20 @@ describe('the widgets’ in-page peer in Chromium', { skip, timeout: 240_000 }, 
     // The festival document may come before the events: wait for all of them.
     await waitFor(async () => (await titles(page, index)).length === 5, 'the whole schedule');
     const full = await page.evaluate((i) => W.schedule(i), index);
-    assert.deepEqual(full.locations.map((location) => [location.name, location.address, location.position?.latitude]), [['Klangkeller', 'Kellerstraße 3, Berlin', 52.52]]);
-    assert.deepEqual(full.events.map((event) => event.resources[0]!.status), ['confirmed', 'confirmed', 'pending', 'pending', 'pending']);
+    assert.deepEqual(
+      full.locations.map((location) => [location.name, location.address, location.position?.latitude]),
+      [['Klangkeller', 'Kellerstraße 3, Berlin', 52.52]],
+    );
+    assert.deepEqual(
+      full.events.map((event) => event.resources[0]!.status),
+      ['confirmed', 'confirmed', 'pending', 'pending', 'pending'],
+    );
     const violations = await page.evaluate(() => W.violations);
     // Only WebAssembly was refused (hashing falls back to JavaScript), never eval.
-    assert.ok(violations.every((violation) => violation.startsWith('wasm-eval ')), violations.join('\n'));
+    assert.ok(
+      violations.every((violation) => violation.startsWith('wasm-eval ')),
+      violations.join('\n'),
+    );
   });
 
   it('sees a new event live, and answers resource queries as the provider does', async () => {
@@ -165,22 +182,44 @@ describe('the widgets’ in-page peer in Chromium', { skip, timeout: 240_000 }, 
     await waitFor(async () => (await page.evaluate((i) => W.changes[i]!, index)) > before, 'subscribers to hear of it');
     assert.ok((await titles(page, index)).includes('Late addition'));
 
-    const resource = (await page.evaluate(([i, id]) => W.query(i as number, { query: 'resource', resourceId: id }), [index, keller])) as { title: string; owner: string };
+    const resource = (await page.evaluate(([i, id]) => W.query(i as number, { query: 'resource', resourceId: id }), [index, keller])) as {
+      title: string;
+      owner: string;
+    };
     assert.equal(resource.title, 'Klangkeller');
     assert.equal(resource.owner, venue.publicKey());
-    const bookings = (await page.evaluate(([i, id]) => W.query(i as number, { query: 'bookings', resourceId: id }), [index, keller])) as Array<{ event: { title: string }; status: { state: string } }>;
+    const bookings = (await page.evaluate(([i, id]) => W.query(i as number, { query: 'bookings', resourceId: id }), [index, keller])) as Array<{
+      event: { title: string };
+      status: { state: string };
+    }>;
     assert.equal(bookings.length, 6);
-    assert.deepEqual(bookings.slice(0, 3).map((booking) => booking.status.state), ['confirmed', 'confirmed', 'pending']);
-    const slots = (await page.evaluate(([i, id, from, to]) => W.query(i as number, { query: 'freeSlots', resourceId: id, from, to }), [index, keller, T0, T0 + 24 * HOUR] as const)) as Array<{ start: number; end: number }>;
+    assert.deepEqual(
+      bookings.slice(0, 3).map((booking) => booking.status.state),
+      ['confirmed', 'confirmed', 'pending'],
+    );
+    const slots = (await page.evaluate(([i, id, from, to]) => W.query(i as number, { query: 'freeSlots', resourceId: id, from, to }), [
+      index,
+      keller,
+      T0,
+      T0 + 24 * HOUR,
+    ] as const)) as Array<{ start: number; end: number }>;
     assert.ok(slots.length > 0 && slots.every((slot) => slot.start >= T0 && slot.end <= T0 + 24 * HOUR), JSON.stringify(slots));
     assert.deepEqual(await page.evaluate(([i, id]) => W.query(i as number, { query: 'conflicts', resourceId: id }), [index, keller]), []);
     assert.deepEqual(await page.evaluate((i) => W.query(i, { query: 'pending' }), index), { error: 'INPUT_INVALID' });
     assert.deepEqual(await page.evaluate((i) => W.query(i, { query: 'bookings', resourceId: 'nope' }), index), { error: 'INPUT_INVALID' });
   });
 
+  it('a new author’s event arrives live with their name, though their profile was written before they took part', async () => {
+    const bea = keyOf(0x64);
+    await peer!.node.createProfile(bea, { name: 'Bea Performer' });
+    await peer!.node.createEvent(bea, { festival, title: 'Opening concert', start: T0 + 14 * HOUR, end: T0 + 15 * HOUR, resources: [keller] });
+    const organiserOf = async () => (await page.evaluate((i) => W.schedule(i), 0)).events.find((event) => event.title === 'Opening concert')?.ownerName;
+    await waitFor(async () => (await organiserOf()) === 'Bea Performer', 'the organiser’s name beside the event', 20_000);
+  });
+
   it('widgets of a page share the peer: a second one has the data at once and stays live after the first closes', async () => {
     const second = await page.evaluate(([url, id]) => W.open([url!], id!), [signaling.url, festival]);
-    assert.equal((await titles(page, second)).length, 6);
+    assert.equal((await titles(page, second)).length, 7);
     await page.evaluate(() => W.close(0));
     await peer!.node.createEvent(visitor, { festival, title: 'After the first closed', start: T0 + 12 * HOUR, end: T0 + 13 * HOUR, resources: [] });
     await waitFor(async () => (await titles(page, second)).includes('After the first closed'), 'the event after a widget closed');
@@ -192,7 +231,7 @@ describe('the widgets’ in-page peer in Chromium', { skip, timeout: 240_000 }, 
       await openPage(tab);
       const index = await tab.evaluate((id) => W.open([], id), festival);
       // Well within the replicator's 20 s sync timeout: the first sync must not stall.
-      await waitFor(async () => (await titles(tab, index)).length === 7, 'the festival from the other tab', 10_000);
+      await waitFor(async () => (await titles(tab, index)).length === 8, 'the festival from the other tab', 10_000);
     } finally {
       await tab.close();
     }
@@ -205,6 +244,6 @@ describe('the widgets’ in-page peer in Chromium', { skip, timeout: 240_000 }, 
     await page.reload();
     await openPage(page);
     const index = await page.evaluate(([url, id]) => W.open([url!], id!), [signaling.url, festival]);
-    assert.equal((await titles(page, index)).length, 7);
+    assert.equal((await titles(page, index)).length, 8);
   });
 });

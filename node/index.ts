@@ -1,0 +1,12 @@
+/**
+ * `panda-kit/node`: Panda Kit in Node, for always-on peers and bots. A data directory (key
+ * file, settings, database), the SQLite store, the Node peer (a FestivalPeer with the festival
+ * node and the WebRTC network through node-datachannel), and the schedule exports.
+ *
+ * better-sqlite3 and node-datachannel are optional peer dependencies of the package (a
+ * widgets-only site does not build native modules): a Node program installs them beside it.
+ */
+export { DataDir, defaultDataDir, DEFAULT_SIGNALING, type FestivalSetting, type PeerConfig } from './data-dir.js';
+export { SqliteStore, SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION } from './sqlite-store.js';
+export { NodePeer, startSignalingServer, type NodePeerOptions } from './node-peer.js';
+export { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS, type ScheduleFormat, type ScheduleFormatName } from './schedule-export.js';
