@@ -18,8 +18,12 @@ export const EXTENSION_TARGETS: readonly ExtensionTarget[] = ['chrome', 'firefox
 
 /** Firefox's add-on id (stable: storage and grants are keyed by it). */
 export const GECKO_ID = 'extension@pandakit.org';
-/** `world: "MAIN"` in content_scripts arrived in Firefox 128 (an ESR). */
-export const FIREFOX_MIN_VERSION = '128.0';
+/**
+ * `world: "MAIN"` in content_scripts arrived in Firefox 128, `data_collection_permissions`
+ * (which addons.mozilla.org requires of new add-ons) in 140, an ESR, and in 142 on Android.
+ */
+export const FIREFOX_MIN_VERSION = '140.0';
+export const FIREFOX_ANDROID_MIN_VERSION = '142.0';
 /** `world: "MAIN"` in content_scripts arrived in Chrome 111; the offscreen API in 109. */
 export const CHROME_MIN_VERSION = '111';
 
@@ -34,6 +38,7 @@ export const FILES = {
   inpage: 'inpage.js',
   popup: 'popup.html',
   approval: 'approval.html',
+  planner: 'planner.html',
   offscreen: 'offscreen.html',
 } as const;
 
@@ -81,6 +86,7 @@ export function manifestFor(target: ExtensionTarget, { version, description = 'P
         // Nothing leaves the device but festival data the person chose to share with peers.
         data_collection_permissions: { required: ['none'] },
       },
+      gecko_android: { strict_min_version: FIREFOX_ANDROID_MIN_VERSION },
     },
   };
 }

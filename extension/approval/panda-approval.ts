@@ -1,7 +1,7 @@
 /**
  * `<panda-approval>`: the window the background opens when a site asks while the popup is
  * closed. It shows the oldest waiting request (after the unlock form, while locked) and how
- * many more wait, and closes itself once the last one is answered. A window opened with
+ * many more wait, and closes once the last one is answered and the background lets it go. A window opened with
  * nothing waiting stays open and says so, instead of vanishing before it could be seen.
  */
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
@@ -40,7 +40,11 @@ export class PandaApproval extends LitElement {
     if (state.pending.length > 0) this.shownRequest = true;
     else if (this.shownRequest) {
       this.shownRequest = false;
-      window.close();
+      // Only once the background let it go: a question that came meanwhile shows here instead.
+      void this.client?.request('popup_approvalDone').then(
+        (mayClose) => mayClose && window.close(),
+        () => window.close(),
+      );
     }
   }
 
@@ -57,6 +61,7 @@ export class PandaApproval extends LitElement {
     if (!first) return html`<p class="muted">No requests are waiting.</p>`;
     return html`<panda-request-card
         prominent
+        active
         data-pending
         data-id=${first.id}
         .request=${first}

@@ -1,9 +1,13 @@
 /**
  * Questions to the person, one at a time. A page can ask as often as it likes, but only one
- * prompt is ever open: requests wait in a queue (a few per site at most), and a site whose
- * request was just denied waits before it may ask again, so a request flood cannot open a
- * flood of windows or wear the person down.
+ * prompt is ever open: requests wait in a queue (a few per site at most, and a few dozen in
+ * all), and a site whose request was just denied waits before it may ask again, so a request
+ * flood cannot open a flood of windows or wear the person down. A site here is a registrable
+ * domain (eTLD+1, from the public suffix list): a.example.com and b.example.com are one
+ * site, so thirty subdomains get no more than one.
  */
+import { getDomain } from 'tldts';
+import type { IdentityChoice, PromptDetail } from '../shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
 
 export type Decision = 'approve-once' | 'approve-always' | 'deny';
@@ -13,10 +17,22 @@ export interface ApprovalRequest {
   origin: string;
   /** What is asked, for "always for this site and kind": e.g. "connect", "publish:event:create". */
   kind: string;
-  /** The request in human words ("Create event 'Night of chaos' at Klangkeller, ..."). */
+  /** The request in the extension's own words ("Create an event"); never text a page sent. */
   description: string;
+  /** The fields that will be signed (page data, shown quoted). */
+  details?: PromptDetail[];
+  /** Whether "always for this site and kind" may be answered (default: no). */
+  allowAlways?: boolean;
   /** Which identity would sign (public key). */
   publicKey?: string;
+  /** Connecting: the identities the person may pick for the site (or a new one). */
+  identities?: IdentityChoice[];
+}
+
+/** The person's answer, with the identity picked for the site where one was offered: an id, or 'new'. */
+export interface Answer {
+  decision: Decision;
+  identity?: string;
 }
 
 export interface PendingApproval extends ApprovalRequest {
@@ -29,13 +45,26 @@ export interface ApprovalOptions {
   openPrompt: () => void | Promise<void>;
   /** After a denial, the site's further requests are refused at once for this long (ms). Default 30 s. */
   cooldown?: number;
-  /** Requests of one site that may wait at once; more are refused. Default 5. */
+  /** Requests of one site (registrable domain) that may wait at once; more are refused. Default 5. */
   perSiteLimit?: number;
+  /** Requests that may wait at once in all; more are refused. Default 20. */
+  totalLimit?: number;
   now?: () => number;
 }
 
+/** The site an origin belongs to: its registrable domain, or the host itself (IP addresses, localhost). */
+export function siteOf(origin: string): string {
+  let host: string;
+  try {
+    host = new URL(origin).hostname;
+  } catch {
+    return origin;
+  }
+  return getDomain(host, { allowPrivateDomains: true }) ?? host;
+}
+
 interface Waiting extends PendingApproval {
-  resolve: (decision: Decision) => void;
+  resolve: (answer: Answer) => void;
 }
 
 export class ApprovalQueue {
@@ -53,16 +82,25 @@ export class ApprovalQueue {
 
   /** Asks the person; resolves with their decision. Rejects (4001) for a site in its cooldown or with too many waiting. */
   async ask(request: ApprovalRequest): Promise<Decision> {
-    const deniedAt = this.#deniedAt.get(request.origin);
+    return (await this.answer(request)).decision;
+  }
+
+  /** As `ask`, with the identity the person picked (requests with `identities`). */
+  async answer(request: ApprovalRequest): Promise<Answer> {
+    const site = siteOf(request.origin);
+    const deniedAt = this.#deniedAt.get(site);
     const cooldown = this.options.cooldown ?? 30_000;
     if (deniedAt !== undefined && this.#now() - deniedAt < cooldown) {
       throw new ProviderRpcError(ProviderErrorCode.USER_REJECTED, 'A request from this site was just denied; try again later');
     }
     const limit = this.options.perSiteLimit ?? 5;
-    if (this.#waiting.filter((item) => item.origin === request.origin).length >= limit) {
+    if (this.#waiting.filter((item) => siteOf(item.origin) === site).length >= limit) {
       throw new ProviderRpcError(ProviderErrorCode.USER_REJECTED, 'Too many requests from this site are waiting for the person');
     }
-    const decision = new Promise<Decision>((resolve) => {
+    if (this.#waiting.length >= (this.options.totalLimit ?? 20)) {
+      throw new ProviderRpcError(ProviderErrorCode.USER_REJECTED, 'Too many requests are waiting for the person');
+    }
+    const decision = new Promise<Answer>((resolve) => {
       this.#waiting.push({ ...request, id: this.#nextId++, createdAt: this.#now(), resolve });
     });
     this.#changed();
@@ -86,12 +124,15 @@ export class ApprovalQueue {
   }
 
   /** The person's answer to question `id`. Denying sets the site's cooldown. */
-  decide(id: number, decision: Decision): boolean {
+  decide(id: number, decision: Decision, identity?: string): boolean {
     const index = this.#waiting.findIndex((item) => item.id === id);
     if (index < 0) return false;
     const [item] = this.#waiting.splice(index, 1);
-    if (decision === 'deny') this.#deniedAt.set(item!.origin, this.#now());
-    item!.resolve(decision);
+    // "Always" only where it was offered (never for connecting, joining or unlocking).
+    if (decision === 'approve-always' && !item!.allowAlways) decision = 'approve-once';
+    if (decision === 'deny') this.#deniedAt.set(siteOf(item!.origin), this.#now());
+    const offered = identity !== undefined && (identity === 'new' || (item!.identities?.some((choice) => choice.id === identity) ?? false));
+    item!.resolve(offered ? { decision, identity } : { decision });
     this.#settled();
     return true;
   }
@@ -107,7 +148,7 @@ export class ApprovalQueue {
     for (const item of [...this.#waiting]) {
       if (item.origin !== origin) continue;
       this.#waiting.splice(this.#waiting.indexOf(item), 1);
-      item.resolve('deny');
+      item.resolve({ decision: 'deny' });
     }
     this.#settled();
   }

@@ -40,9 +40,11 @@ export class OffscreenPeer implements PeerLink {
   constructor(onChange: () => void) {
     browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime.MessageSender) => {
       const notice = message as BackgroundNotice;
-      if (typeof notice !== 'object' || notice === null || notice.target !== BACKGROUND_TARGET || sender.tab !== undefined || sender.id !== browser.runtime.id) return undefined;
+      if (typeof notice !== 'object' || notice === null || notice.target !== BACKGROUND_TARGET || sender.tab !== undefined || sender.id !== browser.runtime.id)
+        return undefined;
       if (notice.type === 'peer_changed') onChange();
-      if (notice.type === 'peer_ready' && this.#config) void this.#send({ target: OFFSCREEN_TARGET, method: 'peer_configure', params: this.#config }).catch(() => {});
+      if (notice.type === 'peer_ready' && this.#config)
+        void this.#send({ target: OFFSCREEN_TARGET, method: 'peer_configure', params: this.#config }).catch(() => {});
       return undefined;
     });
   }
@@ -84,7 +86,7 @@ export class OffscreenPeer implements PeerLink {
     for (let attempt = 1; ; attempt++) {
       let reply: OffscreenReply | undefined;
       try {
-        reply = (await browser.runtime.sendMessage(request)) as OffscreenReply | undefined;
+        reply = await browser.runtime.sendMessage<unknown, OffscreenReply | undefined>(request);
       } catch (error) {
         if (attempt >= SEND_ATTEMPTS) throw new PandaError('TRANSPORT_CLOSED', `The offscreen peer does not answer: ${String(error)}`);
       }

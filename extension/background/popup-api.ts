@@ -13,9 +13,13 @@ import { POPUP_METHODS } from '../shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
 import type { ApprovalQueue } from './approvals.js';
 import { timeRange } from './describe.js';
+import type { DataWatch } from './data-watch.js';
 import type { FestivalSettings } from './festival-settings.js';
+import type { KeyValueStorage } from './stored-records.js';
 import type { Permissions } from './permissions.js';
+import { profileNames } from './planner-views.js';
 import type { ProviderRouter } from './provider-router.js';
+import { invalid } from './request-params.js';
 
 export interface PopupApiServices {
   vault: Vault;
@@ -25,15 +29,19 @@ export interface PopupApiServices {
   node: FestivalNode;
   peer: PeerLink;
   settings: FestivalSettings;
+  /** What the festival store held, and a loss noticed at start (data-watch.ts). */
+  dataWatch?: DataWatch;
+  /** Extension storage, for the popup's own notes (whether a backup was made). */
+  storage?: KeyValueStorage;
+  /** Whether the approval window may close now (./approval-window.ts); false when a question came meanwhile. */
+  closeApproval?: () => boolean;
 }
+
+const BACKUP_MADE_KEY = 'backup-made';
 
 const DECISIONS: readonly Decision[] = ['approve-once', 'approve-always', 'deny'];
 /** How long the popup waits for the peer's health before showing the festivals without it. */
 const HEALTH_TIMEOUT = 1_500;
-
-function invalid(message: string): never {
-  throw new ProviderRpcError(ProviderErrorCode.INVALID_PARAMS, message);
-}
 
 function object(params: unknown): Record<string, unknown> {
   if (typeof params !== 'object' || params === null || Array.isArray(params)) invalid('params is an object');
@@ -55,12 +63,18 @@ export class PopupApi {
   constructor(private readonly services: PopupApiServices) {}
 
   async handle(method: string, params?: unknown): Promise<unknown> {
-    if (!POPUP_METHODS.includes(method as PopupMethod)) throw new ProviderRpcError(ProviderErrorCode.UNSUPPORTED_METHOD, `Method ${method.slice(0, 60)} is not supported`);
+    if (!POPUP_METHODS.includes(method as PopupMethod))
+      throw new ProviderRpcError(ProviderErrorCode.UNSUPPORTED_METHOD, `Method ${method.slice(0, 60)} is not supported`);
     try {
       return await this.#dispatch(method as PopupMethod, params);
     } catch (error) {
       if (!isVaultError(error)) throw error;
-      const code = error.code === 'VAULT_LOCKED' ? ProviderErrorCode.UNAUTHORIZED : error.code === 'VAULT_STORAGE_FAILED' || error.code === 'VAULT_CORRUPT' ? ProviderErrorCode.INTERNAL : ProviderErrorCode.INVALID_PARAMS;
+      const code =
+        error.code === 'VAULT_LOCKED'
+          ? ProviderErrorCode.UNAUTHORIZED
+          : error.code === 'VAULT_STORAGE_FAILED' || error.code === 'VAULT_CORRUPT'
+            ? ProviderErrorCode.INTERNAL
+            : ProviderErrorCode.INVALID_PARAMS;
       throw new ProviderRpcError(code, error.message, { code: error.code });
     }
   }
@@ -70,14 +84,30 @@ export class PopupApi {
     switch (method) {
       case 'popup_state':
         return this.state();
+      case 'popup_approvalDone':
+        return this.services.closeApproval?.() ?? false;
       case 'popup_decide': {
-        const { id, decision } = object(params);
+        const { id, decision, identity } = object(params);
         if (typeof id !== 'number' || !DECISIONS.includes(decision as Decision)) invalid('{ id, decision } with decision approve-once, approve-always or deny');
-        return approvals.decide(id, decision as Decision);
+        if (identity !== undefined && (typeof identity !== 'string' || identity.length > 64)) invalid('identity is an identity id or "new"');
+        return approvals.decide(id, decision as Decision, identity);
       }
       case 'popup_revoke':
         await router.revoke(string(object(params), 'origin'));
         return true;
+      case 'popup_leaveFestival': {
+        const { festivalId } = object(params);
+        if (!isHash(festivalId)) invalid('festivalId is a document id');
+        await this.services.settings.leave(festivalId);
+        await this.services.peer.configure(this.services.settings.peerConfig());
+        return true;
+      }
+      case 'popup_shareFestival': {
+        const p = object(params);
+        if (!isHash(p.festivalId)) invalid('festivalId is a document id');
+        await router.share(string(p, 'origin'), p.festivalId);
+        return true;
+      }
       case 'popup_setIdentityFor': {
         const p = object(params);
         await vault.setIdentityFor(string(p, 'origin'), string(p, 'identityId'));
@@ -106,8 +136,14 @@ export class PopupApi {
         // Sites that asked while the vault was locked were waiting for this.
         for (const item of approvals.pending()) if (item.kind === 'unlock') approvals.decide(item.id, 'approve-once');
         return true;
-      case 'popup_exportBackup':
-        return vault.exportBackup(string(object(params), 'passphrase'));
+      case 'popup_exportBackup': {
+        const backup = await vault.exportBackup(string(object(params), 'passphrase'));
+        await this.services.storage?.set(BACKUP_MADE_KEY, Date.now());
+        return backup;
+      }
+      case 'popup_dismissDataLoss':
+        await this.services.dataWatch?.dismiss();
+        return true;
       case 'popup_restoreBackup': {
         const p = object(params);
         const result = await vault.restoreBackup(string(p, 'text'), string(p, 'passphrase'));
@@ -132,14 +168,15 @@ export class PopupApi {
       if (typeof code === 'string') throw new ProviderRpcError(ProviderErrorCode.INVALID_PARAMS, (error as Error).message, { code });
       throw error;
     }
-    router.notifyChanged();
+    void router.notifyChanged(); // sites are told in the background; notifyChanged logs its own failure
     return true;
   }
 
   async state(): Promise<PopupState> {
-    const { vault, approvals, permissions, node, settings } = this.services;
+    const { vault, approvals, permissions, node, settings, dataWatch, storage } = this.services;
     const locked = vault.isLocked;
-    const [model, health] = await Promise.all([node.model(), this.#health()]);
+    const [model, health, backupMade] = await Promise.all([node.model(), this.#health(), storage?.get(BACKUP_MADE_KEY)]);
+    const loss = dataWatch?.loss();
     const choices = new Map(vault.originChoices());
     const active = locked ? null : vault.activeIdentity();
     const festivals: FestivalView[] = settings.ids().map((id) => this.#festivalView(id, model, health));
@@ -168,6 +205,9 @@ export class PopupApi {
       festivals,
       peers: health.peers.length,
       ownerRequests,
+      names: locked ? {} : profileNames(model),
+      dataLoss: loss ? { hadDocuments: loss.had.logs, foundDocuments: loss.found.logs, noticedAt: loss.noticedAt } : null,
+      backedUp: typeof backupMade === 'number',
     };
   }
 
@@ -181,7 +221,9 @@ export class PopupApi {
       if (owner) authors.add(owner);
     }
     for (const item of [...model.resources.values(), ...model.events.values()]) if (tree.has(item.festival)) authors.add(item.owner);
-    const lastActive = health.authors.filter((author) => authors.has(author.publicKey)).reduce<number | null>((latest, author) => Math.max(latest ?? 0, author.lastActive), null);
+    const lastActive = health.authors
+      .filter((author) => authors.has(author.publicKey))
+      .reduce<number | null>((latest, author) => Math.max(latest ?? 0, author.lastActive), null);
     return {
       id,
       name: model.festivals.get(id)?.name ?? null,

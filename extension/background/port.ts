@@ -160,7 +160,11 @@ export function servePort(port: ProviderPort, router: Router | Promise<Router>, 
 }
 
 /** Serves every provider port that connects (`runtime.onConnect`); other ports are left to other listeners. */
-export function listenForProviders(onConnect: { addListener(listener: (port: ProviderPort) => void): void }, router: Router | Promise<Router>, options: PortOptions = {}): void {
+export function listenForProviders(
+  onConnect: { addListener(listener: (port: ProviderPort) => void): void },
+  router: Router | Promise<Router>,
+  options: PortOptions = {},
+): void {
   onConnect.addListener((port) => {
     if (port.name === PROVIDER_PORT) servePort(port, router, options);
   });

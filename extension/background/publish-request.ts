@@ -8,7 +8,7 @@
  *   { type: 'authorization', action: 'create', fields: { resource, event, decision: 'confirm' | 'deny', note? } }
  */
 import { isHash, type Hash } from '../../core/index.js';
-import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
+import { invalid } from './request-params.js';
 
 export const DOCUMENT_TYPES = ['festival', 'profile', 'resource', 'event', 'authorization'] as const;
 export type DocumentType = (typeof DOCUMENT_TYPES)[number];
@@ -19,10 +19,6 @@ export type PublishRequest =
   | { type: DocumentType; action: 'create'; fields: Record<string, FieldValue> }
   | { type: DocumentType; action: 'update'; documentId: Hash; fields: Record<string, FieldValue> }
   | { type: DocumentType; action: 'delete'; documentId: Hash };
-
-function invalid(message: string): never {
-  throw new ProviderRpcError(ProviderErrorCode.INVALID_PARAMS, message);
-}
 
 const MAX_FIELDS = 32;
 const MAX_TEXT = 10_000;

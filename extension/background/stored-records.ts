@@ -17,7 +17,12 @@ export class StoredRecords<K, T> {
   ) {}
 
   /** The records under `storageKey`: those that pass `isRecord`, by `keyOf`. */
-  static async open<K, T>(storage: KeyValueStorage, storageKey: string, isRecord: (value: unknown) => value is T, keyOf: (record: T) => K): Promise<StoredRecords<K, T>> {
+  static async open<K, T>(
+    storage: KeyValueStorage,
+    storageKey: string,
+    isRecord: (value: unknown) => value is T,
+    keyOf: (record: T) => K,
+  ): Promise<StoredRecords<K, T>> {
     const records = new StoredRecords<K, T>(storage, storageKey);
     const stored = await storage.get(storageKey);
     if (Array.isArray(stored)) for (const record of stored) if (isRecord(record)) records.#records.set(keyOf(record), record);

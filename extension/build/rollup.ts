@@ -3,7 +3,7 @@
  * dist/extension/firefox/ (unpacked Manifest V3), then zipped into
  * dist/extension/panda-kit-chrome.zip and panda-kit-firefox.zip.
  *
- * - background, popup, approval window (and Chrome's offscreen document): ES modules, one
+ * - background, popup, approval window, planner (and Chrome's offscreen document): ES modules, one
  *   build per browser (Firefox has no offscreen document);
  * - content.js (isolated world) and inpage.js (MAIN world): classic scripts (IIFE), since
  *   content scripts cannot be modules; the same file for both browsers;
@@ -82,6 +82,7 @@ function packageVersion(root: string): string {
 const PAGES: Record<string, string> = {
   [FILES.popup]: 'extension/popup/popup.html',
   [FILES.approval]: 'extension/approval/approval.html',
+  [FILES.planner]: 'extension/planner/planner.html',
   [FILES.offscreen]: 'extension/offscreen/offscreen.html',
 };
 
@@ -91,7 +92,7 @@ function writePackage(root: string, out: string, inputs: Set<string>, startedAt:
     const dir = join(out, target);
     const manifest = manifestFor(target, { version });
     writeFileSync(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-    const pages = target === 'chrome' ? [FILES.popup, FILES.approval, FILES.offscreen] : [FILES.popup, FILES.approval];
+    const pages = target === 'chrome' ? [FILES.popup, FILES.approval, FILES.planner, FILES.offscreen] : [FILES.popup, FILES.approval, FILES.planner];
     for (const page of pages) {
       const source = join(root, PAGES[page]!);
       inputs.add(source);
@@ -110,7 +111,13 @@ function writePackage(root: string, out: string, inputs: Set<string>, startedAt:
   for (const file of filesUnder(join(root, 'extension'))) inputs.add(join(root, 'extension', file));
   inputs.add(join(root, 'package.json'));
   // The start, not the end: a source saved during the build makes the next check rebuild.
-  const info = { builtAt: startedAt, inputs: [...inputs].filter((input) => !input.startsWith('\0')).map((input) => relative(root, input)).sort() };
+  const info = {
+    builtAt: startedAt,
+    inputs: [...inputs]
+      .filter((input) => !input.startsWith('\0'))
+      .map((input) => relative(root, input))
+      .sort(),
+  };
   writeFileSync(join(out, BUILD_INFO), `${JSON.stringify(info, null, 2)}\n`);
 }
 
@@ -149,18 +156,17 @@ export function extensionConfigs(options: ExtensionBuildOptions = {}): RollupOpt
   });
 
   return [
-    ...EXTENSION_TARGETS.map(
-      (target, index): RollupOptions => ({
-        input: {
-          background: source('extension/background/main.ts'),
-          popup: source('extension/popup/popup.ts'),
-          approval: source('extension/approval/approval.ts'),
-          ...(target === 'chrome' ? { offscreen: source('extension/offscreen/offscreen.ts') } : {}),
-        },
-        plugins: [...(index === 0 ? [clean] : []), ...plugins()],
-        output: { dir: dir(target), format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      }),
-    ),
+    ...EXTENSION_TARGETS.map((target, index): RollupOptions => ({
+      input: {
+        background: source('extension/background/main.ts'),
+        popup: source('extension/popup/popup.ts'),
+        approval: source('extension/approval/approval.ts'),
+        planner: source('extension/planner/planner.ts'),
+        ...(target === 'chrome' ? { offscreen: source('extension/offscreen/offscreen.ts') } : {}),
+      },
+      plugins: [...(index === 0 ? [clean] : []), ...plugins()],
+      output: { dir: dir(target), format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+    })),
     scripts('extension/content/content.ts', FILES.content),
     scripts('extension/inpage/inpage.ts', FILES.inpage, [packaging]),
   ];

@@ -16,6 +16,7 @@ import {
   type ProviderErrorShape,
   type ProviderEventName,
 } from '../shared/protocol.js';
+import { isRecord } from '../../core/guards.js';
 
 /** Relay-internal: "are you still there?" (page → content) and the answer (content → page). */
 export type RelayPing = { target: typeof CONTENT_TARGET; ping: number };
@@ -27,7 +28,7 @@ export const MAX_METHOD_LENGTH = 128;
 const EVENTS: readonly ProviderEventName[] = ['connect', 'disconnect', 'accountsChanged', 'festivalChanged'];
 
 type Bag = Record<string, unknown>;
-const isBag = (value: unknown): value is Bag => typeof value === 'object' && value !== null;
+const isBag: (value: unknown) => value is Bag = isRecord;
 /** Ids are what the provider hands out: 1, 2, 3, ... */
 export const isMessageId = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 export const isEventName = (value: unknown): value is ProviderEventName => typeof value === 'string' && (EVENTS as readonly string[]).includes(value);

@@ -7,6 +7,10 @@
  *   shape of a request; anything else is ignored. Requests are copied field by field: the
  *   background learns the frame's origin from the browser (`port.sender`), never from what a
  *   page wrote into a message.
+ * - Answers, events and pongs go to the provider over the MessagePort it handed over at
+ *   document_start (see protocol.ts), never as window messages: the page's scripts can
+ *   neither read them nor forge them. The first port offered is the provider's (page scripts
+ *   run later); any port offered after it is ignored.
  * - The port is opened at the first request, not on every page load: most pages never use
  *   the provider, and an open port would wake the service worker for each of them.
  * - When the port closes (the Chrome service worker was stopped, the extension reloaded),
@@ -14,14 +18,28 @@
  *   port can be opened any more (this content script outlived its extension), requests fail
  *   with 4900 at once.
  */
-import { PAGE_TARGET, ProviderErrorCode, isProviderErrorShape, type ContentToPage, type ProviderErrorShape, type PortRequest } from '../shared/protocol.js';
+import {
+  CONTENT_READY_EVENT,
+  PAGE_TARGET,
+  ProviderErrorCode,
+  RELAY_PORT_EVENT,
+  isProviderErrorShape,
+  type ContentToPage,
+  type ProviderErrorShape,
+  type PortRequest,
+} from '../shared/protocol.js';
 import { errorShape, isEventName, isMessageId, readPageRequest, readPing, type RelayPong } from './page-messages.js';
 
 /** What the relay needs of `window`. */
 export interface RelayWindow {
   readonly origin: string;
-  postMessage(message: unknown, targetOrigin: string): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
+  dispatchEvent(event: Event): boolean;
+}
+
+/** What the relay needs of the provider's MessagePort. */
+export interface RelayPagePort {
+  postMessage(message: unknown): void;
 }
 
 /** What the relay needs of a `runtime.Port`. */
@@ -39,7 +57,10 @@ export interface RelayOptions {
 }
 
 const lost = (): ProviderErrorShape => ({ code: ProviderErrorCode.DISCONNECTED, message: 'The connection to Panda Kit was lost; try again' });
-const gone = (): ProviderErrorShape => ({ code: ProviderErrorCode.DISCONNECTED, message: 'Panda Kit cannot be reached (the extension was disabled, removed or updated); reload the page' });
+const gone = (): ProviderErrorShape => ({
+  code: ProviderErrorCode.DISCONNECTED,
+  message: 'Panda Kit cannot be reached (the extension was disabled, removed or updated); reload the page',
+});
 
 /** JSON copy of `params`: what reaches the background is the same in every browser (Chrome's ports speak JSON). */
 function jsonCopy(params: unknown): { ok: true; value: unknown } | { ok: false } {
@@ -53,9 +74,17 @@ function jsonCopy(params: unknown): { ok: true; value: unknown } | { ok: false }
 }
 
 export function startRelay({ win, connect }: RelayOptions): void {
-  const targetOrigin = win.origin;
-  const post = win.postMessage.bind(win);
-  const toPage = (message: ContentToPage | RelayPong) => post(message, targetOrigin);
+  let pagePort: RelayPagePort | undefined;
+  // Until the provider's port is here there is nobody to answer: the provider waits and, with
+  // no pong, gives its requests up with 4900.
+  const toPage = (message: ContentToPage | RelayPong) => pagePort?.postMessage(message);
+  win.addEventListener(RELAY_PORT_EVENT, (event) => {
+    const offered = (event as MessageEvent).ports?.[0];
+    if (pagePort !== undefined || offered === undefined) return;
+    pagePort = offered;
+    event.preventDefault();
+  });
+  win.dispatchEvent(new Event(CONTENT_READY_EVENT));
   const fail = (id: number, error: ProviderErrorShape) => toPage({ target: PAGE_TARGET, id, error });
 
   let port: RelayPort | undefined;

@@ -2,8 +2,9 @@
  * The object pages talk to: `provider.request({ method, params })`, `provider.on(event,
  * listener)`, `provider.removeListener(event, listener)`. It runs in the page's own
  * JavaScript world (MAIN) and knows nothing of the extension: requests go out as window
- * messages to the content script (`PageToContent`), answers and events come back the same
- * way (`ContentToPage`). Pages find it through EIP-6963-style discovery: the provider is
+ * messages to the content script (`PageToContent`); answers and events (`ContentToPage`)
+ * come back over a MessagePort handed to the content script at document_start (protocol.ts),
+ * which no script of the page holds: none can forge an answer to another's request. Pages find it through EIP-6963-style discovery: the provider is
  * announced once on load and again on every `panda:requestProvider` event.
  *
  * The page only ever sees the frozen provider and its frozen announcement; all state lives in
@@ -13,18 +14,20 @@
  */
 import {
   ANNOUNCE_PROVIDER_EVENT,
+  CONTENT_READY_EVENT,
   CONTENT_TARGET,
   PROVIDER_RDNS,
   ProviderErrorCode,
   ProviderRpcError,
+  RELAY_PORT_EVENT,
   REQUEST_PROVIDER_EVENT,
   type PageToContent,
-  type ProviderErrorCodeValue,
   type ProviderEventName,
   type ProviderInfo,
   type RequestArguments,
 } from '../shared/protocol.js';
 import { isEventName, MAX_METHOD_LENGTH, readContentMessage, readPong, type RelayPing } from '../content/page-messages.js';
+import { bytesToHex } from '../../core/bytes.js';
 
 /** What the provider needs of `window` (a fake one in unit tests). */
 export interface PageWindow {
@@ -32,6 +35,8 @@ export interface PageWindow {
   postMessage(message: unknown, targetOrigin: string): void;
   addEventListener(type: string, listener: (event: Event) => void): void;
   dispatchEvent(event: Event): boolean;
+  MessageChannel: typeof MessageChannel;
+  MessageEvent: typeof MessageEvent;
 }
 
 export type ProviderListener = (data: unknown) => void;
@@ -61,11 +66,12 @@ export function randomUuid(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   bytes[6] = (bytes[6]! & 0x0f) | 0x40;
   bytes[8] = (bytes[8]! & 0x3f) | 0x80;
-  const hex = Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+  const hex = bytesToHex(bytes);
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
-const unreachable = () => new ProviderRpcError(ProviderErrorCode.DISCONNECTED, 'Panda Kit cannot be reached (the extension was disabled, removed or updated); reload the page');
+const unreachable = () =>
+  new ProviderRpcError(ProviderErrorCode.DISCONNECTED, 'Panda Kit cannot be reached (the extension was disabled, removed or updated); reload the page');
 
 export function createProvider(win: PageWindow, options: ProviderOptions = {}): PandaProvider {
   const pingTimeout = options.pingTimeout ?? 1000;
@@ -156,9 +162,19 @@ export function createProvider(win: PageWindow, options: ProviderOptions = {}): 
     else waiting.resolve(outcome.result);
   }
 
-  win.addEventListener('message', (event) => {
-    const { source, data } = event as MessageEvent;
-    if (source !== win) return;
+  // The answers' own channel; its other end goes to the content script (see protocol.ts).
+  const channel = new win.MessageChannel();
+  const RelayPortEvent = win.MessageEvent;
+  let handedOver = false;
+  const offerPort = () => {
+    if (handedOver) return;
+    handedOver = !win.dispatchEvent(new RelayPortEvent(RELAY_PORT_EVENT, { cancelable: true, ports: [channel.port2] }));
+  };
+  win.addEventListener(CONTENT_READY_EVENT, offerPort);
+  offerPort();
+
+  channel.port1.onmessage = (event: MessageEvent<unknown>) => {
+    const { data } = event;
     const pongMessage = readPong(data);
     if (pongMessage) return pong(pongMessage.pong);
     const message = readContentMessage(data);
@@ -166,9 +182,9 @@ export function createProvider(win: PageWindow, options: ProviderOptions = {}): 
     if ('event' in message) emit(message.event, message.data);
     else if ('error' in message) {
       const { code, message: text, data: detail } = message.error;
-      settle(message.id, { error: new ProviderRpcError(code as ProviderErrorCodeValue, text, detail) });
+      settle(message.id, { error: new ProviderRpcError(code, text, detail) });
     } else settle(message.id, { result: message.result });
-  });
+  };
 
   const provider: PandaProvider = freeze({
     request(args: RequestArguments): Promise<unknown> {
@@ -216,9 +232,16 @@ export function createProvider(win: PageWindow, options: ProviderOptions = {}): 
  * Announces `provider` now and on every `panda:requestProvider` event, with the same frozen
  * `{ info, provider }` each time.
  */
-export function announceProvider(win: PageWindow, provider: PandaProvider, info: ProviderInfo = { uuid: randomUuid(), name: 'Panda Kit', icon: PROVIDER_ICON, rdns: PROVIDER_RDNS }): void {
+export function announceProvider(
+  win: PageWindow,
+  provider: PandaProvider,
+  info: ProviderInfo = { uuid: randomUuid(), name: 'Panda Kit', icon: PROVIDER_ICON, rdns: PROVIDER_RDNS },
+): void {
   const CustomEventClass = CustomEvent;
-  const detail = Object.freeze({ info: Object.freeze({ uuid: info.uuid, name: info.name, icon: info.icon, rdns: info.rdns }), provider: Object.freeze(provider) });
+  const detail = Object.freeze({
+    info: Object.freeze({ uuid: info.uuid, name: info.name, icon: info.icon, rdns: info.rdns }),
+    provider: Object.freeze(provider),
+  });
   const announce = () => win.dispatchEvent(new CustomEventClass(ANNOUNCE_PROVIDER_EVENT, { detail }));
   win.addEventListener(REQUEST_PROVIDER_EVENT, announce);
   announce();

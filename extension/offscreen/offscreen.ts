@@ -35,7 +35,9 @@ browser.runtime.onMessage.addListener((message: unknown, sender: browser.Runtime
   if (sender.tab !== undefined || sender.id !== browser.runtime.id) return undefined;
   return answer(request).then(
     (result): OffscreenReply => ({ result: result ?? null }),
-    (error: unknown): OffscreenReply => ({ error: { code: isPandaError(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) } }),
+    (error: unknown): OffscreenReply => ({
+      error: { code: isPandaError(error) ? error.code : 'INTERNAL', message: error instanceof Error ? error.message : String(error) },
+    }),
   );
 });
 

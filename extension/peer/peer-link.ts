@@ -5,11 +5,12 @@
  */
 import type { ReplicationHealth } from '../../core/index.js';
 
-/** Where the peer finds other peers, and which festivals it replicates. */
+/**
+ * Which festivals the peer replicates, and where each one's peers meet: a festival's topic
+ * goes to its own y-webrtc signaling servers (ws: or wss: URLs) and to no other.
+ */
 export interface PeerConfig {
-  /** y-webrtc signaling servers (ws: or wss: URLs). */
-  signaling: string[];
-  festivals: Array<{ festivalId: string; secret?: string }>;
+  festivals: Array<{ festivalId: string; signaling: string[]; secret?: string }>;
 }
 
 export interface PeerLink {

@@ -26,6 +26,10 @@ export const popupStyles = css`
     min-width: 0;
   }
 
+  header .planner {
+    margin-left: auto;
+  }
+
   .who strong {
     overflow: hidden;
     text-overflow: ellipsis;
@@ -35,6 +39,23 @@ export const popupStyles = css`
   section {
     padding: 0.6rem 0;
     border-top: 1px solid var(--panda-border);
+  }
+
+  section.notice {
+    padding: 0.6rem;
+    border: 1px solid var(--panda-danger);
+    border-radius: 8px;
+    background: var(--panda-danger-surface);
+    margin-bottom: 0.6rem;
+  }
+
+  section.notice[data-first-start] {
+    border-color: var(--panda-border);
+    background: var(--panda-surface);
+  }
+
+  section.notice p {
+    margin: 0 0 0.4rem;
   }
 
   h2 {

@@ -7,4 +7,8 @@ import { createPopupClient } from '../shared/popup-client.js';
 import { PandaPopup } from './panda-popup.js';
 
 customElements.define('panda-popup', PandaPopup);
-document.querySelector('panda-popup')!.client = createPopupClient(browser.runtime);
+const popup = document.querySelector('panda-popup')!;
+popup.openPlanner = () => {
+  void browser.tabs.create({ url: browser.runtime.getURL('planner.html') }).then(() => window.close());
+};
+popup.client = createPopupClient(browser.runtime);

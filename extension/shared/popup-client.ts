@@ -6,8 +6,10 @@
  * be tested with a fake runtime.
  */
 import type { Runtime } from 'webextension-polyfill';
+import type { PlannerClient } from './planner-protocol.js';
 import { POPUP_PORT, POPUP_TARGET, type PopupClient, type PopupMessage, type PopupMethod, type PopupMethods } from './popup-protocol.js';
 import { isProviderErrorShape, ProviderErrorCode, ProviderRpcError } from './protocol.js';
+import { isRecord } from '../../core/guards.js';
 
 /** The part of `browser.runtime` the client uses. */
 export type PopupRuntime = Pick<Runtime.Static, 'sendMessage' | 'connect'>;
@@ -17,7 +19,7 @@ const SHORT_LIVED_PORT_MS = 1000;
 
 function replyToResult(reply: unknown): unknown {
   if (reply === undefined) throw new ProviderRpcError(ProviderErrorCode.DISCONNECTED, 'Panda Kit’s background did not answer');
-  if (typeof reply === 'object' && reply !== null) {
+  if (isRecord(reply)) {
     if ('error' in reply && isProviderErrorShape(reply.error)) throw new ProviderRpcError(reply.error.code, reply.error.message, reply.error.data);
     if ('result' in reply) return reply.result;
   }
@@ -38,7 +40,7 @@ export function createPopupClient(runtime: PopupRuntime): PopupClient {
     const openedAt = Date.now();
     port = opened;
     opened.onMessage.addListener((message: unknown) => {
-      if (typeof message === 'object' && message !== null && (message as { type?: unknown }).type === 'changed') notify();
+      if (isRecord(message) && message.type === 'changed') notify();
     });
     opened.onDisconnect.addListener(() => {
       if (port !== opened) return;
@@ -86,4 +88,9 @@ export function createPopupClient(runtime: PopupRuntime): PopupClient {
       };
     },
   };
+}
+
+/** The planner's client: the same messages and port, with the planner's methods too (the background routes them). */
+export function createPlannerClient(runtime: PopupRuntime): PlannerClient {
+  return createPopupClient(runtime) as unknown as PlannerClient;
 }

@@ -22,14 +22,37 @@ export interface IdentityView {
   publicKey: string;
 }
 
+/** One signed field of a question: the extension's label, and the value as data (page text, stored names). */
+export interface PromptDetail {
+  label: string;
+  value: string;
+  /** For a change: the value it replaces. */
+  old?: string;
+}
+
+/** An identity the person may pick for a site at its first connect. */
+export interface IdentityChoice {
+  id: string;
+  name: string;
+  publicKey: string;
+  /** The name of its published profile, where there is one. */
+  profileName?: string;
+}
+
 /** A question waiting for the person, oldest first; the first is the one on screen. */
 export interface PendingView {
   id: number;
   origin: string;
-  /** "connect", "publish:event:create", ... */
+  /** "connect", "join", "publish:event:create", ... */
   kind: string;
-  /** The request in human words. */
+  /** The request in the extension's own words (nothing a page sent). */
   description: string;
+  /** What will be signed or stored, field by field: shown as quoted data. */
+  details?: PromptDetail[];
+  /** Whether "always allow" is offered (never for connecting, joining or identities). */
+  allowAlways?: boolean;
+  /** Connecting: which identity the site is to see (the first is preselected), or a new one. */
+  identities?: IdentityChoice[];
   /** The identity that would sign. */
   publicKey?: string;
   createdAt: number;
@@ -43,6 +66,8 @@ export interface SiteView {
   connectedAt: number;
   /** The identity this site sees. */
   identityId: string;
+  /** Festivals it may see: it created or joined them, or the person shared them. */
+  festivals: string[];
 }
 
 export interface FestivalView {
@@ -85,25 +110,40 @@ export interface PopupState {
   /** Connected peers in all. */
   peers: number;
   ownerRequests: OwnerRequestView[];
+  /** Profile names by public key, for users who made a profile (shown instead of keys). */
+  names: Record<string, string>;
+  /** Festival data found missing at start (the browser reset its database), until it is back or dismissed. */
+  dataLoss: { hadDocuments: number; foundDocuments: number; noticedAt: number } | null;
+  /** Whether a backup of the identities was ever saved (first start nudges the person to make one). */
+  backedUp: boolean;
 }
 
 /** Every method, its params and its result. */
 export interface PopupMethods {
   popup_state: { params: undefined; result: PopupState };
-  popup_decide: { params: { id: number; decision: Decision }; result: boolean };
+  /** `identity`: for a connect question, the identity picked for the site (an id, or 'new'). */
+  popup_decide: { params: { id: number; decision: Decision; identity?: string }; result: boolean };
   popup_revoke: { params: { origin: string }; result: true };
+  /** Stop replicating a festival (its servers' sockets close); its data stays. */
+  popup_leaveFestival: { params: { festivalId: string }; result: true };
+  /** Let a connected site see a festival. */
+  popup_shareFestival: { params: { origin: string; festivalId: string }; result: true };
   popup_setIdentityFor: { params: { origin: string; identityId: string }; result: true };
   popup_setActiveIdentity: { params: { identityId: string }; result: true };
   popup_createIdentity: { params: { name: string }; result: IdentityView };
   popup_renameIdentity: { params: { identityId: string; name: string }; result: IdentityView };
   popup_setPassphrase: { params: { passphrase: string; current?: string }; result: true };
   popup_lock: { params: undefined; result: true };
+  /** The person read the notice that festival data went missing. */
+  popup_dismissDataLoss: { params: undefined; result: true };
   popup_unlock: { params: { passphrase: string }; result: true };
   /** An encrypted backup file's text (JSON). */
   popup_exportBackup: { params: { passphrase: string }; result: string };
   popup_restoreBackup: { params: { text: string; passphrase: string }; result: { added: number; existing: number } };
   /** The active identity confirms or denies a request for its resource (signed at once: the person is the one asking). */
   popup_authorize: { params: { resourceId: string; eventId: string; decision: 'confirm' | 'deny'; note?: string }; result: true };
+  /** The approval window answered its last question: whether it may close (false: another one came meanwhile). */
+  popup_approvalDone: { params: undefined; result: boolean };
 }
 
 export type PopupMethod = keyof PopupMethods;
@@ -112,16 +152,20 @@ export const POPUP_METHODS: readonly PopupMethod[] = [
   'popup_state',
   'popup_decide',
   'popup_revoke',
+  'popup_leaveFestival',
+  'popup_shareFestival',
   'popup_setIdentityFor',
   'popup_setActiveIdentity',
   'popup_createIdentity',
   'popup_renameIdentity',
   'popup_setPassphrase',
   'popup_lock',
+  'popup_dismissDataLoss',
   'popup_unlock',
   'popup_exportBackup',
   'popup_restoreBackup',
   'popup_authorize',
+  'popup_approvalDone',
 ];
 
 export type PopupMessage = { target: typeof POPUP_TARGET; method: PopupMethod; params?: unknown };

@@ -5,6 +5,7 @@
  * `{ code, message }` with the codes below. Shared by the in-page provider, the content
  * script, the background and the popup; no browser APIs in here.
  */
+import { isRecord } from '../../core/guards.js';
 
 /** EIP-1193 provider error codes, and JSON-RPC's for bad parameters. */
 export const ProviderErrorCode = {
@@ -48,7 +49,7 @@ export class ProviderRpcError extends Error implements ProviderErrorShape {
 }
 
 export function isProviderErrorShape(value: unknown): value is ProviderErrorShape {
-  return typeof value === 'object' && value !== null && typeof (value as ProviderErrorShape).code === 'number' && typeof (value as ProviderErrorShape).message === 'string';
+  return isRecord(value) && typeof value.code === 'number' && typeof value.message === 'string';
 }
 
 /** Every method a page may call. */
@@ -57,7 +58,7 @@ export const PROVIDER_METHODS = [
   'panda_connect',
   /** The public key of the identity this site sees (connected sites only). */
   'panda_getPublicKey',
-  /** Read festival data: params { query: 'festival' | 'schedule' | 'resource' | 'bookings' | 'freeSlots' | 'pending', ... }. */
+  /** Read festival data: params { query: 'festival' | 'schedule' | 'resource' | 'resources' | 'profile' | 'profiles' | 'bookings' | 'freeSlots' | 'conflicts' | 'pending', ... } (core's answerQuery). */
   'panda_query',
   /** Create, update or delete a festival document, signed after approval. */
   'panda_publish',
@@ -92,9 +93,20 @@ export const ANNOUNCE_PROVIDER_EVENT = 'panda:announceProvider';
 export const PROVIDER_RDNS = 'org.pandakit.extension';
 
 /**
- * Messages between the in-page provider and the content script (window.postMessage, both in
- * the page's window; `target` tells the two directions apart).
+ * Messages between the in-page provider and the content script. Requests go as window
+ * messages (the page could make them anyway, through the provider); answers, events and
+ * pongs come back over a MessagePort the provider handed to the content script at
+ * document_start, before any of the page's scripts ran, so that no script of the page can
+ * forge or read them. `target` tells the two directions apart.
+ *
+ * The hand-over, whichever of the two scripts runs first, all synchronous: the provider
+ * dispatches a cancelable RELAY_PORT_EVENT carrying the port; the content script takes the
+ * first one offered (and cancels the event, so the provider knows). If nobody took it, the
+ * content script was not there yet: it dispatches CONTENT_READY_EVENT when it starts, and the
+ * provider offers the port again from within that event.
  */
+export const RELAY_PORT_EVENT = 'panda-kit:relay-port';
+export const CONTENT_READY_EVENT = 'panda-kit:content-ready';
 export const PAGE_TARGET = 'panda-kit:page';
 export const CONTENT_TARGET = 'panda-kit:content';
 

@@ -4,7 +4,7 @@
  * to (shown there in a `role="alert"`), until the next action in that area. An area can
  * also keep a notice of success ("Passphrase changed."), shown in a `role="status"`.
  */
-import type { ReactiveControllerHost } from 'lit';
+import { html, nothing, type ReactiveControllerHost } from 'lit';
 import { errorMessage } from './errors.js';
 
 export class ActionController {
@@ -26,6 +26,14 @@ export class ActionController {
 
   noticeFor(area: string): string | undefined {
     return this.notices.get(area);
+  }
+
+  /** An action's outcome in `area`: its error, or its notice of success. */
+  feedback(area: string) {
+    const error = this.errorFor(area);
+    if (error) return html`<p role="alert">${error}</p>`;
+    const notice = this.noticeFor(area);
+    return notice ? html`<p role="status">${notice}</p>` : nothing;
   }
 
   /** Shows that an action of `area` succeeded. */

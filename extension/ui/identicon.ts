@@ -4,6 +4,7 @@
  * colour, all taken from the key's bytes: the same key always gives the same picture.
  */
 import { html, svg, type TemplateResult } from 'lit';
+import { hexToBytes } from '../../core/bytes.js';
 
 export interface IdenticonPattern {
   /** 0-359, from the key's first two bytes. */
@@ -14,13 +15,13 @@ export interface IdenticonPattern {
 
 export const IDENTICON_GRID = 5;
 
-/** Bytes of a hex string; what is not hex reads as 0 (the picture stays deterministic). */
-function hexBytes(hex: string): number[] {
-  return (hex.match(/[0-9a-f]{2}/gi) ?? []).map((pair) => Number.parseInt(pair, 16));
+/** Bytes of a key's hex; what is not hex is left out (the picture stays deterministic). */
+function keyBytes(hex: string): Uint8Array {
+  return hexToBytes((hex.match(/[0-9a-f]{2}/gi) ?? []).join(''));
 }
 
 export function identiconPattern(publicKey: string): IdenticonPattern {
-  const bytes = hexBytes(publicKey);
+  const bytes = keyBytes(publicKey);
   const byte = (index: number) => bytes[index] ?? 0;
   const half = Math.ceil(IDENTICON_GRID / 2);
   const cells: boolean[] = [];
@@ -37,16 +38,10 @@ export function identiconPattern(publicKey: string): IdenticonPattern {
 /** The identicon as an `<svg>` of `size` CSS pixels; decorative (the key is always written next to it). */
 export function identicon(publicKey: string, size = 24): TemplateResult {
   const { hue, cells } = identiconPattern(publicKey);
-  const filled = cells.flatMap((on, index) => (on ? [svg`<rect x=${index % IDENTICON_GRID} y=${Math.floor(index / IDENTICON_GRID)} width="1" height="1" />`] : []));
-  return html`<svg
-    class="identicon"
-    data-identicon
-    aria-hidden="true"
-    width=${size}
-    height=${size}
-    viewBox="-0.5 -0.5 6 6"
-    shape-rendering="crispEdges"
-  >
+  const filled = cells.flatMap((on, index) =>
+    on ? [svg`<rect x=${index % IDENTICON_GRID} y=${Math.floor(index / IDENTICON_GRID)} width="1" height="1" />`] : [],
+  );
+  return html`<svg class="identicon" data-identicon aria-hidden="true" width=${size} height=${size} viewBox="-0.5 -0.5 6 6" shape-rendering="crispEdges">
     <rect x="-0.5" y="-0.5" width="6" height="6" rx="0.8" fill="hsl(${hue} 45% 92%)" />
     <g fill="hsl(${hue} 60% 42%)">${filled}</g>
   </svg>`;

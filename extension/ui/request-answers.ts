@@ -36,8 +36,10 @@ export class RequestAnswers {
 
   /** Listener for `panda-decide`; errors show in area `requests`. */
   readonly decide = async (event: DecideEvent): Promise<void> => {
-    const { id, decision } = event.detail;
-    await this.actions.run('requests', `decide:${id}`, () => this.live.request('popup_decide', { id, decision }));
+    const { id, decision, identity } = event.detail;
+    await this.actions.run('requests', `decide:${id}`, () =>
+      this.live.request('popup_decide', identity === undefined ? { id, decision } : { id, decision, identity }),
+    );
   };
 
   private readonly unlock = async (event: UnlockEvent): Promise<void> => {

@@ -18,7 +18,12 @@ export const sharedStyles = css`
     --panda-focus: #2457c5;
     color-scheme: light dark;
     color: var(--panda-text);
-    font: 14px/1.45 system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
+    font:
+      14px/1.45 system-ui,
+      -apple-system,
+      'Segoe UI',
+      Roboto,
+      sans-serif;
   }
 
   @media (prefers-color-scheme: dark) {

@@ -8,8 +8,9 @@
  * - Encryption: AES-GCM with a 256-bit key, a random 12-byte IV per encryption and a
  *   128-bit tag; the additional data binds the ciphertext to its format and version.
  *
- * Bytes that go into storage are base64 text (structured-clone and JSON friendly).
+ * Bytes that go into storage are base64 text (structured-clone and JSON friendly), from @scure/base.
  */
+import { base64 } from '@scure/base';
 
 /** OWASP's recommendation for PBKDF2-HMAC-SHA256 (2023); the floor for real vaults. */
 export const MIN_PBKDF2_ITERATIONS = 600_000;
@@ -50,27 +51,21 @@ export function randomBytes(length: number): Uint8Array<ArrayBuffer> {
   return crypto.getRandomValues(new Uint8Array(length));
 }
 
-export function bytesToBase64(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) {
-    binary += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000) as unknown as number[]);
-  }
-  return btoa(binary);
-}
-
-const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
-
-/** Strict base64 (padded, no whitespace); `undefined` for anything else. */
+/**
+ * Strict base64 for what comes from storage or a file (padded, canonical, no whitespace):
+ * `undefined` for anything else, so the caller reports its own error code.
+ */
 export function base64ToBytes(text: unknown): Uint8Array<ArrayBuffer> | undefined {
-  if (typeof text !== 'string' || !BASE64.test(text)) return undefined;
-  const binary = atob(text);
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
+  if (typeof text !== 'string') return undefined;
+  try {
+    return base64.decode(text) as Uint8Array<ArrayBuffer>;
+  } catch {
+    return undefined;
+  }
 }
 
 export function utf8(text: string): Uint8Array<ArrayBuffer> {
-  return encoder.encode(text) as Uint8Array<ArrayBuffer>;
+  return encoder.encode(text);
 }
 
 /** Decodes UTF-8, throwing on invalid sequences. */
@@ -109,11 +104,16 @@ export function importAesKey(raw: Uint8Array<ArrayBuffer>): Promise<CryptoKey> {
 export async function encrypt(key: CryptoKey, plaintext: Uint8Array<ArrayBuffer>, additionalData: string): Promise<{ iv: string; data: string }> {
   const iv = randomBytes(IV_BYTES);
   const data = await crypto.subtle.encrypt({ name: 'AES-GCM', iv, additionalData: utf8(additionalData), tagLength: TAG_BYTES * 8 }, key, plaintext);
-  return { iv: bytesToBase64(iv), data: bytesToBase64(new Uint8Array(data)) };
+  return { iv: base64.encode(iv), data: base64.encode(new Uint8Array(data)) };
 }
 
 /** The plaintext, or `undefined` when the key is wrong or the data was altered (GCM cannot tell which). */
-export async function decrypt(key: CryptoKey, iv: Uint8Array<ArrayBuffer>, data: Uint8Array<ArrayBuffer>, additionalData: string): Promise<Uint8Array<ArrayBuffer> | undefined> {
+export async function decrypt(
+  key: CryptoKey,
+  iv: Uint8Array<ArrayBuffer>,
+  data: Uint8Array<ArrayBuffer>,
+  additionalData: string,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
   try {
     const plain = await crypto.subtle.decrypt({ name: 'AES-GCM', iv, additionalData: utf8(additionalData), tagLength: TAG_BYTES * 8 }, key, data);
     return new Uint8Array(plain);
@@ -123,10 +123,15 @@ export async function decrypt(key: CryptoKey, iv: Uint8Array<ArrayBuffer>, data:
 }
 
 /** Fresh salt and key for a passphrase, then `plaintext` sealed under it. */
-export async function seal(passphrase: string, iterations: number, plaintext: Uint8Array<ArrayBuffer>, additionalData: string): Promise<{ sealed: Sealed; derived: DerivedKey }> {
+export async function seal(
+  passphrase: string,
+  iterations: number,
+  plaintext: Uint8Array<ArrayBuffer>,
+  additionalData: string,
+): Promise<{ sealed: Sealed; derived: DerivedKey }> {
   const salt = randomBytes(SALT_BYTES);
   const derived = await deriveKey(passphrase, salt, iterations);
-  const sealed = await sealWith(derived.key, { name: 'PBKDF2', hash: 'SHA-256', iterations, salt: bytesToBase64(salt) }, plaintext, additionalData);
+  const sealed = await sealWith(derived.key, { name: 'PBKDF2', hash: 'SHA-256', iterations, salt: base64.encode(salt) }, plaintext, additionalData);
   return { sealed, derived };
 }
 

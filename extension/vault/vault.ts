@@ -7,41 +7,19 @@
  * one, except `keyPair()`, which exists for the extension's own publishing code in the same
  * context; its result must never be put in a message, a port, a page or a content script.
  *
- * At rest (persistent storage, one record under `VAULT_STORAGE_KEY`):
- *
- *   {
- *     format: 'panda-kit-vault', version: 1,
- *     identities: [{ id, name, publicKey, createdAt }],   // public: shown while locked
- *     active: id,                                         // the default identity
- *     origins: [[origin, id], ...],                       // which identity a site sees
- *     keys: { kind: 'plain', privateKeys: [{ id, privateKey }] }          // no passphrase yet
- *         | { kind: 'sealed', kdf: { name: 'PBKDF2', hash: 'SHA-256', iterations, salt },
- *             cipher: { name: 'AES-GCM', iv }, data }                    // with a passphrase
- *   }
- *
- * `data` is AES-GCM-256 over the JSON `{ keys: [{ id, privateKey }] }` (the whole key set as
- * one ciphertext) with `'panda-kit-vault/1'` as additional data; the key comes from PBKDF2-
- * SHA-256 over the passphrase with a random 16-byte salt and the stored iteration count
- * (600,000 by default, raised on the next unlock when the configured count is higher).
+ * This file is the vault's API: the `Vault` class holds the state and ties the parts together.
+ * - record.ts: the record at rest (format, checks when read, the stored key set);
+ * - identities.ts: identities, their names and the identity each site sees (pure changes to the record);
+ * - session.ts: the passphrase, and the unlocked state kept in session storage (lock/unlock);
+ * - backup.ts: the backup file (export, import, merging into the vault);
+ * - crypto.ts: PBKDF2 and AES-GCM on WebCrypto; errors.ts: `VaultError` and its codes;
+ * - storage.ts, indexeddb-storage.ts: where the record and the session are stored.
  *
  * Every change writes the whole record with one `set`: it is stored as a whole or not at
  * all, and the vault changes its own state only after the write succeeded. So a failed write
  * (`VAULT_STORAGE_FAILED`) leaves both the stored and the in-memory vault as they were.
  * Changes are also queued one after the other, so two at once cannot lose each other's work.
- *
- * Unlocked state in session storage (`VAULT_SESSION_KEY`): after an unlock the derived AES
- * key's raw bytes (never the passphrase, never the private keys) are kept as
- * `{ version: 1, salt, iterations, key }`. The key rather than the decrypted key set,
- * because after the service worker restarts the vault must still be able to write a new
- * key set (create, remove or restore identities) without asking for the passphrase again,
- * and that needs the AES key; the private keys themselves then exist in plain form only in
- * memory. `salt` and `iterations` tie it to the current ciphertext: after a passphrase change
- * a stale entry is ignored and removed. `lock()` removes it.
- * `storage.session` lives in memory only and by default is readable by trusted extension
- * contexts only (background, extension pages), not by content scripts: the background must
- * never call `storage.session.setAccessLevel({ accessLevel: 'TRUSTED_AND_UNTRUSTED_CONTEXTS' })`;
- * calling it with `{ accessLevel: 'TRUSTED_CONTEXTS' }` (the default) at start-up, where the
- * browser supports it, pins that down.
+ * One clock, the injected `now`, dates what the vault creates.
  *
  * Without a passphrase (fresh install) the private keys are stored in plain text: a fresh
  * install works at once, and such a vault is never locked. Unlike `storage.session`,
@@ -49,61 +27,35 @@
  * pages' renderer processes), so the UI should ask the person to set a passphrase. Note too
  * that the browser's on-disk store may keep an overwritten plain value for a while.
  */
-import { KeyPair } from '../../core/identity/key-pair.js';
-import {
-  MIN_PBKDF2_ITERATIONS,
-  MAX_PBKDF2_ITERATIONS,
-  AES_KEY_BYTES,
-  base64ToBytes,
-  bytesToBase64,
-  decrypt,
-  deriveKey,
-  fromUtf8,
-  importAesKey,
-  isObject,
-  seal,
-  sealWith,
-  sealedParts,
-  utf8,
-  type DerivedKey,
-  type KdfParams,
-  type Sealed,
-} from './crypto.js';
+import type { KeyPair } from '../../core/identity/key-pair.js';
+import { readBackup, writeBackup, mergeBackup, type RestoreOptions, type RestoreResult } from './backup.js';
 import { VaultError } from './errors.js';
+import { checkName, findIdentity, generateIdentity, identityIdFor, withoutIdentity, withRenamed, withSiteChoice } from './identities.js';
+import {
+  VAULT_FORMAT,
+  VAULT_VERSION,
+  copyIdentity,
+  keysFromEntries,
+  parseRecord,
+  plainKeys,
+  resealedKeys,
+  writeRecord,
+  VAULT_STORAGE_KEY,
+  type Identity,
+  type KeyMap,
+  type KeysField,
+  type VaultRecord,
+} from './record.js';
+import { checkStrength, configuredIterations, forgetSession, openSealed, rememberSession, resumeSession, sealKeySet } from './session.js';
 import type { VaultStorage } from './storage.js';
 
 export { VaultError, isVaultError, type VaultErrorCode } from './errors.js';
 export { MemoryVaultStorage, type VaultStorage } from './storage.js';
 export { MIN_PBKDF2_ITERATIONS } from './crypto.js';
-
-/** The key of the vault record in persistent storage. */
-export const VAULT_STORAGE_KEY = 'vault';
-/** The key of the unlocked state in session storage. */
-export const VAULT_SESSION_KEY = 'vault-session';
-export const VAULT_FORMAT = 'panda-kit-vault';
-export const VAULT_VERSION = 1;
-export const BACKUP_FORMAT = 'panda-kit-vault-backup';
-export const BACKUP_VERSION = 1;
-/** New passphrases (vault and backup) have at least this many characters. */
-export const MIN_PASSPHRASE_LENGTH = 8;
-export const MAX_NAME_LENGTH = 64;
-/** Backup files larger than this are refused before parsing. */
-const MAX_BACKUP_CHARS = 10_000_000;
-
-const KEYS_AAD = `${VAULT_FORMAT}/${VAULT_VERSION}`;
-const BACKUP_AAD = `${BACKUP_FORMAT}/${BACKUP_VERSION}`;
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-const HEX_KEY = /^[0-9a-f]{64}$/;
-
-/** One identity as everybody but the vault sees it: never a private key. */
-export interface Identity {
-  readonly id: string;
-  readonly name: string;
-  /** Ed25519 public key, 64 hex characters. */
-  readonly publicKey: string;
-  /** Milliseconds since 1970. */
-  readonly createdAt: number;
-}
+export { VAULT_STORAGE_KEY, VAULT_FORMAT, VAULT_VERSION, type Identity } from './record.js';
+export { VAULT_SESSION_KEY, MIN_PASSPHRASE_LENGTH } from './session.js';
+export { MAX_NAME_LENGTH } from './identities.js';
+export { BACKUP_FORMAT, BACKUP_VERSION, type RestoreOptions, type RestoreResult } from './backup.js';
 
 export interface VaultOptions {
   /**
@@ -113,56 +65,9 @@ export interface VaultOptions {
   pbkdf2Iterations?: number;
   /** Tests only: allow `pbkdf2Iterations` below 600,000. Never set this in the extension. */
   unsafeTestIterations?: boolean;
-  /** Clock for `createdAt` (tests). */
+  /** The vault's clock: `createdAt` of new identities, and of restored ones a backup gives none (tests). */
   now?: () => number;
 }
-
-export interface RestoreOptions {
-  /** Make the backup's identities the vault's only ones (default: add to them). */
-  replace?: boolean;
-}
-
-export interface RestoreResult {
-  /** Identities from the backup that were new to the vault. */
-  added: Identity[];
-  /** Identities from the backup the vault already had (same public key): not added twice. */
-  existing: Identity[];
-  /** Identities the vault had and no longer has (`replace` only). */
-  removed: Identity[];
-}
-
-type KeysField = { kind: 'plain'; privateKeys: KeyEntry[] } | ({ kind: 'sealed' } & Sealed);
-
-interface KeyEntry {
-  id: string;
-  privateKey: string;
-}
-
-interface VaultRecord {
-  format: typeof VAULT_FORMAT;
-  version: typeof VAULT_VERSION;
-  identities: Identity[];
-  active: string;
-  origins: [origin: string, identityId: string][];
-  keys: KeysField;
-}
-
-interface SessionRecord {
-  version: 1;
-  salt: string;
-  iterations: number;
-  key: string;
-}
-
-interface BackupEntry {
-  id?: string;
-  name: string;
-  publicKey: string;
-  privateKey: string;
-  createdAt: number;
-}
-
-type KeyMap = ReadonlyMap<string, KeyPair>;
 
 export class Vault {
   readonly #persistent: VaultStorage;
@@ -192,30 +97,24 @@ export class Vault {
    * Throws `VAULT_CORRUPT` (and writes nothing) when what is stored is not a vault it understands.
    */
   static async open(persistent: VaultStorage, session: VaultStorage, options: VaultOptions = {}): Promise<Vault> {
-    const iterations = options.pbkdf2Iterations ?? MIN_PBKDF2_ITERATIONS;
-    if (!Number.isSafeInteger(iterations) || iterations < 1 || iterations > MAX_PBKDF2_ITERATIONS) {
-      throw new RangeError(`pbkdf2Iterations must be an integer from 1 to ${MAX_PBKDF2_ITERATIONS}`);
-    }
-    if (iterations < MIN_PBKDF2_ITERATIONS && options.unsafeTestIterations !== true) {
-      throw new RangeError(`pbkdf2Iterations below ${MIN_PBKDF2_ITERATIONS} needs unsafeTestIterations (tests only)`);
-    }
+    const iterations = configuredIterations(options);
     const now = options.now ?? Date.now;
     const stored = await persistent.get(VAULT_STORAGE_KEY);
 
     if (stored === undefined || stored === null) {
-      const me = KeyPair.generate();
-      const identity: Identity = { id: newId(), name: 'Me', publicKey: me.publicKey(), createdAt: now() };
+      const { identity, keyPair } = generateIdentity('Me', now());
+      const keys = new Map([[identity.id, keyPair]]);
       const record: VaultRecord = {
         format: VAULT_FORMAT,
         version: VAULT_VERSION,
         identities: [identity],
         active: identity.id,
         origins: [],
-        keys: { kind: 'plain', privateKeys: [{ id: identity.id, privateKey: me.privateKey() }] },
+        keys: plainKeys(keys, [identity]),
       };
-      await write(persistent, record);
+      await writeRecord(persistent, record);
       const vault = new Vault(persistent, session, record, iterations, now);
-      vault.#keys = new Map([[identity.id, me]]);
+      vault.#keys = keys;
       return vault;
     }
 
@@ -224,7 +123,9 @@ export class Vault {
     if (record.keys.kind === 'plain') {
       vault.#keys = keysFromEntries(record.keys.privateKeys, record.identities);
     } else {
-      await vault.#resumeSession(record.keys);
+      const resumed = await resumeSession(session, record.keys, record.identities);
+      vault.#keys = resumed?.keys;
+      vault.#aesKey = resumed?.aesKey;
     }
     return vault;
   }
@@ -249,11 +150,11 @@ export class Vault {
   // ---- identities (public information; available while locked) ----
 
   identities(): Identity[] {
-    return this.#record.identities.map(copy);
+    return this.#record.identities.map(copyIdentity);
   }
 
   identity(identityId: string): Identity {
-    return copy(this.#find(identityId));
+    return copyIdentity(findIdentity(this.#record, identityId));
   }
 
   /** The default identity: the one a site sees unless the person chose another for it. */
@@ -263,7 +164,7 @@ export class Vault {
 
   async setActiveIdentity(identityId: string): Promise<void> {
     await this.#exclusive(async () => {
-      this.#find(identityId);
+      findIdentity(this.#record, identityId);
       if (this.#record.active === identityId) return;
       await this.#commit({ ...this.#record, active: identityId });
     });
@@ -271,18 +172,14 @@ export class Vault {
 
   /** The identity `origin` sees: the person's choice for it, or the active identity. */
   identityFor(origin: string): Identity {
-    const chosen = this.#record.origins.find(([site]) => site === origin)?.[1];
-    return this.identity(chosen ?? this.#record.active);
+    return this.identity(identityIdFor(this.#record, origin));
   }
 
   /** Chooses the identity `origin` sees; `null` goes back to the active identity. */
   async setIdentityFor(origin: string, identityId: string | null): Promise<void> {
     if (typeof origin !== 'string' || origin === '') throw new TypeError('origin must be a non-empty string');
     await this.#exclusive(async () => {
-      if (identityId !== null) this.#find(identityId);
-      const origins = this.#record.origins.filter(([site]) => site !== origin);
-      if (identityId !== null) origins.push([origin, identityId]);
-      await this.#commit({ ...this.#record, origins });
+      await this.#commit({ ...this.#record, origins: withSiteChoice(this.#record, origin, identityId) });
     });
   }
 
@@ -296,22 +193,20 @@ export class Vault {
     const clean = checkName(name);
     return this.#exclusive(async () => {
       const keys = this.#unlockedKeys();
-      const keyPair = KeyPair.generate();
-      const identity: Identity = { id: newId(), name: clean, publicKey: keyPair.publicKey(), createdAt: this.#now() };
+      const { identity, keyPair } = generateIdentity(clean, this.#now());
       const identities = [...this.#record.identities, identity];
       const nextKeys = new Map(keys).set(identity.id, keyPair);
       await this.#commit({ ...this.#record, identities, keys: await this.#keysField(nextKeys, identities) }, nextKeys);
-      return copy(identity);
+      return copyIdentity(identity);
     });
   }
 
   async renameIdentity(identityId: string, name: string): Promise<Identity> {
     const clean = checkName(name);
     return this.#exclusive(async () => {
-      const renamed = { ...this.#find(identityId), name: clean };
-      const identities = this.#record.identities.map((identity) => (identity.id === identityId ? renamed : identity));
+      const { identities, renamed } = withRenamed(this.#record, identityId, clean);
       await this.#commit({ ...this.#record, identities });
-      return copy(renamed);
+      return copyIdentity(renamed);
     });
   }
 
@@ -322,15 +217,10 @@ export class Vault {
    */
   async removeIdentity(identityId: string): Promise<void> {
     await this.#exclusive(async () => {
-      this.#find(identityId);
-      if (this.#record.identities.length === 1) throw new VaultError('VAULT_LAST_IDENTITY', 'The last identity cannot be removed');
-      const keys = this.#unlockedKeys();
-      const identities = this.#record.identities.filter((identity) => identity.id !== identityId);
-      const nextKeys = new Map(keys);
+      const next = withoutIdentity(this.#record, identityId);
+      const nextKeys = new Map(this.#unlockedKeys());
       nextKeys.delete(identityId);
-      const active = this.#record.active === identityId ? identities[0]!.id : this.#record.active;
-      const origins = this.#record.origins.filter(([, id]) => id !== identityId);
-      await this.#commit({ ...this.#record, identities, active, origins, keys: await this.#keysField(nextKeys, identities) }, nextKeys);
+      await this.#commit({ ...this.#record, ...next, keys: await this.#keysField(nextKeys, next.identities) }, nextKeys);
     });
   }
 
@@ -347,14 +237,13 @@ export class Vault {
    * derived from `privateKey()`, in a message, to a page, a content script or any other context.
    */
   keyPair(identityId: string): KeyPair {
-    this.#find(identityId);
-    const keys = this.#unlockedKeys();
-    const keyPair = keys.get(identityId);
+    findIdentity(this.#record, identityId);
+    const keyPair = this.#unlockedKeys().get(identityId);
     if (!keyPair) throw new VaultError('VAULT_CORRUPT', 'An identity has no private key', { identityId });
     return keyPair;
   }
 
-  // ---- passphrase, lock and unlock ----
+  // ---- passphrase, lock and unlock (see session.ts) ----
 
   /**
    * Encrypts the private keys at rest under `newPassphrase` (at least 8 characters), or
@@ -367,16 +256,16 @@ export class Vault {
       let keys: KeyMap;
       if (this.#record.keys.kind === 'sealed') {
         if (currentPassphrase === undefined) throw new VaultError('VAULT_PASSPHRASE_WRONG', 'Changing the passphrase needs the current one');
-        const opened = await this.#openSealed(this.#record.keys, currentPassphrase);
+        const opened = await openSealed(this.#record.keys, currentPassphrase, this.#record.identities);
         opened.derived.raw.fill(0);
         keys = opened.keys;
       } else {
         keys = this.#unlockedKeys();
       }
-      const { sealed, derived } = await seal(newPassphrase, this.#iterations, keySetBytes(keys, this.#record.identities), KEYS_AAD);
-      await this.#commit({ ...this.#record, keys: { kind: 'sealed', ...sealed } }, keys);
-      this.#aesKey = derived.key;
-      await this.#rememberSession(derived, sealed.kdf);
+      const sealed = await sealKeySet(newPassphrase, this.#iterations, keys, this.#record.identities);
+      await this.#commit({ ...this.#record, keys: sealed.keys }, keys);
+      this.#aesKey = sealed.derived.key;
+      await rememberSession(this.#session, sealed.derived, sealed.keys.kdf);
     });
   }
 
@@ -384,12 +273,11 @@ export class Vault {
   async removePassphrase(currentPassphrase: string): Promise<void> {
     await this.#exclusive(async () => {
       if (this.#record.keys.kind !== 'sealed') return;
-      const { keys, derived } = await this.#openSealed(this.#record.keys, currentPassphrase);
+      const { keys, derived } = await openSealed(this.#record.keys, currentPassphrase, this.#record.identities);
       derived.raw.fill(0);
-      const privateKeys = this.#record.identities.map((identity) => ({ id: identity.id, privateKey: keys.get(identity.id)!.privateKey() }));
-      await this.#commit({ ...this.#record, keys: { kind: 'plain', privateKeys } }, keys);
+      await this.#commit({ ...this.#record, keys: plainKeys(keys, this.#record.identities) }, keys);
       this.#aesKey = undefined;
-      await this.#forgetSession().catch(() => {});
+      await forgetSession(this.#session).catch(() => {});
     });
   }
 
@@ -404,7 +292,7 @@ export class Vault {
       if (this.#record.keys.kind !== 'sealed') return;
       this.#keys = undefined;
       this.#aesKey = undefined;
-      await this.#forgetSession();
+      await forgetSession(this.#session);
     });
   }
 
@@ -418,26 +306,26 @@ export class Vault {
     await this.#exclusive(async () => {
       const keysField = this.#record.keys;
       if (keysField.kind !== 'sealed') return;
-      const { keys, derived } = await this.#openSealed(keysField, passphrase);
+      const { keys, derived } = await openSealed(keysField, passphrase, this.#record.identities);
       this.#keys = keys;
       this.#aesKey = derived.key;
       if (keysField.kdf.iterations < this.#iterations) {
-        const upgraded = await seal(passphrase, this.#iterations, keySetBytes(keys, this.#record.identities), KEYS_AAD);
+        const upgraded = await sealKeySet(passphrase, this.#iterations, keys, this.#record.identities);
         try {
-          await this.#commit({ ...this.#record, keys: { kind: 'sealed', ...upgraded.sealed } });
+          await this.#commit({ ...this.#record, keys: upgraded.keys });
           this.#aesKey = upgraded.derived.key;
-          await this.#rememberSession(upgraded.derived, upgraded.sealed.kdf);
+          await rememberSession(this.#session, upgraded.derived, upgraded.keys.kdf);
           derived.raw.fill(0);
           return;
         } catch {
           // Keep the old, still valid encryption; try again on the next unlock.
         }
       }
-      await this.#rememberSession(derived, keysField.kdf);
+      await rememberSession(this.#session, derived, keysField.kdf);
     });
   }
 
-  // ---- backup ----
+  // ---- backup (see backup.ts) ----
 
   /**
    * An encrypted backup of all identities (or of `identityIds`): names, private keys and
@@ -448,18 +336,9 @@ export class Vault {
   async exportBackup(passphrase: string, options: { identityIds?: readonly string[] } = {}): Promise<string> {
     checkStrength(passphrase);
     const keys = this.#unlockedKeys();
-    const chosen = options.identityIds === undefined ? this.#record.identities : options.identityIds.map((id) => this.#find(id));
+    const chosen = options.identityIds === undefined ? this.#record.identities : options.identityIds.map((id) => findIdentity(this.#record, id));
     if (chosen.length === 0) throw new VaultError('VAULT_IDENTITY_UNKNOWN', 'A backup needs at least one identity');
-    const identities: BackupEntry[] = chosen.map((identity) => ({
-      id: identity.id,
-      name: identity.name,
-      publicKey: identity.publicKey,
-      privateKey: keys.get(identity.id)!.privateKey(),
-      createdAt: identity.createdAt,
-    }));
-    const { sealed, derived } = await seal(passphrase, this.#iterations, utf8(JSON.stringify({ identities })), BACKUP_AAD);
-    derived.raw.fill(0);
-    return `${JSON.stringify({ format: BACKUP_FORMAT, version: BACKUP_VERSION, kdf: sealed.kdf, cipher: sealed.cipher, data: sealed.data }, null, 2)}\n`;
+    return writeBackup(chosen, keys, passphrase, this.#iterations);
   }
 
   /**
@@ -472,56 +351,14 @@ export class Vault {
   async restoreBackup(text: string, passphrase: string, options: RestoreOptions = {}): Promise<RestoreResult> {
     return this.#exclusive(async () => {
       const keys = this.#unlockedKeys();
-      const entries = await readBackup(text, passphrase);
-      const byPublicKey = new Map(this.#record.identities.map((identity) => [identity.publicKey, identity]));
-      const takenIds = new Set(this.#record.identities.map((identity) => identity.id));
-      const result: RestoreResult = { added: [], existing: [], removed: [] };
-      const seen = new Set<string>();
-      const restored: Identity[] = [];
-      const nextKeys = new Map<string, KeyPair>(options.replace === true ? [] : keys);
-
-      for (const { entry, keyPair } of entries) {
-        if (seen.has(entry.publicKey)) continue;
-        seen.add(entry.publicKey);
-        const old = byPublicKey.get(entry.publicKey);
-        if (old && options.replace !== true) {
-          result.existing.push(copy(old));
-          continue;
-        }
-        const id = old?.id ?? (entry.id !== undefined && !takenIds.has(entry.id) ? entry.id : newId());
-        takenIds.add(id);
-        const identity: Identity = old ? { ...old, name: entry.name, createdAt: entry.createdAt } : { id, name: entry.name, publicKey: entry.publicKey, createdAt: entry.createdAt };
-        restored.push(identity);
-        nextKeys.set(id, keyPair);
-        (old ? result.existing : result.added).push(copy(identity));
-      }
-
-      let identities: Identity[];
-      let active = this.#record.active;
-      let origins = this.#record.origins;
-      if (options.replace === true) {
-        identities = restored;
-        const kept = new Set(identities.map((identity) => identity.id));
-        result.removed = this.#record.identities.filter((identity) => !kept.has(identity.id)).map(copy);
-        if (!kept.has(active)) active = identities[0]!.id;
-        origins = origins.filter(([, id]) => kept.has(id));
-      } else {
-        identities = [...this.#record.identities, ...restored];
-      }
-      if (result.added.length > 0 || result.removed.length > 0 || options.replace === true) {
-        await this.#commit({ ...this.#record, identities, active, origins, keys: await this.#keysField(nextKeys, identities) }, nextKeys);
-      }
+      const entries = await readBackup(text, passphrase, this.#now);
+      const { result, changed, next, nextKeys } = mergeBackup(this.#record, keys, entries, options);
+      if (changed) await this.#commit({ ...this.#record, ...next, keys: await this.#keysField(nextKeys, next.identities) }, nextKeys);
       return result;
     });
   }
 
   // ---- internals ----
-
-  #find(identityId: string): Identity {
-    const identity = this.#record.identities.find((candidate) => candidate.id === identityId);
-    if (!identity) throw new VaultError('VAULT_IDENTITY_UNKNOWN', 'No such identity', { identityId });
-    return identity;
-  }
 
   #unlockedKeys(): KeyMap {
     if (!this.#keys) throw new VaultError('VAULT_LOCKED', 'The vault is locked: unlock it with the passphrase');
@@ -537,7 +374,7 @@ export class Vault {
 
   /** Stores `record` with one write, then (only then) makes it, and `keys`, the vault's state. */
   async #commit(record: VaultRecord, keys?: KeyMap): Promise<void> {
-    await write(this.#persistent, record);
+    await writeRecord(this.#persistent, record);
     this.#record = record;
     if (keys) this.#keys = keys;
   }
@@ -545,238 +382,8 @@ export class Vault {
   /** The stored form of a key set: plain, or sealed under the current AES key (fresh IV). */
   async #keysField(keys: KeyMap, identities: readonly Identity[]): Promise<KeysField> {
     const current = this.#record.keys;
-    if (current.kind === 'plain') {
-      return { kind: 'plain', privateKeys: identities.map((identity) => ({ id: identity.id, privateKey: keys.get(identity.id)!.privateKey() })) };
-    }
+    if (current.kind === 'plain') return plainKeys(keys, identities);
     if (!this.#aesKey) throw new VaultError('VAULT_LOCKED', 'The vault is locked: unlock it with the passphrase');
-    return { kind: 'sealed', ...(await sealWith(this.#aesKey, current.kdf, keySetBytes(keys, identities), KEYS_AAD)) };
+    return resealedKeys(this.#aesKey, current, keys, identities);
   }
-
-  /** Decrypts the stored key set with a passphrase: `VAULT_PASSPHRASE_WRONG` or `VAULT_CORRUPT` otherwise. */
-  async #openSealed(sealed: Sealed, passphrase: string): Promise<{ keys: KeyMap; derived: DerivedKey }> {
-    if (typeof passphrase !== 'string') throw new VaultError('VAULT_PASSPHRASE_WRONG', 'The passphrase is wrong');
-    const parts = sealedParts(sealed);
-    if (!parts) throw new VaultError('VAULT_CORRUPT', 'The stored key set is malformed');
-    const derived = await deriveKey(passphrase, parts.salt, parts.iterations);
-    const plain = await decrypt(derived.key, parts.iv, parts.data, KEYS_AAD);
-    if (!plain) {
-      derived.raw.fill(0);
-      throw new VaultError('VAULT_PASSPHRASE_WRONG', 'The passphrase is wrong');
-    }
-    return { keys: keySetFromBytes(plain, this.#record.identities), derived };
-  }
-
-  /** Back to the unlocked state of this browser session, if session storage has a matching key. */
-  async #resumeSession(sealed: Sealed): Promise<void> {
-    let stored: unknown;
-    try {
-      stored = await this.#session.get(VAULT_SESSION_KEY);
-    } catch {
-      return;
-    }
-    if (stored === undefined || stored === null) return;
-    const session = parseSession(stored);
-    const parts = sealedParts(sealed);
-    if (!parts) throw new VaultError('VAULT_CORRUPT', 'The stored key set is malformed');
-    if (session && session.salt === sealed.kdf.salt && session.iterations === sealed.kdf.iterations) {
-      const raw = base64ToBytes(session.key)!;
-      const key = await importAesKey(raw);
-      raw.fill(0);
-      const plain = await decrypt(key, parts.iv, parts.data, KEYS_AAD);
-      if (plain) {
-        this.#keys = keySetFromBytes(plain, this.#record.identities);
-        this.#aesKey = key;
-        return;
-      }
-    }
-    await this.#forgetSession().catch(() => {}); // stale (passphrase changed) or malformed
-  }
-
-  /** Keeps the derived AES key for this browser session. Best effort: without it, a restarted worker asks for the passphrase. */
-  async #rememberSession(derived: DerivedKey, kdf: KdfParams): Promise<void> {
-    const record: SessionRecord = { version: 1, salt: kdf.salt, iterations: kdf.iterations, key: bytesToBase64(derived.raw) };
-    derived.raw.fill(0);
-    try {
-      await this.#session.set(VAULT_SESSION_KEY, record);
-    } catch {
-      await this.#forgetSession().catch(() => {});
-    }
-  }
-
-  #forgetSession(): Promise<void> {
-    return this.#session.remove(VAULT_SESSION_KEY);
-  }
-}
-
-// ---- helpers ----
-
-function newId(): string {
-  return crypto.randomUUID();
-}
-
-function copy(identity: Identity): Identity {
-  return { id: identity.id, name: identity.name, publicKey: identity.publicKey, createdAt: identity.createdAt };
-}
-
-async function write(storage: VaultStorage, record: VaultRecord): Promise<void> {
-  try {
-    await storage.set(VAULT_STORAGE_KEY, record);
-  } catch (cause) {
-    throw new VaultError('VAULT_STORAGE_FAILED', 'Saving the vault failed; nothing was changed', undefined, { cause });
-  }
-}
-
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
-
-function checkName(name: unknown): string {
-  const clean = typeof name === 'string' ? name.normalize('NFC').trim() : '';
-  if (clean === '' || [...clean].length > MAX_NAME_LENGTH || CONTROL.test(clean)) {
-    throw new VaultError('VAULT_NAME_INVALID', `A name has 1 to ${MAX_NAME_LENGTH} characters and no control characters`);
-  }
-  return clean;
-}
-
-function checkStrength(passphrase: unknown): void {
-  if (typeof passphrase !== 'string' || [...passphrase.normalize('NFC')].length < MIN_PASSPHRASE_LENGTH) {
-    throw new VaultError('VAULT_PASSPHRASE_WEAK', `A passphrase has at least ${MIN_PASSPHRASE_LENGTH} characters`);
-  }
-}
-
-function keySetBytes(keys: KeyMap, identities: readonly Identity[]): Uint8Array<ArrayBuffer> {
-  const entries: KeyEntry[] = identities.map((identity) => ({ id: identity.id, privateKey: keys.get(identity.id)!.privateKey() }));
-  return utf8(JSON.stringify({ keys: entries }));
-}
-
-function keySetFromBytes(bytes: Uint8Array, identities: readonly Identity[]): KeyMap {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(fromUtf8(bytes));
-  } catch {
-    throw new VaultError('VAULT_CORRUPT', 'The decrypted key set is not readable');
-  }
-  if (!isObject(parsed) || !Array.isArray(parsed.keys)) throw new VaultError('VAULT_CORRUPT', 'The decrypted key set is malformed');
-  return keysFromEntries(parsed.keys, identities);
-}
-
-/** Key pairs for every identity, checked against their public keys; `VAULT_CORRUPT` otherwise. */
-function keysFromEntries(entries: unknown[], identities: readonly Identity[]): KeyMap {
-  const byId = new Map<string, string>();
-  for (const entry of entries) {
-    if (!isObject(entry) || typeof entry.id !== 'string' || typeof entry.privateKey !== 'string' || !HEX_KEY.test(entry.privateKey)) {
-      throw new VaultError('VAULT_CORRUPT', 'A stored private key is malformed');
-    }
-    byId.set(entry.id, entry.privateKey);
-  }
-  const keys = new Map<string, KeyPair>();
-  for (const identity of identities) {
-    const hex = byId.get(identity.id);
-    if (hex === undefined) throw new VaultError('VAULT_CORRUPT', 'An identity has no private key', { identityId: identity.id });
-    const keyPair = KeyPair.fromPrivateKey(hex);
-    if (keyPair.publicKey() !== identity.publicKey) throw new VaultError('VAULT_CORRUPT', 'A private key does not match its public key', { identityId: identity.id });
-    keys.set(identity.id, keyPair);
-  }
-  return keys;
-}
-
-function isIdentity(value: unknown): value is Identity {
-  return (
-    isObject(value) &&
-    typeof value.id === 'string' &&
-    ID_PATTERN.test(value.id) &&
-    typeof value.name === 'string' &&
-    typeof value.publicKey === 'string' &&
-    HEX_KEY.test(value.publicKey) &&
-    typeof value.createdAt === 'number' &&
-    Number.isFinite(value.createdAt)
-  );
-}
-
-/** The stored record, checked; `VAULT_CORRUPT` for anything else (which is then left untouched). */
-function parseRecord(value: unknown): VaultRecord {
-  const corrupt = (why: string) => new VaultError('VAULT_CORRUPT', `The stored vault is not readable: ${why}`);
-  if (!isObject(value) || value.format !== VAULT_FORMAT) throw corrupt('unknown format');
-  if (value.version !== VAULT_VERSION) throw new VaultError('VAULT_CORRUPT', 'The stored vault has a version this extension does not know', { version: value.version });
-  const { identities, active, origins, keys } = value;
-  if (!Array.isArray(identities) || identities.length === 0 || !identities.every(isIdentity)) throw corrupt('identities');
-  const ids = new Set(identities.map((identity) => identity.id));
-  if (ids.size !== identities.length || new Set(identities.map((identity) => identity.publicKey)).size !== identities.length) throw corrupt('duplicate identities');
-  if (typeof active !== 'string' || !ids.has(active)) throw corrupt('active identity');
-  if (!Array.isArray(origins)) throw corrupt('origins');
-  const siteChoices: [string, string][] = [];
-  for (const pair of origins) {
-    if (!Array.isArray(pair) || pair.length !== 2 || typeof pair[0] !== 'string' || typeof pair[1] !== 'string') throw corrupt('origins');
-    if (ids.has(pair[1])) siteChoices.push([pair[0], pair[1]]);
-  }
-  let keysField: KeysField;
-  if (isObject(keys) && keys.kind === 'plain' && Array.isArray(keys.privateKeys)) {
-    keysField = { kind: 'plain', privateKeys: keys.privateKeys as KeyEntry[] };
-  } else if (isObject(keys) && keys.kind === 'sealed' && sealedParts(keys)) {
-    const sealed = keys as unknown as Sealed;
-    keysField = { kind: 'sealed', kdf: { ...sealed.kdf }, cipher: { ...sealed.cipher }, data: sealed.data };
-  } else {
-    throw corrupt('keys');
-  }
-  return {
-    format: VAULT_FORMAT,
-    version: VAULT_VERSION,
-    identities: identities.map(copy),
-    active,
-    origins: siteChoices,
-    keys: keysField,
-  };
-}
-
-function parseSession(value: unknown): SessionRecord | undefined {
-  if (!isObject(value) || value.version !== 1 || typeof value.salt !== 'string' || typeof value.iterations !== 'number') return undefined;
-  if (base64ToBytes(value.key)?.length !== AES_KEY_BYTES) return undefined;
-  return value as unknown as SessionRecord;
-}
-
-/** A backup's identities with their key pairs: `VAULT_BACKUP_INVALID` or `VAULT_PASSPHRASE_WRONG` otherwise. */
-async function readBackup(text: string, passphrase: string): Promise<{ entry: BackupEntry; keyPair: KeyPair }[]> {
-  const invalid = (why: string) => new VaultError('VAULT_BACKUP_INVALID', `This is not a Panda Kit vault backup: ${why}`);
-  if (typeof text !== 'string' || text.length > MAX_BACKUP_CHARS) throw invalid('not a backup file');
-  let file: unknown;
-  try {
-    file = JSON.parse(text);
-  } catch {
-    throw invalid('not JSON');
-  }
-  if (!isObject(file) || file.format !== BACKUP_FORMAT) throw invalid('unknown format');
-  if (file.version !== BACKUP_VERSION) throw new VaultError('VAULT_BACKUP_INVALID', 'This backup has a version this extension does not know', { version: file.version });
-  const parts = sealedParts(file);
-  if (!parts) throw invalid('encryption parameters');
-  if (typeof passphrase !== 'string') throw new VaultError('VAULT_PASSPHRASE_WRONG', 'The passphrase does not open this backup');
-  const derived = await deriveKey(passphrase, parts.salt, parts.iterations);
-  derived.raw.fill(0);
-  const plain = await decrypt(derived.key, parts.iv, parts.data, BACKUP_AAD);
-  if (!plain) throw new VaultError('VAULT_PASSPHRASE_WRONG', 'The passphrase does not open this backup, or the file was altered');
-
-  let payload: unknown;
-  try {
-    payload = JSON.parse(fromUtf8(plain));
-  } catch {
-    throw invalid('content not readable');
-  }
-  if (!isObject(payload) || !Array.isArray(payload.identities) || payload.identities.length === 0) throw invalid('no identities');
-  return payload.identities.map((raw: unknown) => {
-    if (!isObject(raw) || typeof raw.privateKey !== 'string' || !HEX_KEY.test(raw.privateKey)) throw invalid('private key');
-    const keyPair = KeyPair.fromPrivateKey(raw.privateKey);
-    if (raw.publicKey !== undefined && raw.publicKey !== keyPair.publicKey()) throw invalid('public key does not match its private key');
-    let name: string;
-    try {
-      name = checkName(raw.name);
-    } catch {
-      name = 'Restored';
-    }
-    const entry: BackupEntry = {
-      name,
-      publicKey: keyPair.publicKey(),
-      privateKey: raw.privateKey,
-      createdAt: typeof raw.createdAt === 'number' && Number.isFinite(raw.createdAt) ? raw.createdAt : Date.now(),
-    };
-    if (typeof raw.id === 'string' && ID_PATTERN.test(raw.id)) entry.id = raw.id;
-    return { entry, keyPair };
-  });
 }

@@ -3,7 +3,7 @@
  * services, ProviderRouter and port handling) plus test-only methods, which exist only in
  * this build (the harness bundles it over the copied dist's background.js):
  *
- * - `test_context`: answers with the RequestContext the background derived for the request,
+ * - `test_context` { mark? }: answers with the RequestContext the background derived for the request (kept by `mark`, and `test_contextOf` { mark } answers it later),
  *   to show that the origin comes from the browser and not from the message;
  * - `test_emit` { event, data }: sends an event to the pages of the caller's origin, the way
  *   the router does (`subscribe`), to show events stay with their origin;
@@ -19,15 +19,22 @@
 import browser from 'webextension-polyfill';
 import { listenForProviders } from '../../extension/background/port.js';
 import type { Router } from '../../extension/background/router.js';
-import { bytesToHex, type Hash } from '../../core/index.js';
+import { bytesToHex } from '../../core/index.js';
 import type { Decision } from '../../extension/background/approvals.js';
 import { createRouter, createServices, listenForExtensionPages, OpenPages, type BackgroundServices } from '../../extension/background/services.js';
 
 function withTestMethods(router: Router, services: BackgroundServices): Router {
   const listeners = new Map<string, Set<(event: string, data: unknown) => void>>();
+  // Contexts of `test_context` calls by their `mark`, for requests whose answer the page cannot see.
+  const marked = new Map<string, unknown>();
   return {
     async handle(context, request) {
-      if (request.method === 'test_context') return context;
+      if (request.method === 'test_context') {
+        const mark = (request.params as { mark?: unknown } | undefined)?.mark;
+        if (typeof mark === 'string') marked.set(mark, context);
+        return context;
+      }
+      if (request.method === 'test_contextOf') return marked.get(String((request.params as { mark?: unknown } | undefined)?.mark)) ?? null;
       if (request.method === 'test_decide') {
         const { decision, origin } = (request.params ?? {}) as { decision: Decision; origin: string };
         for (let tries = 0; tries < 200; tries++) {
@@ -38,7 +45,7 @@ function withTestMethods(router: Router, services: BackgroundServices): Router {
         return false;
       }
       if (request.method === 'test_entry') {
-        const id = String((request.params as { operationId?: unknown } | undefined)?.operationId) as Hash;
+        const id = String((request.params as { operationId?: unknown } | undefined)?.operationId);
         const [entry, operation] = [await services.node.store.getEntryByHash(id), await services.node.store.getOperation(id)];
         return entry && operation ? { entry: bytesToHex(entry.bytes), operation: bytesToHex(operation.bytes) } : null;
       }
@@ -69,5 +76,8 @@ function withTestMethods(router: Router, services: BackgroundServices): Router {
 
 const pages = new OpenPages();
 const services = createServices(pages);
-listenForProviders(browser.runtime.onConnect, Promise.all([createRouter(services), services]).then(([router, ready]) => withTestMethods(router, ready)));
+listenForProviders(
+  browser.runtime.onConnect,
+  Promise.all([createRouter(services), services]).then(([router, ready]) => withTestMethods(router, ready)),
+);
 listenForExtensionPages(services, pages);

@@ -10,52 +10,27 @@
  *   worker fails waiting requests with 4900 and the next request starts it again.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type BrowserContext, type Page, type Worker } from 'playwright-core';
 import * as p2panda from 'p2panda-js';
 import { PROVIDER_RDNS } from '../../extension/shared/protocol.js';
 import { startSignalingServer, type SignalingServer } from '../peer/support.js';
-import { ask, builtExtension, call, evaluate, frameOf, resultOf, serveTestSites, testExtension, type Answer, type Summary, type TestSites } from './e2e-support.js';
-
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
-
-interface Session {
-  context: BrowserContext;
-  worker: Worker;
-  extensionId: string;
-  close(): Promise<void>;
-}
-
-/** Starts Chromium with the extension in `dir`, on a new profile or on `keep.profile` (left on disk, for a restart). */
-async function launch(dir: string, keep?: { profile: string }): Promise<Session> {
-  const profile = keep?.profile ?? mkdtempSync(join(tmpdir(), 'panda-kit-chromium-'));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', `--disable-extensions-except=${dir}`, `--load-extension=${dir}`],
-  });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 10_000 }));
-  return {
-    context,
-    worker,
-    extensionId: new URL(worker.url()).host,
-    close: async () => {
-      await context.close();
-      if (!keep) rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-async function open(session: Session, url: string): Promise<Page> {
-  const page = await session.context.newPage();
-  await page.goto(url);
-  await page.waitForFunction('window.T !== undefined');
-  return page;
-}
+import { approvalWindow, decide, decideInApproval, decideLast, launch, open, skip, type Session } from './e2e-chromium-support.js';
+import {
+  ask,
+  builtExtension,
+  call,
+  evaluate,
+  frameOf,
+  resultOf,
+  serveTestSites,
+  testExtension,
+  type Answer,
+  type Summary,
+  type TestSites,
+} from './e2e-support.js';
 
 let sites: TestSites;
 before(async () => {
@@ -154,7 +129,10 @@ describe('Chromium: the test build', { skip }, () => {
 
   test('the origin comes from the browser: forged origins in the request or the message are ignored', async () => {
     const page = await open(session, `${sites.page}/plain`);
-    const answer = await evaluate<Answer>(page, call('request', { method: 'test_context', params: { origin: 'https://evil.example' }, origin: 'https://evil.example' }));
+    const answer = await evaluate<Answer>(
+      page,
+      call('request', { method: 'test_context', params: { origin: 'https://evil.example' }, origin: 'https://evil.example' }),
+    );
     assert.ok('result' in answer);
     const context = answer.result as { origin: string; tabId?: number; frameId?: number };
     assert.equal(context.origin, sites.page);
@@ -162,7 +140,13 @@ describe('Chromium: the test build', { skip }, () => {
     assert.equal(context.frameId, 0);
     const forged = await evaluate<{ result?: { origin: string } }>(
       page,
-      call('forge', { target: 'panda-kit:content', id: 9001, origin: 'https://evil.example', sender: { origin: 'https://evil.example' }, request: { method: 'test_context', origin: 'https://evil.example' } }),
+      call('forge', {
+        target: 'panda-kit:content',
+        id: 9001,
+        origin: 'https://evil.example',
+        sender: { origin: 'https://evil.example' },
+        request: { method: 'test_context', params: { mark: 'forged' }, origin: 'https://evil.example' },
+      }),
     );
     assert.equal(forged.result?.origin, sites.page);
     await page.close();
@@ -171,7 +155,10 @@ describe('Chromium: the test build', { skip }, () => {
   test('a frame from another origin gets its own origin and its own provider', async () => {
     const page = await open(session, `${sites.page}/`);
     const frame = await frameOf(page, sites.frame);
-    const [top, inner] = await Promise.all([evaluate<Answer>(page, call('request', { method: 'test_context' })), evaluate<Answer>(frame, call('request', { method: 'test_context' }))]);
+    const [top, inner] = await Promise.all([
+      evaluate<Answer>(page, call('request', { method: 'test_context' })),
+      evaluate<Answer>(frame, call('request', { method: 'test_context' })),
+    ]);
     assert.ok('result' in top && 'result' in inner);
     const topContext = top.result as { origin: string; tabId: number; frameId: number };
     const frameContext = inner.result as { origin: string; tabId: number; frameId: number };
@@ -219,19 +206,6 @@ describe('Chromium: the test build', { skip }, () => {
   });
 });
 
-/** The approval window the extension opens by itself. */
-async function approvalWindow(session: Session): Promise<Page> {
-  const existing = session.context.pages().find((page) => page.url().endsWith('/approval.html') && !page.isClosed());
-  return existing ?? (await session.context.waitForEvent('page', { predicate: (page) => page.url().endsWith('/approval.html'), timeout: 15_000 }));
-}
-
-/** Clicks `decision` on the request on screen in `page` (popup or approval window) whose text includes `text`. */
-async function decide(page: Page, text: string, decision: 'approve-once' | 'approve-always' | 'deny'): Promise<void> {
-  const card = page.locator('[data-pending]', { hasText: text }).first();
-  await card.waitFor({ timeout: 15_000 });
-  await card.locator(`[data-decision="${decision}"]`).click();
-}
-
 /** The entry and operation the extension stored for `operationId`, read from its IndexedDB in the service worker. */
 async function storedEntry(session: Session, operationId: string): Promise<{ entry: string; operation: string }> {
   // An expression, not a function: tsx's helpers for functions do not exist in the worker.
@@ -276,8 +250,11 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
 
   test('an unconnected site gets 4100; connecting asks the person in the approval window; a denial is 4001', async () => {
     const page = await open(a, `${sites.page}/plain`);
-    assert.equal((await ask(page, { method: 'panda_getPublicKey' }) as { error: { code: number } }).error.code, 4100);
-    assert.equal((await ask(page, { method: 'panda_publish', params: { type: 'festival', fields: { name: 'x' } } }) as { error: { code: number } }).error.code, 4100);
+    assert.equal(((await ask(page, { method: 'panda_getPublicKey' })) as { error: { code: number } }).error.code, 4100);
+    assert.equal(
+      ((await ask(page, { method: 'panda_publish', params: { type: 'festival', fields: { name: 'x' } } })) as { error: { code: number } }).error.code,
+      4100,
+    );
 
     // Another origin is denied (the denial's cooldown stays with that origin).
     const other = await open(a, `${sites.frame}/frame`);
@@ -286,7 +263,7 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     // Nothing else waits after this answer: the window closes itself; the next question opens a new one.
     const firstClosed = first.waitForEvent('close', { timeout: 10_000 });
     await decide(first, sites.frame, 'deny');
-    assert.deepEqual((await refused as { error: { code: number } }).error.code, 4001);
+    assert.deepEqual(((await refused) as { error: { code: number } }).error.code, 4001);
     await firstClosed;
     await other.close();
 
@@ -314,11 +291,23 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
       return answer;
     };
     made.festival = resultOf<{ documentId: string }>(
-      await publish({ type: 'festival', fields: { name: 'Hoffnung 3000', start: T0 - 3600 * 24, end: T0 + 3600 * 48, timezone: 'Europe/Berlin' } }, 'Hoffnung 3000'),
+      await publish(
+        { type: 'festival', fields: { name: 'Hoffnung 3000', start: T0 - 3600 * 24, end: T0 + 3600 * 48, timezone: 'Europe/Berlin' } },
+        'Hoffnung 3000',
+      ),
     ).documentId;
-    made.cellar = resultOf<{ documentId: string }>(await publish({ type: 'resource', fields: { festival: made.festival, title: 'Klangkeller', kind: 'location', policy: 'manual' } }, 'Klangkeller')).documentId;
+    // The site joins its festival, to replicate it (asked in the popup, before the denial below starts the site's cooldown).
+    const joining = ask(page, { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } });
+    await decide(popup, signaling.url, 'approve-once');
+    resultOf(await joining);
+    made.cellar = resultOf<{ documentId: string }>(
+      await publish({ type: 'resource', fields: { festival: made.festival, title: 'Klangkeller', kind: 'location', policy: 'manual' } }, 'Klangkeller'),
+    ).documentId;
     const created = resultOf<{ documentId: string; operationId: string }>(
-      await publish({ type: 'event', fields: { festival: made.festival, title: 'Night of chaos', start: T0, end: T0 + 7200, resources: [made.cellar] } }, "Create event 'Night of chaos' at Klangkeller, Fri 21:00-23:00, in festival Hoffnung 3000"),
+      await publish(
+        { type: 'event', fields: { festival: made.festival, title: 'Night of chaos', start: T0, end: T0 + 7200, resources: [made.cellar] } },
+        'Night of chaos',
+      ),
     );
     made.event = created.documentId;
 
@@ -327,7 +316,14 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
 
     // The entry as stored, checked by p2panda-js 0.8.1.
     const { entry, operation } = await storedEntry(a, created.operationId);
-    const decoded = p2panda.decodeEntry(entry) as { publicKey: string; logId: bigint; seqNum: bigint; payloadHash: string; payloadSize: bigint; signature: string };
+    const decoded = p2panda.decodeEntry(entry) as {
+      publicKey: string;
+      logId: bigint;
+      seqNum: bigint;
+      payloadHash: string;
+      payloadSize: bigint;
+      signature: string;
+    };
     assert.equal(decoded.publicKey, made.publicKey);
     assert.equal(decoded.seqNum, 1n);
     assert.equal(decoded.payloadHash, p2panda.generateHash(operation));
@@ -340,15 +336,25 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     assert.equal(fields.get('title'), 'Night of chaos');
 
     // The schedule a page reads back; the owner of the venue sees the request in the popup.
-    const schedule = resultOf<Array<{ event: { title: string } }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
-    assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
+    const schedule = resultOf<Array<{ event: { title: string } }>>(
+      await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }),
+    );
+    assert.deepEqual(
+      schedule.map((item) => item.event.title),
+      ['Night of chaos'],
+    );
     // The venue is this identity's: the popup shows the request, and confirming it signs an authorization.
     const ownerRequest = popup.locator('[data-owner-request]', { hasText: 'Night of chaos' });
     await ownerRequest.waitFor({ timeout: 10_000 });
     await ownerRequest.locator('[data-authorize="confirm"]').click();
     await ownerRequest.waitFor({ state: 'detached', timeout: 10_000 });
-    const confirmed = resultOf<Array<{ confirmation: number; confirmed: number }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
-    assert.deepEqual(confirmed.map((item) => [item.confirmed, item.confirmation]), [[1, 1]]);
+    const confirmed = resultOf<Array<{ confirmation: number; confirmed: number }>>(
+      await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }),
+    );
+    assert.deepEqual(
+      confirmed.map((item) => [item.confirmed, item.confirmation]),
+      [[1, 1]],
+    );
     await popup.close();
     await page.close();
   });
@@ -357,10 +363,10 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     const page = await open(a, `${sites.page}/plain`);
     await ask(page, { method: 'panda_getPublicKey' });
     await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } });
-    const stored = (await a.worker.evaluate('chrome.storage.local.get("vault")')) as { vault: { keys: { privateKeys: Array<{ privateKey: string }> } } };
+    const stored = await a.worker.evaluate<{ vault: { keys: { privateKeys: Array<{ privateKey: string }> } } }>('chrome.storage.local.get("vault")');
     const privateKey = stored.vault.keys.privateKeys[0]!.privateKey;
     assert.match(privateKey, /^[0-9a-f]{64}$/);
-    const wire = await page.evaluate('T.wire.join("\\n")') as string;
+    const wire = await page.evaluate<string>('T.wire.join("\\n")');
     assert.ok(wire.includes(made.publicKey!), 'the wire log holds the answers');
     assert.ok(!wire.includes(privateKey), 'the private key crossed into the page');
     await page.close();
@@ -368,14 +374,15 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
 
   test('a second browser profile receives the event by replication (offscreen WebRTC, y-webrtc signaling)', async () => {
     const pageA = await open(a, `${sites.page}/plain`);
-    resultOf(await ask(pageA, { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } }));
     b = await launch(await builtExtension('chrome'));
     const pageB = await open(b, `${sites.page}/plain`);
     const connecting = ask(pageB, { method: 'panda_connect' });
-    await decide(await approvalWindow(b), sites.page, 'approve-once');
+    await decideLast(b, sites.page, 'approve-once');
     const { publicKey } = resultOf<{ publicKey: string }>(await connecting);
     assert.notEqual(publicKey, made.publicKey);
-    resultOf(await ask(pageB, { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } }));
+    const joiningB = ask(pageB, { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } });
+    await decideInApproval(b, signaling.url, 'approve-once');
+    resultOf(await joiningB);
     const deadline = Date.now() + 45_000;
     let titles: string[] = [];
     while (Date.now() < deadline) {
@@ -397,7 +404,7 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     await form.locator('button[type="submit"]').click();
     await popup.locator('[data-lock]').waitFor({ timeout: 30_000 });
     await popup.close();
-    const stored = (await a.worker.evaluate('chrome.storage.local.get("vault")')) as { vault: { keys: { kind: string } } };
+    const stored = await a.worker.evaluate<{ vault: { keys: { kind: string } } }>('chrome.storage.local.get("vault")');
     assert.equal(stored.vault.keys.kind, 'sealed');
 
     const page = await open(a, `${sites.page}/plain`);
@@ -408,9 +415,17 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     await cdp.send('Target.closeTarget', { targetId: worker.targetId });
     // The woken worker answers at once: no unlock prompt (the session keeps the vault's key), same identity, same data.
     assert.equal(resultOf<string>(await ask(page, { method: 'panda_getPublicKey' }, 10_000)), made.publicKey);
-    const schedule = resultOf<Array<{ event: { title: string } }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
-    assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
-    assert.equal(a.context.pages().some((open) => open.url().endsWith('/approval.html')), false);
+    const schedule = resultOf<Array<{ event: { title: string } }>>(
+      await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }),
+    );
+    assert.deepEqual(
+      schedule.map((item) => item.event.title),
+      ['Night of chaos'],
+    );
+    assert.equal(
+      a.context.pages().some((open) => open.url().endsWith('/approval.html')),
+      false,
+    );
     await page.close();
   });
 
@@ -425,8 +440,13 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     await unlock.locator('input[type="password"]').fill(PASSPHRASE);
     await unlock.locator('button[type="submit"]').click();
     assert.equal(resultOf<string>(await answer), made.publicKey);
-    const schedule = resultOf<Array<{ event: { title: string }; confirmation: number }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
-    assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
+    const schedule = resultOf<Array<{ event: { title: string }; confirmation: number }>>(
+      await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }),
+    );
+    assert.deepEqual(
+      schedule.map((item) => item.event.title),
+      ['Night of chaos'],
+    );
     assert.deepEqual(resultOf(await ask(page, { method: 'panda_festivals' })), [made.festival]);
     await page.close();
   });

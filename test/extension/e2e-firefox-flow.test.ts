@@ -17,6 +17,7 @@ import * as p2panda from 'p2panda-js';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { startSignalingServer, type SignalingServer } from '../peer/support.js';
 import { ask, errorCode, resultOf, serveTestSites, testExtension, type Answer, type TestSites } from './e2e-support.js';
+import { waitForExpression } from '../firefox-wait.js';
 
 const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
 const skip = existsSync(FIREFOX) ? false : `no Firefox at ${FIREFOX}`;
@@ -30,7 +31,14 @@ interface Profile {
 }
 
 async function launch(extensionDir: string, userDataDir?: string): Promise<Profile> {
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi', extraPrefsFirefox: KEEP_ADDON_DATA, ...(userDataDir ? { userDataDir } : {}) });
+  const browser = await puppeteer.launch({
+    browser: 'firefox',
+    executablePath: FIREFOX,
+    headless: true,
+    protocol: 'webDriverBiDi',
+    extraPrefsFirefox: KEEP_ADDON_DATA,
+    ...(userDataDir ? { userDataDir } : {}),
+  });
   await browser.installExtension(extensionDir);
   return { browser, close: () => browser.close() };
 }
@@ -38,12 +46,18 @@ async function launch(extensionDir: string, userDataDir?: string): Promise<Profi
 async function open(profile: Profile, url: string): Promise<Page> {
   const page = await profile.browser.newPage();
   await page.goto(url);
-  await page.waitForFunction('window.T !== undefined');
+  await waitForExpression(page, 'window.T !== undefined');
   return page;
 }
 
 /** `request` from `page`, answered with `decision` by the person (through `helper`, a page of another origin). */
-async function askPerson(page: Page, helper: Page, origin: string, request: { method: string; params?: unknown }, decision: 'approve-once' | 'approve-always' | 'deny'): Promise<Answer> {
+async function askPerson(
+  page: Page,
+  helper: Page,
+  origin: string,
+  request: { method: string; params?: unknown },
+  decision: 'approve-once' | 'approve-always' | 'deny',
+): Promise<Answer> {
   const answer = ask(page, request);
   assert.equal(resultOf<boolean>(await ask(helper, { method: 'test_decide', params: { origin, decision } })), true, `a question from ${origin} was waiting`);
   return answer;
@@ -91,10 +105,27 @@ describe('Firefox: taking part (the event page is the peer; two profiles; a rest
   test('publish after approval: the entry verifies with p2panda-js; a denied publish is 4001; the private key never crosses', async () => {
     const page = await open(a, `${sites.page}/plain`);
     const helper = await open(a, `${sites.frame}/frame`);
-    const publish = (params: unknown, decision: 'approve-once' | 'deny' = 'approve-once') => askPerson(page, helper, sites.page, { method: 'panda_publish', params }, decision);
-    made.festival = resultOf<{ documentId: string }>(await publish({ type: 'festival', fields: { name: 'Hoffnung 3000', start: T0 - 86_400, end: T0 + 172_800, timezone: 'Europe/Berlin' } })).documentId;
-    const cellar = resultOf<{ documentId: string }>(await publish({ type: 'resource', fields: { festival: made.festival, title: 'Klangkeller', kind: 'location', policy: 'manual' } })).documentId;
-    const created = resultOf<{ documentId: string; operationId: string }>(await publish({ type: 'event', fields: { festival: made.festival, title: 'Night of chaos', start: T0, end: T0 + 7200, resources: [cellar] } }));
+    const publish = (params: unknown, decision: 'approve-once' | 'deny' = 'approve-once') =>
+      askPerson(page, helper, sites.page, { method: 'panda_publish', params }, decision);
+    made.festival = resultOf<{ documentId: string }>(
+      await publish({ type: 'festival', fields: { name: 'Hoffnung 3000', start: T0 - 86_400, end: T0 + 172_800, timezone: 'Europe/Berlin' } }),
+    ).documentId;
+    // Joining asks too (before the denial below starts this site's cooldown).
+    resultOf(
+      await askPerson(
+        page,
+        helper,
+        sites.page,
+        { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } },
+        'approve-once',
+      ),
+    );
+    const cellar = resultOf<{ documentId: string }>(
+      await publish({ type: 'resource', fields: { festival: made.festival, title: 'Klangkeller', kind: 'location', policy: 'manual' } }),
+    ).documentId;
+    const created = resultOf<{ documentId: string; operationId: string }>(
+      await publish({ type: 'event', fields: { festival: made.festival, title: 'Night of chaos', start: T0, end: T0 + 7200, resources: [cellar] } }),
+    );
     made.event = created.documentId;
     assert.equal(errorCode(await publish({ type: 'event', fields: { festival: made.festival, title: 'Unwanted', start: T0, end: T0 + 60 } }, 'deny')), 4001);
 
@@ -115,14 +146,21 @@ describe('Firefox: taking part (the event page is the peer; two profiles; a rest
     await page.close();
   });
 
-  test('a second Firefox profile receives the event by replication', async () => {
+  test('a second Firefox profile receives the event by replication (joining asks the person)', async () => {
     const pageA = await open(a, `${sites.page}/plain`);
-    resultOf(await ask(pageA, { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } }));
     b = await launch(extension.dir);
     const pageB = await open(b, `${sites.page}/plain`);
     const helperB = await open(b, `${sites.frame}/frame`);
     resultOf(await askPerson(pageB, helperB, sites.page, { method: 'panda_connect' }, 'approve-once'));
-    resultOf(await ask(pageB, { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } }));
+    resultOf(
+      await askPerson(
+        pageB,
+        helperB,
+        sites.page,
+        { method: 'panda_joinFestival', params: { festivalId: made.festival, signaling: [signaling.url] } },
+        'approve-once',
+      ),
+    );
     let titles: string[] = [];
     for (const deadline = Date.now() + 45_000; Date.now() < deadline; await new Promise((resolve) => setTimeout(resolve, 500))) {
       const answer = await ask(pageB, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } });
@@ -138,8 +176,35 @@ describe('Firefox: taking part (the event page is the peer; two profiles; a rest
     a = await launch(extension.dir, userDataDir);
     const page = await open(a, `${sites.page}/plain`);
     assert.equal(resultOf<string>(await ask(page, { method: 'panda_getPublicKey' })), made.publicKey);
-    const schedule = resultOf<Array<{ event: { title: string } }>>(await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }));
-    assert.deepEqual(schedule.map((item) => item.event.title), ['Night of chaos']);
+    const schedule = resultOf<Array<{ event: { title: string } }>>(
+      await ask(page, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } }),
+    );
+    assert.deepEqual(
+      schedule.map((item) => item.event.title),
+      ['Night of chaos'],
+    );
     assert.deepEqual(resultOf(await ask(page, { method: 'panda_festivals' })), [made.festival]);
+  });
+
+  // After the restart: the denial cooldowns of the tests above are gone with the old event page.
+  test("issue 13: a content script reads no private key (finding 6); another site sees nothing of this site's festival (finding 1)", async () => {
+    const page = await open(a, `${sites.page}/plain`);
+    const probe = (await page.evaluate('T.probe()')) as { local: string; session: string };
+    assert.ok(probe.local.startsWith('refused') || probe.local.startsWith('{'), `the probe read storage.local: ${probe.local.slice(0, 120)}`);
+    for (const text of [probe.local, probe.session])
+      assert.equal(resultOf<boolean>(await ask(page, { method: 'test_holdsPrivateKey', params: { text } })), false, text.slice(0, 200));
+    assert.ok(!probe.local.includes('privateKeys'));
+    const other = await open(a, `${sites.frame}/frame`);
+    resultOf(await askPerson(other, page, sites.frame, { method: 'panda_connect' }, 'approve-once'));
+    assert.deepEqual(resultOf(await ask(other, { method: 'panda_festivals' })), []);
+    const seen = await ask(other, { method: 'panda_query', params: { query: 'schedule', festivalId: made.festival } });
+    assert.equal(errorCode(seen), 4100);
+    assert.deepEqual(
+      seen,
+      await ask(other, { method: 'panda_query', params: { query: 'schedule', festivalId: `0020${'0'.repeat(64)}` } }),
+      'as if it did not exist',
+    );
+    await other.close();
+    await page.close();
   });
 });

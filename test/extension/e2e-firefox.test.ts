@@ -16,6 +16,7 @@ import { promisify } from 'node:util';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { PROVIDER_RDNS } from '../../extension/shared/protocol.js';
 import { builtExtension, call, evaluate, frameOf, ROOT, serveTestSites, testExtension, type Answer, type Summary, type TestSites } from './e2e-support.js';
+import { waitForExpression } from '../firefox-wait.js';
 
 const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
 const skip = existsSync(FIREFOX) ? false : `no Firefox at ${FIREFOX}`;
@@ -36,7 +37,7 @@ after(async () => {
 async function open(url: string): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(url);
-  await page.waitForFunction('window.T !== undefined');
+  await waitForExpression(page, 'window.T !== undefined');
   return page;
 }
 
@@ -111,7 +112,10 @@ describe('Firefox: the test build', { skip }, () => {
 
   test('the origin comes from the browser: forged origins in the request or the message are ignored', async () => {
     const page = await open(`${sites.page}/plain`);
-    const answer = await evaluate<Answer>(page, call('request', { method: 'test_context', params: { origin: 'https://evil.example' }, origin: 'https://evil.example' }));
+    const answer = await evaluate<Answer>(
+      page,
+      call('request', { method: 'test_context', params: { origin: 'https://evil.example' }, origin: 'https://evil.example' }),
+    );
     assert.ok('result' in answer, JSON.stringify(answer));
     const context = answer.result as { origin: string; tabId?: number; frameId?: number };
     assert.equal(context.origin, sites.page);
@@ -119,7 +123,12 @@ describe('Firefox: the test build', { skip }, () => {
     assert.equal(context.frameId, 0);
     const forged = await evaluate<{ result?: { origin: string } }>(
       page,
-      call('forge', { target: 'panda-kit:content', id: 9001, origin: 'https://evil.example', request: { method: 'test_context', origin: 'https://evil.example' } }),
+      call('forge', {
+        target: 'panda-kit:content',
+        id: 9001,
+        origin: 'https://evil.example',
+        request: { method: 'test_context', params: { mark: 'forged' }, origin: 'https://evil.example' },
+      }),
     );
     assert.equal(forged.result?.origin, sites.page);
     await page.close();
@@ -128,7 +137,10 @@ describe('Firefox: the test build', { skip }, () => {
   test('a frame from another origin gets its own origin and its own provider', async () => {
     const page = await open(`${sites.page}/`);
     const frame = await frameOf(page, sites.frame);
-    const [top, inner] = await Promise.all([evaluate<Answer>(page, call('request', { method: 'test_context' })), evaluate<Answer>(frame, call('request', { method: 'test_context' }))]);
+    const [top, inner] = await Promise.all([
+      evaluate<Answer>(page, call('request', { method: 'test_context' })),
+      evaluate<Answer>(frame, call('request', { method: 'test_context' })),
+    ]);
     assert.ok('result' in top && 'result' in inner);
     const topContext = top.result as { origin: string; tabId: number; frameId: number };
     const frameContext = inner.result as { origin: string; tabId: number; frameId: number };
@@ -146,7 +158,7 @@ describe('Firefox: the test build', { skip }, () => {
     await evaluate(frame, call('listen', 'accountsChanged'));
     const emitted = await evaluate<Answer>(page, call('request', { method: 'test_emit', params: { event: 'accountsChanged', data: ['key'] } }));
     assert.deepEqual(emitted, { result: true });
-    await page.waitForFunction('T.events.length > 0');
+    await waitForExpression(page, 'T.events.length > 0');
     assert.deepEqual(await evaluate(page, 'T.events'), [{ name: 'accountsChanged', data: ['key'] }]);
     await evaluate(frame, call('request', { method: 'test_context' }));
     assert.deepEqual(await evaluate(frame, 'T.events'), []);
@@ -157,11 +169,18 @@ describe('Firefox: the test build', { skip }, () => {
 describe('web-ext lint', () => {
   test('the Firefox build has no errors (warnings allowed)', async () => {
     const dir = await builtExtension('firefox');
-    const { stdout } = await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/web-ext/bin/web-ext.js'), 'lint', '--source-dir', dir, '--output', 'json', '--no-input'], {
-      cwd: ROOT,
-      maxBuffer: 16 * 1024 * 1024,
-    }).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }));
-    const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as { errors: { code: string; message: string; file?: string }[]; warnings: { code: string; message: string }[] };
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules/web-ext/bin/web-ext.js'), 'lint', '--source-dir', dir, '--output', 'json', '--no-input'],
+      {
+        cwd: ROOT,
+        maxBuffer: 16 * 1024 * 1024,
+      },
+    ).catch((error: { stdout?: string; stderr?: string }) => ({ stdout: error.stdout ?? '', stderr: error.stderr ?? '' }));
+    const report = JSON.parse(stdout.slice(stdout.indexOf('{'))) as {
+      errors: { code: string; message: string; file?: string }[];
+      warnings: { code: string; message: string }[];
+    };
     assert.deepEqual(
       report.errors.map((error) => `${error.code}: ${error.message} (${error.file ?? ''})`),
       [],

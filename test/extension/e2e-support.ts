@@ -6,7 +6,7 @@
  * Page code is sent as strings: tsx compiles this file with names kept, and the helper it
  * would wrap functions in does not exist in the page.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,11 +24,33 @@ export async function builtExtension(target: ExtensionTarget): Promise<string> {
   return join(dir, target);
 }
 
-/** A temporary copy of the built extension whose background.js has the test-only methods. */
+/**
+ * A test-only content script (in the copy's manifest, beside the real one): on the page's
+ * `panda-kit-test:probe` message it reads everything extension storage gives a content
+ * script (storage.local, storage.session) and answers with it as text, or with the error the
+ * browser gave. It is what any content script of the extension could read in any page.
+ */
+const PROBE = String.raw`
+const api = globalThis.browser ?? globalThis.chrome;
+const read = (area) => area ? area.get(null).then((items) => JSON.stringify(items), (error) => 'refused: ' + (error && error.message)) : Promise.resolve('absent');
+window.addEventListener('message', async (event) => {
+  if (event.source !== window || !event.data || event.data.target !== 'panda-kit-test:probe') return;
+  let local, session;
+  try { local = await read(api.storage.local); } catch (error) { local = 'refused: ' + error.message; }
+  try { session = await read(api.storage.session); } catch (error) { session = 'refused: ' + error.message; }
+  window.postMessage({ target: 'panda-kit-test:probe-result', local, session }, '*');
+});
+`;
+
+/** A temporary copy of the built extension whose background.js has the test-only methods, with the test-only content script PROBE. */
 export async function testExtension(target: ExtensionTarget): Promise<{ dir: string; remove: () => void }> {
   const source = await builtExtension(target);
   const dir = mkdtempSync(join(tmpdir(), `panda-kit-${target}-`));
   cpSync(source, dir, { recursive: true });
+  writeFileSync(join(dir, 'test-probe.js'), PROBE);
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { content_scripts: unknown[] };
+  manifest.content_scripts.push({ matches: ['http://*/*', 'https://*/*'], js: ['test-probe.js'], run_at: 'document_start' });
+  writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest, null, 2));
   await writeBrowserBundle({
     entryPoints: [join(ROOT, 'test/extension/e2e-background.ts')],
     outfile: join(dir, 'background.js'),
@@ -74,22 +96,28 @@ window.T = {
   async request(args) {
     const provider = await T.provider();
     return provider.request(args).then(
-      (result) => ({ result }),
-      (error) => ({ error: { code: error.code, message: error.message, isError: error instanceof Error } }),
+      (result) => (T.wire.push(JSON.stringify(result)), { result }),
+      (error) => (T.wire.push(JSON.stringify(error)), { error: { code: error.code, message: error.message, isError: error instanceof Error } }),
     );
   },
-  /** A request posted by hand, as a page could: what comes back for its id. */
-  forge(message) {
+  // A request posted by hand in the relay's shape: its answer goes to the provider's own port,
+  // which the page never sees, so what the background made of it is asked for afterwards.
+  async forge(message) {
+    window.postMessage(message, '*');
+    const provider = await T.provider();
+    return { result: await provider.request({ method: 'test_contextOf', params: { mark: message.request.params.mark } }) };
+  },
+  /** What the test-only content script reads of extension storage. */
+  probe() {
     return new Promise((resolve) => {
       const listener = (event) => {
-        const data = event.data;
-        if (event.source === window && data && data.target === 'panda-kit:page' && data.id === message.id) {
+        if (event.source === window && event.data && event.data.target === 'panda-kit-test:probe-result') {
           window.removeEventListener('message', listener);
-          resolve(data);
+          resolve({ local: event.data.local, session: event.data.session });
         }
       };
       window.addEventListener('message', listener);
-      window.postMessage(message, '*');
+      window.postMessage({ target: 'panda-kit-test:probe' }, '*');
     });
   },
   async listen(name) {
@@ -103,8 +131,8 @@ window.T = {
   },
 };
 window.addEventListener('panda:announceProvider', (event) => T.announcements.push(event.detail.info.uuid));
-// Everything that crosses the window between the page and the content script, as text: what
-// the content script hears from the background reaches the page this way too.
+// Everything that reaches the page, as text: the window messages between the page and the
+// content script (requests), and every answer the provider gives (T.request adds them).
 window.T.wire = [];
 window.addEventListener('message', (event) => T.wire.push(JSON.stringify(event.data)));
 `;
@@ -140,9 +168,10 @@ export async function serveTestSites(): Promise<TestSites> {
       response.end(html('<h1>strict CSP</h1>'));
     } else if (request.url === '/sandboxed') {
       // A sandboxed frame (scripts allowed, opaque origin).
-      response.end(html(`<h1>sandboxed frame</h1><iframe sandbox="allow-scripts" src="http://localhost:${framePort}/frame" width="300" height="100"></iframe>`));
-    }
-    else {
+      response.end(
+        html(`<h1>sandboxed frame</h1><iframe sandbox="allow-scripts" src="http://localhost:${framePort}/frame" width="300" height="100"></iframe>`),
+      );
+    } else {
       response.statusCode = 404;
       response.end('not found');
     }
@@ -183,7 +212,10 @@ export const call = (name: string, ...args: unknown[]) => `T.${name}(${args.map(
 export async function withTimeout<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    return await Promise.race([promise, new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)))]);
+    return await Promise.race([
+      promise,
+      new Promise<never>((_resolve, reject) => (timer = setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms))),
+    ]);
   } finally {
     clearTimeout(timer);
   }
@@ -210,7 +242,10 @@ export function resultOf<T>(answer: Answer): T {
 export const errorCode = (answer: Answer): number | undefined => ('error' in answer ? answer.error.code : undefined);
 
 /** The frame from `origin` in `page`, once its helpers are there. */
-export async function frameOf<F extends { url(): string; waitForFunction(expression: string): Promise<unknown> }>(page: { frames(): F[] }, origin: string): Promise<F> {
+export async function frameOf<F extends { url(): string; waitForFunction(expression: string): Promise<unknown> }>(
+  page: { frames(): F[] },
+  origin: string,
+): Promise<F> {
   for (let tries = 0; tries < 100; tries++) {
     const frame = page.frames().find((candidate) => candidate.url().startsWith(origin));
     if (frame) {

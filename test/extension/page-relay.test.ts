@@ -8,13 +8,54 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { startRelay, type RelayPort } from '../../extension/content/relay.js';
 import { announceProvider, createProvider, PROVIDER_ICON, randomUuid, type PandaProvider, type ProviderOptions } from '../../extension/inpage/provider.js';
-import { ANNOUNCE_PROVIDER_EVENT, CONTENT_TARGET, PAGE_TARGET, PROVIDER_RDNS, ProviderRpcError, REQUEST_PROVIDER_EVENT, type ProviderInfo } from '../../extension/shared/protocol.js';
+import {
+  ANNOUNCE_PROVIDER_EVENT,
+  CONTENT_TARGET,
+  PAGE_TARGET,
+  PROVIDER_RDNS,
+  ProviderRpcError,
+  RELAY_PORT_EVENT,
+  REQUEST_PROVIDER_EVENT,
+  type ProviderInfo,
+} from '../../extension/shared/protocol.js';
 
 const ORIGIN = 'https://hoffnung3000.de';
+
+/** One end of a fake MessageChannel: delivers a structured clone to the other end, asynchronously. */
+class FakeMessagePort {
+  other: FakeMessagePort | undefined;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  constructor(private readonly record: unknown[]) {}
+  postMessage(message: unknown): void {
+    const data = structuredClone(message);
+    this.record.push(data);
+    setTimeout(() => this.other?.onmessage?.({ data }));
+  }
+}
+
+class FakeMessageEvent extends Event {
+  readonly ports: readonly unknown[];
+  constructor(type: string, init: EventInit & { ports?: unknown[] }) {
+    super(type, init);
+    this.ports = init.ports ?? [];
+  }
+}
 
 class FakeWindow extends EventTarget {
   readonly origin = ORIGIN;
   readonly posted: { message: unknown; targetOrigin: string }[] = [];
+  /** What went over the provider's own channel (answers, events and pongs for the page). */
+  readonly relayed: unknown[] = [];
+  readonly MessageEvent = FakeMessageEvent as unknown as typeof MessageEvent;
+  readonly MessageChannel = ((record: unknown[]) =>
+    class {
+      readonly port1 = new FakeMessagePort(record);
+      readonly port2 = new FakeMessagePort(record);
+      constructor() {
+        this.port1.other = this.port2;
+        this.port2.other = this.port1;
+      }
+    })(this.relayed) as unknown as typeof MessageChannel;
   postMessage(message: unknown, targetOrigin: string): void {
     const data = structuredClone(message); // throws for functions, like the browser
     this.posted.push({ message: data, targetOrigin });
@@ -136,7 +177,7 @@ describe('requests through the relay', () => {
     assert.deepEqual(first, { status: 'fulfilled', value: { method: 'panda_connect' } });
     assert.deepEqual(second, { status: 'fulfilled', value: { method: 'panda_query', params: { query: 'schedule' } } });
     assert.equal(failed?.status, 'rejected');
-    const error = (failed as PromiseRejectedResult).reason as ProviderRpcError;
+    const error = failed.reason as ProviderRpcError;
     assert.ok(error instanceof ProviderRpcError);
     assert.deepEqual({ code: error.code, message: error.message, data: error.data }, { code: 4001, message: 'no', data: { why: 'test' } });
     assert.equal(ports.length, 1);
@@ -152,7 +193,10 @@ describe('requests through the relay', () => {
     const { provider, ports, win } = setup();
     await provider.request({ method: 'a', params: { x: 1 }, origin: 'https://evil.example' } as never);
     // A page posting a request of its own, with extra fields.
-    win.postMessage({ target: CONTENT_TARGET, id: 77, request: { method: 'b', origin: 'https://evil.example' }, origin: 'https://evil.example', sender: { origin: 'x' } }, ORIGIN);
+    win.postMessage(
+      { target: CONTENT_TARGET, id: 77, request: { method: 'b', origin: 'https://evil.example' }, origin: 'https://evil.example', sender: { origin: 'x' } },
+      ORIGIN,
+    );
     await sleep(10);
     assert.deepEqual(ports[0]!.received, [
       { id: 1, request: { method: 'a', params: { x: 1 } } },
@@ -164,7 +208,14 @@ describe('requests through the relay', () => {
     const { provider, ports, win } = setup();
     const otherWindow = {};
     win.deliver({ target: CONTENT_TARGET, id: 5, request: { method: 'from-a-frame' } }, otherWindow);
-    for (const junk of [null, 'text', { target: CONTENT_TARGET }, { target: CONTENT_TARGET, id: -1, request: { method: 'x' } }, { target: CONTENT_TARGET, id: 6, request: { method: 1 } }, { target: 'else', id: 7, request: { method: 'x' } }]) {
+    for (const junk of [
+      null,
+      'text',
+      { target: CONTENT_TARGET },
+      { target: CONTENT_TARGET, id: -1, request: { method: 'x' } },
+      { target: CONTENT_TARGET, id: 6, request: { method: 1 } },
+      { target: 'else', id: 7, request: { method: 'x' } },
+    ]) {
       win.deliver(junk, win);
     }
     await sleep(10);
@@ -182,10 +233,43 @@ describe('requests through the relay', () => {
     // Answers from the background for ids the relay never sent are not relayed.
     ports[0]!.send({ id: 999, result: 'stray' });
     await sleep(5);
-    assert.ok(!win.posted.some(({ message }) => (message as { id?: number }).id === 999));
+    assert.ok(!win.relayed.some((message) => (message as { id?: number }).id === 999));
     // Done: the background goes, the waiting request fails and the provider stops pinging.
     ports[0]!.drop();
     assert.equal((await rejection(pending))?.code, 4900);
+  });
+
+  test('answers forged by a script of the page (window messages, or a port of its own offered later) resolve nothing', async () => {
+    const { provider, ports, win } = setup();
+    const pending = provider.request({ method: 'hang' });
+    await sleep(5);
+    assert.equal(ports.length, 1);
+    // A script of the page sees the request's id and answers it in the relay's shape.
+    win.postMessage({ target: PAGE_TARGET, id: 1, result: 'forged' }, ORIGIN);
+    win.postMessage({ target: PAGE_TARGET, id: 1, error: { code: 4001, message: 'forged' } }, ORIGIN);
+    // Or offers the relay a port of its own to answer through.
+    const own = new win.MessageChannel();
+    const taken = !win.dispatchEvent(new win.MessageEvent(RELAY_PORT_EVENT, { cancelable: true, ports: [own.port2] }));
+    own.port1.postMessage({ target: PAGE_TARGET, id: 1, result: 'forged' });
+    let settled = false;
+    void pending.then(
+      () => (settled = true),
+      () => (settled = true),
+    );
+    await sleep(20);
+    assert.equal(taken, false, 'the relay keeps the first port, the provider’s');
+    assert.equal(settled, false);
+    ports[0]!.send({ id: 1, result: 'the real answer' });
+    assert.equal(await pending, 'the real answer');
+  });
+
+  test('whichever script starts first, the provider and the relay find each other', async () => {
+    const win = new FakeWindow();
+    const provider = createProvider(win); // the provider before the content script
+    const ports: FakePort[] = [];
+    startRelay({ win, connect: () => (ports.push(new FakePort(echo)), ports.at(-1)!) });
+    assert.deepEqual(await provider.request({ method: 'panda_connect' }), { method: 'panda_connect' });
+    assert.equal(ports.length, 1);
   });
 
   test('params that are not JSON data are refused with -32602 (and absurd method names with 4200)', async () => {

@@ -46,7 +46,13 @@ async function setup() {
   const guest = new KeyPair();
   const festival = await node.createFestival(myKey, { name: 'Hoffnung 3000', start: T0, end: T0 + 72 * HOUR, timezone: 'Europe/Berlin' });
   const cellar = await node.createResource(myKey, { festival: festival.documentId, title: 'Klangkeller', kind: 'location', policy: 'manual' });
-  const night = await node.createEvent(guest, { festival: festival.documentId, title: 'Night of chaos', start: T0 + 2 * HOUR, end: T0 + 4 * HOUR, resources: [cellar.documentId] });
+  const night = await node.createEvent(guest, {
+    festival: festival.documentId,
+    title: 'Night of chaos',
+    start: T0 + 2 * HOUR,
+    end: T0 + 4 * HOUR,
+    resources: [cellar.documentId],
+  });
   const local = new MemoryVaultStorage();
   const permissions = await Permissions.open(local);
   const settings = await FestivalSettings.open(local);
@@ -58,11 +64,30 @@ async function setup() {
     permissions,
     approvals,
     identityFor: async (origin) => ({ publicKey: vault.identityFor(origin).publicKey, keyPair: vault.keyPair(vault.identityFor(origin).id) }),
-    festivals: () => settings.ids(),
-    joinFestival: async (id, options) => void (await settings.join(id, options)),
+    settings,
+    settingsChanged: async () => void (await peer.configure(settings.peerConfig())),
+    identityChoices: async () => vault.identities().map(({ id, name, publicKey }) => ({ id, name, publicKey })),
+    chooseIdentity: async (origin, identity) =>
+      vault.setIdentityFor(origin, identity === 'new' ? (await vault.createIdentity(`For ${new URL(origin).host}`)).id : identity),
   });
   const api = new PopupApi({ vault, approvals, permissions, router, node, peer, settings });
-  return { api, vault, me, node, festival: festival.documentId, cellar: cellar.documentId, night: night.documentId, guest, approvals, permissions, settings, peer, router, local, prompts: () => prompts };
+  return {
+    api,
+    vault,
+    me,
+    node,
+    festival: festival.documentId,
+    cellar: cellar.documentId,
+    night: night.documentId,
+    guest,
+    approvals,
+    permissions,
+    settings,
+    peer,
+    router,
+    local,
+    prompts: () => prompts,
+  };
 }
 
 describe('popup API', () => {
@@ -70,11 +95,14 @@ describe('popup API', () => {
     const { api, me, approvals, permissions, settings, festival, cellar, night, guest, peer } = await setup();
     void approvals.ask({ origin: SITE, kind: 'connect', description: 'Connect', publicKey: me.publicKey });
     await permissions.connect('https://other.example');
-    await settings.join(festival, { signaling: ['ws://127.0.0.1:4444'] });
+    await settings.join('https://other.example', festival, { signaling: ['ws://127.0.0.1:4444'] });
     peer.health_ = {
       peers: [{ id: 'p1', festivals: [festival], live: true, syncedAt: 1, bytesSent: 1, bytesReceived: 2 }],
       festivals: [{ id: festival, logs: 3, entries: 3, missing: 2 }],
-      authors: [{ publicKey: guest.publicKey(), lastActive: 1234 }, { publicKey: 'ff'.repeat(32), lastActive: 9999 }],
+      authors: [
+        { publicKey: guest.publicKey(), lastActive: 1234 },
+        { publicKey: 'ff'.repeat(32), lastActive: 9999 },
+      ],
       forks: 0,
       blocked: [],
     };
@@ -83,25 +111,34 @@ describe('popup API', () => {
     assert.equal(state.hasPassphrase, false);
     assert.deepEqual(state.identities, [{ id: me.id, name: 'Me', publicKey: me.publicKey }]);
     assert.equal(state.activeIdentityId, me.id);
-    assert.deepEqual(state.pending.map((item) => [item.origin, item.kind]), [[SITE, 'connect']]);
-    assert.deepEqual(state.sites.map((site) => [site.origin, site.identityId]), [['https://other.example', me.id]]);
+    assert.deepEqual(
+      state.pending.map((item) => [item.origin, item.kind]),
+      [[SITE, 'connect']],
+    );
+    assert.deepEqual(
+      state.sites.map((site) => [site.origin, site.identityId]),
+      [['https://other.example', me.id]],
+    );
     // Last active counts only authors who wrote in this festival (the unknown key wrote elsewhere).
     assert.deepEqual(state.festivals, [{ id: festival, name: 'Hoffnung 3000', peers: 1, missing: 2, entries: 3, lastActive: 1234 }]);
     assert.equal(state.peers, 1);
     assert.equal(state.ownerRequests.length, 1);
-    assert.deepEqual({ ...state.ownerRequests[0] }, {
-      resourceId: cellar,
-      resourceTitle: 'Klangkeller',
-      eventId: night,
-      eventTitle: 'Night of chaos',
-      when: 'Sun 19:06-21:06, in festival Hoffnung 3000',
-      requestedBy: guest.publicKey(),
-    });
+    assert.deepEqual(
+      { ...state.ownerRequests[0] },
+      {
+        resourceId: cellar,
+        resourceTitle: 'Klangkeller',
+        eventId: night,
+        eventTitle: 'Night of chaos',
+        when: 'Sun 19:06-21:06, in festival Hoffnung 3000',
+        requestedBy: guest.publicKey(),
+      },
+    );
   });
 
   test('decide answers the question waiting; bad params are -32602, unknown methods 4200', async () => {
     const { api, approvals } = await setup();
-    const answer = approvals.ask({ origin: SITE, kind: 'connect', description: 'Connect' });
+    const answer = approvals.ask({ origin: SITE, kind: 'publish:event:create', description: 'Create an event', allowAlways: true });
     const [waiting] = approvals.pending();
     await assert.rejects(api.handle('popup_decide', { id: waiting!.id, decision: 'maybe' }), code(ProviderErrorCode.INVALID_PARAMS));
     await assert.rejects(api.handle('popup_decide', 'deny'), code(ProviderErrorCode.INVALID_PARAMS));
@@ -123,7 +160,10 @@ describe('popup API', () => {
     await api.handle('popup_setIdentityFor', { origin: SITE, identityId: persona.id });
     assert.equal(vault.identityFor(SITE).publicKey, persona.publicKey);
     assert.equal((await api.state()).sites[0]!.identityId, persona.id);
-    await assert.rejects(api.handle('popup_setIdentityFor', { origin: SITE, identityId: 'nobody' }), code(ProviderErrorCode.INVALID_PARAMS, 'VAULT_IDENTITY_UNKNOWN'));
+    await assert.rejects(
+      api.handle('popup_setIdentityFor', { origin: SITE, identityId: 'nobody' }),
+      code(ProviderErrorCode.INVALID_PARAMS, 'VAULT_IDENTITY_UNKNOWN'),
+    );
     await assert.rejects(api.handle('popup_createIdentity', { name: '' }), code(ProviderErrorCode.INVALID_PARAMS, 'VAULT_NAME_INVALID'));
     await api.handle('popup_revoke', { origin: SITE });
     assert.equal(permissions.isConnected(SITE), false);
@@ -154,8 +194,14 @@ describe('popup API', () => {
     const text = (await api.handle('popup_exportBackup', { passphrase: 'a backup passphrase' })) as string;
     assert.equal(text.includes(me.publicKey), false);
     const other = await setup();
-    await assert.rejects(other.api.handle('popup_restoreBackup', { text, passphrase: 'not the passphrase' }), code(ProviderErrorCode.INVALID_PARAMS, 'VAULT_PASSPHRASE_WRONG'));
-    await assert.rejects(other.api.handle('popup_restoreBackup', { text: '{"nope": 1}', passphrase: 'a backup passphrase' }), code(ProviderErrorCode.INVALID_PARAMS, 'VAULT_BACKUP_INVALID'));
+    await assert.rejects(
+      other.api.handle('popup_restoreBackup', { text, passphrase: 'not the passphrase' }),
+      code(ProviderErrorCode.INVALID_PARAMS, 'VAULT_PASSPHRASE_WRONG'),
+    );
+    await assert.rejects(
+      other.api.handle('popup_restoreBackup', { text: '{"nope": 1}', passphrase: 'a backup passphrase' }),
+      code(ProviderErrorCode.INVALID_PARAMS, 'VAULT_BACKUP_INVALID'),
+    );
     assert.deepEqual(await other.api.handle('popup_restoreBackup', { text, passphrase: 'a backup passphrase' }), { added: 1, existing: 0 });
     const restored = other.vault.identities().find((identity) => identity.publicKey === me.publicKey)!;
     const message = new TextEncoder().encode('same signer');
@@ -188,31 +234,103 @@ describe('festivals the extension replicates', () => {
   test('join options: ws/wss signaling URLs and a secret; anything else is -32602', () => {
     assert.deepEqual(parseJoinOptions({}), { signaling: [] });
     assert.deepEqual(parseJoinOptions({ signaling: ['wss://signal.example/x'], secret: 's' }), { signaling: ['wss://signal.example/x'], secret: 's' });
-    for (const bad of [{ signaling: 'wss://a' }, { signaling: ['https://a'] }, { signaling: ['javascript:alert(1)'] }, { signaling: [42] }, { signaling: Array(9).fill('ws://a') }, { secret: '' }, { secret: 5 }, { signaling: ['ws://' + 'a'.repeat(600)] }]) {
-      assert.throws(() => parseJoinOptions(bad as never), code(ProviderErrorCode.INVALID_PARAMS), JSON.stringify(bad).slice(0, 60));
+    for (const bad of [
+      { signaling: 'wss://a' },
+      { signaling: ['https://a'] },
+      { signaling: ['javascript:alert(1)'] },
+      { signaling: [42] },
+      {
+        signaling: Array(5)
+          .fill(0)
+          .map((_, n) => `ws://a${n}`),
+      },
+      { secret: '' },
+      { secret: 5 },
+      { signaling: ['ws://' + 'a'.repeat(600)] },
+    ]) {
+      assert.throws(() => parseJoinOptions(bad), code(ProviderErrorCode.INVALID_PARAMS), JSON.stringify(bad).slice(0, 60));
     }
   });
 
-  test('joining adds signaling servers and keeps the secret; the peer config is every festival through every server; it survives reopening', async () => {
+  test("the first join sets a festival's servers and secret; another site's join changes neither; each festival keeps its own servers; it survives reopening", async () => {
     const { settings, festival, local } = await setup();
-    const other = festival.replace(/.$/, (c) => (c === '0' ? '1' : '0')) as typeof festival;
-    assert.equal(await settings.join(festival, { signaling: ['ws://b'], secret: 'pw' }, 1), true);
-    assert.equal(await settings.join(festival, { signaling: ['ws://b'] }, 2), false);
-    assert.equal(await settings.join(other, { signaling: ['ws://a', 'ws://b'] }, 3), true);
-    const expected = { signaling: ['ws://a', 'ws://b'], festivals: [{ festivalId: festival, secret: 'pw' }, { festivalId: other }] };
+    const other = festival.replace(/.$/, (c) => (c === '0' ? '1' : '0'));
+    assert.equal(await settings.join(SITE, festival, { signaling: ['ws://b'], secret: 'pw' }, 1), true);
+    assert.equal(await settings.join(SITE, festival, { signaling: ['ws://c'] }, 2), false, 'the same site again: nothing changes');
+    assert.equal(
+      await settings.join('https://evil.example', festival, { signaling: ['ws://evil'], secret: 'mine' }, 2),
+      false,
+      'another site: nothing changes',
+    );
+    assert.equal(await settings.join(SITE, other, { signaling: ['ws://a'] }, 3), true);
+    const expected = {
+      festivals: [
+        { festivalId: festival, signaling: ['ws://b'], secret: 'pw' },
+        { festivalId: other, signaling: ['ws://a'] },
+      ],
+    };
     assert.deepEqual(settings.peerConfig(), expected);
     assert.deepEqual((await FestivalSettings.open(local)).peerConfig(), expected);
+    // Revoking the first site: the festival it shared with another site goes on with that site's own servers; the one only it wanted is left.
+    assert.equal(await settings.removeSite(SITE), true);
+    assert.deepEqual(settings.peerConfig(), { festivals: [{ festivalId: festival, signaling: ['ws://evil'], secret: 'mine' }] });
     await settings.leave(festival);
-    assert.deepEqual(settings.ids(), [other]);
+    assert.deepEqual(settings.ids(), []);
   });
 
-  test('panda_joinFestival passes the signaling servers on, and checks them', async () => {
-    const { router, permissions, settings, festival } = await setup();
+  test('panda_joinFestival asks the person and grants the festival; the peer config has its servers', async () => {
+    const { router, permissions, settings, festival, approvals } = await setup();
     await permissions.connect(SITE);
-    await router.handle({ origin: SITE }, { method: 'panda_joinFestival', params: { festivalId: festival, signaling: ['ws://127.0.0.1:4444'] } });
-    assert.deepEqual(settings.peerConfig().signaling, ['ws://127.0.0.1:4444']);
+    const joining = router.handle({ origin: SITE }, { method: 'panda_joinFestival', params: { festivalId: festival, signaling: ['ws://127.0.0.1:4444'] } });
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const [question] = approvals.pending();
+    assert.equal(question?.kind, 'join');
+    assert.deepEqual(
+      question?.details?.map((detail) => detail.value),
+      [`Hoffnung 3000 (${festival.slice(4, 12)}…)`, 'ws://127.0.0.1:4444', '(none)'],
+    );
+    approvals.decide(question.id, 'approve-once');
+    assert.equal(await joining, true);
+    assert.deepEqual(
+      settings.peerConfig().festivals.map((item) => item.signaling),
+      [['ws://127.0.0.1:4444']],
+    );
     assert.deepEqual(await router.handle({ origin: SITE }, { method: 'panda_festivals' }), [festival]);
-    await assert.rejects(router.handle({ origin: SITE }, { method: 'panda_joinFestival', params: { festivalId: festival, signaling: ['file:///etc/passwd'] } }), code(ProviderErrorCode.INVALID_PARAMS));
+    await assert.rejects(
+      router.handle({ origin: SITE }, { method: 'panda_joinFestival', params: { festivalId: festival, signaling: ['file:///etc/passwd'] } }),
+      code(ProviderErrorCode.INVALID_PARAMS),
+    );
+  });
+});
+
+describe('finding 9: a new site chooses its identity', () => {
+  test('at first connect the person picks an identity for the site, or a new one: sites then see different keys', async () => {
+    const { router, api, approvals, vault, me } = await setup();
+    const pick = async (origin: string, identity: string | undefined) => {
+      const connecting = router.handle({ origin }, { method: 'panda_connect' }) as Promise<{ publicKey: string }>;
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      const [question] = approvals.pending();
+      assert.deepEqual(
+        question!.identities!.map((choice) => choice.id),
+        vault.identities().map((identity) => identity.id),
+      );
+      await api.handle(
+        'popup_decide',
+        identity === undefined ? { id: question!.id, decision: 'approve-once' } : { id: question!.id, decision: 'approve-once', identity },
+      );
+      return (await connecting).publicKey;
+    };
+    const first = await pick('https://first.example', undefined);
+    const second = await pick('https://second.example', 'new');
+    assert.equal(first, me.publicKey);
+    assert.notEqual(second, first);
+    assert.equal(vault.identityFor('https://second.example').name, 'For second.example');
+    assert.equal(await router.handle({ origin: 'https://second.example' }, { method: 'panda_getPublicKey' }), second);
+    // A third site may be given the second site's identity on purpose; an id that was not offered is ignored.
+    const other = vault.identityFor('https://second.example').id;
+    assert.equal(await pick('https://third.example', other), second);
+    assert.equal(await pick('https://fourth.example', 'not-an-identity'), me.publicKey);
+    await assert.rejects(api.handle('popup_decide', { id: 1, decision: 'approve-once', identity: 7 }), code(ProviderErrorCode.INVALID_PARAMS));
   });
 });
 

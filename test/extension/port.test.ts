@@ -60,7 +60,11 @@ const quiet = { log: () => {} };
 describe('request context from the port sender', () => {
   test('Chrome: sender.origin as it is; Firefox: the origin of sender.url; tab and frame ids', () => {
     assert.deepEqual(contextFromSender(CHROME_SENDER), { origin: 'https://hoffnung3000.de', tabId: 7, frameId: 0 });
-    assert.deepEqual(contextFromSender({ url: 'http://localhost:8080/frame.html#x', tab: { id: 3 }, frameId: 12 }), { origin: 'http://localhost:8080', tabId: 3, frameId: 12 });
+    assert.deepEqual(contextFromSender({ url: 'http://localhost:8080/frame.html#x', tab: { id: 3 }, frameId: 12 }), {
+      origin: 'http://localhost:8080',
+      tabId: 3,
+      frameId: 12,
+    });
     // sender.origin wins over the URL (an about:blank frame's URL says nothing of its origin).
     assert.deepEqual(contextFromSender({ origin: 'https://a.example', url: 'about:blank' }), { origin: 'https://a.example' });
   });
@@ -83,12 +87,20 @@ describe('request context from the port sender', () => {
 
 describe('port requests', () => {
   test('shape: ids are non-negative safe integers; a request with an id but no method is answered -32602', () => {
-    assert.deepEqual(readPortRequest({ id: 1, request: { method: 'panda_connect', extra: 1 }, origin: 'https://evil.example' }), { request: { id: 1, request: { method: 'panda_connect' } } });
+    assert.deepEqual(readPortRequest({ id: 1, request: { method: 'panda_connect', extra: 1 }, origin: 'https://evil.example' }), {
+      request: { id: 1, request: { method: 'panda_connect' } },
+    });
     assert.deepEqual(readPortRequest({ id: 2, request: { method: 'm', params: [1] } }), { request: { id: 2, request: { method: 'm', params: [1] } } });
     for (const bad of [null, 'x', 5, {}, { id: -1, request: { method: 'm' } }, { id: 1.5, request: { method: 'm' } }, { id: '1', request: { method: 'm' } }]) {
       assert.equal(readPortRequest(bad), undefined, JSON.stringify(bad));
     }
-    for (const bad of [{ id: 3 }, { id: 3, request: null }, { id: 3, request: { method: 42 } }, { id: 3, request: { method: '' } }, { id: 3, request: { method: 'x'.repeat(500) } }]) {
+    for (const bad of [
+      { id: 3 },
+      { id: 3, request: null },
+      { id: 3, request: { method: 42 } },
+      { id: 3, request: { method: '' } },
+      { id: 3, request: { method: 'x'.repeat(500) } },
+    ]) {
       assert.deepEqual(readPortRequest(bad), { invalid: 3 }, JSON.stringify(bad));
     }
   });
@@ -99,9 +111,15 @@ describe('serving a port', () => {
     const router = new ScriptedRouter(async (context, request) => ({ origin: context.origin, method: request.method }));
     const port = new FakePort(CHROME_SENDER);
     servePort(port, router, quiet);
-    port.receive({ id: 1, origin: 'https://evil.example', request: { method: 'echo', params: { origin: 'https://evil.example' }, origin: 'https://evil.example' } });
+    port.receive({
+      id: 1,
+      origin: 'https://evil.example',
+      request: { method: 'echo', params: { origin: 'https://evil.example' }, origin: 'https://evil.example' },
+    });
     await settle();
-    assert.deepEqual(router.calls, [{ context: { origin: 'https://hoffnung3000.de', tabId: 7, frameId: 0 }, request: { method: 'echo', params: { origin: 'https://evil.example' } } }]);
+    assert.deepEqual(router.calls, [
+      { context: { origin: 'https://hoffnung3000.de', tabId: 7, frameId: 0 }, request: { method: 'echo', params: { origin: 'https://evil.example' } } },
+    ]);
     assert.deepEqual(port.sent, [{ id: 1, result: { origin: 'https://hoffnung3000.de', method: 'echo' } }]);
   });
 
@@ -119,6 +137,7 @@ describe('serving a port', () => {
       if (request.method === 'unknown') throw new ProviderRpcError(ProviderErrorCode.UNSUPPORTED_METHOD, 'Method unknown is not supported');
       if (request.method === 'invalid') throw new ProviderRpcError(ProviderErrorCode.INVALID_PARAMS, 'end before start', { code: 'DOCUMENT_INVALID' });
       if (request.method === 'odd-code') throw new ProviderRpcError(1234 as never, 'made-up code');
+      // eslint-disable-next-line @typescript-eslint/only-throw-error -- a plain object shaped like a provider error, on purpose
       if (request.method === 'shape') throw { code: 4001, message: 'looks like one but is not' };
       throw new Error('secret: /home/me/.panda/vault at line 42');
     });
@@ -141,7 +160,8 @@ describe('serving a port', () => {
     const router = new ScriptedRouter(async () => 'called');
     const port = new FakePort(CHROME_SENDER);
     servePort(port, router, quiet);
-    for (const message of [null, 'hello', { request: { method: 'x' } }, { id: 'one', request: { method: 'x' } }, { id: 9 }, { id: 10, request: { method: 7 } }]) port.receive(message);
+    for (const message of [null, 'hello', { request: { method: 'x' } }, { id: 'one', request: { method: 'x' } }, { id: 9 }, { id: 10, request: { method: 7 } }])
+      port.receive(message);
     await settle();
     assert.equal(router.calls.length, 0);
     assert.deepEqual(port.sent, [

@@ -21,6 +21,14 @@ const FAST: VaultOptions = { pbkdf2Iterations: 1000, unsafeTestIterations: true 
 const PASS = 'correct horse battery';
 const message = new TextEncoder().encode('a festival event, signed');
 
+/** The sealed parts of a stored record or a backup file as JSON, loose enough for a test to tamper with. */
+interface SealedJson {
+  data: string;
+  kdf: { name: string; hash: string; iterations: number; salt: string };
+  cipher: { name: string; iv?: string };
+}
+type BackupJson = SealedJson & { format?: string; version: number };
+
 const code = (expected: VaultErrorCode) => (error: unknown) => {
   assert.ok(error instanceof VaultError, `expected a VaultError, got ${String(error)}`);
   assert.equal(error.code, expected);
@@ -141,7 +149,10 @@ describe('identities', () => {
     await Promise.all([vault.renameIdentity(made[0]!.id, 'A'), vault.setIdentityFor('https://x.example', made[1]!.id), vault.removeIdentity(made[2]!.id)]);
     const reopened = await Vault.open(persistent, new MemoryVaultStorage(), FAST);
     await reopened.unlock(PASS);
-    assert.deepEqual(reopened.identities().map((identity) => identity.name), ['Me', 'A', 'b', 'd', 'e']);
+    assert.deepEqual(
+      reopened.identities().map((identity) => identity.name),
+      ['Me', 'A', 'b', 'd', 'e'],
+    );
     assert.equal(reopened.identityFor('https://x.example').id, made[1]!.id);
     for (const identity of reopened.identities()) assert.equal(reopened.keyPair(identity.id).publicKey(), identity.publicKey);
   });
@@ -196,7 +207,10 @@ describe('passphrase', () => {
     const { vault, persistent, session } = await fresh({});
     await vault.createIdentity('Persona');
     const privateKeys = vault.identities().map((identity) => vault.keyPair(identity.id).privateKey());
-    assert.ok(privateKeys.every((hex) => persistent.dump().includes(hex)), 'plain before a passphrase is set');
+    assert.ok(
+      privateKeys.every((hex) => persistent.dump().includes(hex)),
+      'plain before a passphrase is set',
+    );
 
     await assert.rejects(vault.setPassphrase('short'), code('VAULT_PASSPHRASE_WEAK'));
     await vault.setPassphrase(PASS);
@@ -209,13 +223,13 @@ describe('passphrase', () => {
       }
       assert.ok(!dump.includes(PASS), 'never the passphrase');
     }
-    const record = (await persistent.get(VAULT_STORAGE_KEY)) as { keys: Record<string, any> };
+    const record = (await persistent.get(VAULT_STORAGE_KEY)) as { keys: { kind: string } & SealedJson };
     assert.equal(record.keys.kind, 'sealed');
     assert.deepEqual({ ...record.keys.kdf, salt: undefined }, { name: 'PBKDF2', hash: 'SHA-256', iterations: 600_000, salt: undefined });
     assert.ok(record.keys.kdf.iterations >= MIN_PBKDF2_ITERATIONS);
     assert.equal(Buffer.from(record.keys.kdf.salt, 'base64').length, 16);
     assert.equal(record.keys.cipher.name, 'AES-GCM');
-    assert.equal(Buffer.from(record.keys.cipher.iv, 'base64').length, 12);
+    assert.equal(Buffer.from(record.keys.cipher.iv ?? '', 'base64').length, 12);
     assert.equal(vault.storedIterations, 600_000);
     // The public side is still readable, for the list shown while locked.
     assert.deepEqual((record as unknown as { identities: unknown }).identities, vault.identities());
@@ -367,7 +381,7 @@ describe('backup', () => {
     const persona = await vault.createIdentity('Persona');
     const text = await vault.exportBackup('backup passphrase'); // not the vault's
 
-    const file = JSON.parse(text);
+    const file = JSON.parse(text) as BackupJson;
     assert.deepEqual(Object.keys(file).sort(), ['cipher', 'data', 'format', 'kdf', 'version']);
     assert.equal(file.format, BACKUP_FORMAT);
     assert.equal(file.version, 1);
@@ -403,7 +417,10 @@ describe('backup', () => {
     // Only some identities.
     const single = await vault.exportBackup('backup passphrase', { identityIds: [persona.id] });
     const { vault: third } = await fresh();
-    assert.deepEqual((await third.restoreBackup(single, 'backup passphrase')).added.map((identity) => identity.publicKey), [persona.publicKey]);
+    assert.deepEqual(
+      (await third.restoreBackup(single, 'backup passphrase')).added.map((identity) => identity.publicKey),
+      [persona.publicKey],
+    );
   });
 
   test('replace makes the backup the only identities; sites keep a surviving choice', async () => {
@@ -417,9 +434,15 @@ describe('backup', () => {
 
     const result = await vault.restoreBackup(text, PASS, { replace: true });
     assert.deepEqual(result.added, []);
-    assert.deepEqual(result.existing.map((identity) => identity.id), [persona.id]);
+    assert.deepEqual(
+      result.existing.map((identity) => identity.id),
+      [persona.id],
+    );
     assert.deepEqual(result.removed.map((identity) => identity.id).sort(), [me.id, bot.id].sort());
-    assert.deepEqual(vault.identities().map((identity) => identity.id), [persona.id]);
+    assert.deepEqual(
+      vault.identities().map((identity) => identity.id),
+      [persona.id],
+    );
     assert.equal(vault.activeIdentity().id, persona.id);
     assert.equal(vault.identityFor('https://a.example').id, persona.id);
     assert.deepEqual(vault.originChoices(), [['https://a.example', persona.id]]);
@@ -430,8 +453,8 @@ describe('backup', () => {
     const text = await vault.exportBackup(PASS);
     const { vault: other, persistent } = await fresh();
     const before = persistent.dump();
-    const file = JSON.parse(text);
-    const edit = (change: (copy: any) => void) => {
+    const file = JSON.parse(text) as BackupJson;
+    const edit = (change: (copy: BackupJson) => void) => {
       const copy = structuredClone(file);
       change(copy);
       return JSON.stringify(copy);
@@ -441,20 +464,74 @@ describe('backup', () => {
     for (const garbage of ['', 'not json {', 'null', '[]', '{"format":"something else"}', JSON.stringify({ ...file, format: undefined })]) {
       await assert.rejects(other.restoreBackup(garbage, PASS), code('VAULT_BACKUP_INVALID'), garbage);
     }
-    await assert.rejects(other.restoreBackup(edit((f) => (f.version = 2)), PASS), code('VAULT_BACKUP_INVALID'));
-    await assert.rejects(other.restoreBackup(edit((f) => delete f.cipher.iv), PASS), code('VAULT_BACKUP_INVALID'));
-    await assert.rejects(other.restoreBackup(edit((f) => (f.cipher.iv = 'AAAA')), PASS), code('VAULT_BACKUP_INVALID'));
-    await assert.rejects(other.restoreBackup(edit((f) => (f.kdf.name = 'scrypt')), PASS), code('VAULT_BACKUP_INVALID'));
-    await assert.rejects(other.restoreBackup(edit((f) => (f.kdf.iterations = 1e12)), PASS), code('VAULT_BACKUP_INVALID'));
-    await assert.rejects(other.restoreBackup(edit((f) => (f.data = 'not base64!')), PASS), code('VAULT_BACKUP_INVALID'));
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => (f.version = 2)),
+        PASS,
+      ),
+      code('VAULT_BACKUP_INVALID'),
+    );
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => delete f.cipher.iv),
+        PASS,
+      ),
+      code('VAULT_BACKUP_INVALID'),
+    );
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => (f.cipher.iv = 'AAAA')),
+        PASS,
+      ),
+      code('VAULT_BACKUP_INVALID'),
+    );
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => (f.kdf.name = 'scrypt')),
+        PASS,
+      ),
+      code('VAULT_BACKUP_INVALID'),
+    );
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => (f.kdf.iterations = 1e12)),
+        PASS,
+      ),
+      code('VAULT_BACKUP_INVALID'),
+    );
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => (f.data = 'not base64!')),
+        PASS,
+      ),
+      code('VAULT_BACKUP_INVALID'),
+    );
 
     await assert.rejects(other.restoreBackup(text, 'wrong horse battery'), code('VAULT_PASSPHRASE_WRONG'));
     // Altered ciphertext, IV or KDF parameters: AES-GCM's tag fails, just as with a wrong passphrase.
     const flipped = Buffer.from(file.data, 'base64');
     flipped[3] = flipped[3]! ^ 1;
-    await assert.rejects(other.restoreBackup(edit((f) => (f.data = flipped.toString('base64'))), PASS), code('VAULT_PASSPHRASE_WRONG'));
-    await assert.rejects(other.restoreBackup(edit((f) => (f.cipher.iv = Buffer.alloc(12).toString('base64'))), PASS), code('VAULT_PASSPHRASE_WRONG'));
-    await assert.rejects(other.restoreBackup(edit((f) => (f.kdf.iterations += 1)), PASS), code('VAULT_PASSPHRASE_WRONG'));
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => (f.data = flipped.toString('base64'))),
+        PASS,
+      ),
+      code('VAULT_PASSPHRASE_WRONG'),
+    );
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => (f.cipher.iv = Buffer.alloc(12).toString('base64'))),
+        PASS,
+      ),
+      code('VAULT_PASSPHRASE_WRONG'),
+    );
+    await assert.rejects(
+      other.restoreBackup(
+        edit((f) => (f.kdf.iterations += 1)),
+        PASS,
+      ),
+      code('VAULT_PASSPHRASE_WRONG'),
+    );
 
     assert.equal(persistent.dump(), before, 'nothing changed');
     assert.equal(other.identities().length, 1);

@@ -1,0 +1,254 @@
+/**
+ * What the planner page can do through the background (PlannerApi), with a real vault,
+ * festival node, provider router and festival settings: the state it shows (names, statuses
+ * in words, requests waiting), signing as the person's own action, creating a festival joins
+ * it with the planner's servers, signaling edits and leaving; join links opened on a page
+ * (joinLinkHandler), the website snippet and its CSP lines.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { FestivalNode, hashingReady, KeyPair, MemoryStore, type ReplicationHealth } from '../../core/index.js';
+import { ApprovalQueue } from '../../extension/background/approvals.js';
+import { FestivalSettings } from '../../extension/background/festival-settings.js';
+import { JOIN_TAB_PAUSE, joinLinkHandler } from '../../extension/background/join-links.js';
+import { Permissions } from '../../extension/background/permissions.js';
+import { PlannerApi } from '../../extension/background/planner-api.js';
+import { PopupApi } from '../../extension/background/popup-api.js';
+import { ProviderRouter } from '../../extension/background/provider-router.js';
+import type { PeerConfig, PeerLink } from '../../extension/peer/peer-link.js';
+import { cspLines, websiteSnippet } from '../../extension/planner/lib/snippet.js';
+import { JOIN_LINK_KEY, JOIN_LINK_TARGET, joinLink, PLANNER_JOIN_KEY, readJoinFragment } from '../../extension/shared/join-link.js';
+import type { PlannerState } from '../../extension/shared/planner-protocol.js';
+import { ProviderErrorCode, ProviderRpcError } from '../../extension/shared/protocol.js';
+import { MemoryVaultStorage, Vault } from '../../extension/vault/vault.js';
+
+const T0 = 1_780_000_000;
+const HOUR = 3600;
+const SERVER = 'wss://signal.example';
+
+const code = (expected: number) => (error: unknown) => error instanceof ProviderRpcError && error.code === expected;
+
+class FakePeer implements PeerLink {
+  configs: PeerConfig[] = [];
+  async configure(config: PeerConfig) {
+    this.configs.push(config);
+  }
+  async announce() {}
+  async health(): Promise<ReplicationHealth> {
+    return { peers: [], festivals: [], authors: [], forks: 0, blocked: [] };
+  }
+}
+
+async function setup() {
+  await hashingReady();
+  const node = new FestivalNode(new MemoryStore());
+  const vault = await Vault.open(new MemoryVaultStorage(), new MemoryVaultStorage(), { pbkdf2Iterations: 1_000, unsafeTestIterations: true });
+  const local = new MemoryVaultStorage();
+  const [permissions, settings] = await Promise.all([Permissions.open(local), FestivalSettings.open(local)]);
+  let prompts = 0;
+  const approvals = new ApprovalQueue({ openPrompt: () => void prompts++ });
+  const peer = new FakePeer();
+  const router = new ProviderRouter({
+    node,
+    permissions,
+    approvals,
+    identityFor: async () => {
+      throw new Error('pages are not part of these tests');
+    },
+    settings,
+    settingsChanged: async () => void (await peer.configure(settings.peerConfig())),
+  });
+  const popup = new PopupApi({ vault, approvals, permissions, router, node, peer, settings });
+  const planner = new PlannerApi({ vault, node, router, settings, popup, storage: local, reconfigure: () => peer.configure(settings.peerConfig()) });
+  const state = () => planner.handle('planner_state') as Promise<PlannerState>;
+  const publish = (params: unknown) => planner.handle('planner_publish', params) as Promise<{ documentId: string }>;
+  return { node, vault, planner, settings, permissions, peer, state, publish, prompts: () => prompts };
+}
+
+describe('planner API', () => {
+  test('a festival made in the planner is signed without a prompt and joined at once with the default servers', async () => {
+    const { planner, settings, peer, state, publish, prompts, vault } = await setup();
+    await planner.handle('planner_setDefaultSignaling', { signaling: [SERVER] });
+    const festival = await publish({ type: 'festival', fields: { name: 'Test Fest', start: T0, end: T0 + 72 * HOUR, timezone: 'Europe/Lisbon' } });
+    assert.equal(prompts(), 0);
+    assert.deepEqual(
+      settings.list().map((setting) => [setting.festivalId, setting.signaling]),
+      [[festival.documentId, [SERVER]]],
+    );
+    assert.deepEqual(peer.configs.at(-1)?.festivals.find((item) => item.festivalId === festival.documentId)?.signaling, [SERVER]);
+    const sub = await publish({
+      type: 'festival',
+      fields: { name: 'Kids corner', start: T0, end: T0 + 24 * HOUR, timezone: 'Europe/Lisbon', parent: festival.documentId },
+    });
+    const shown = await state();
+    assert.deepEqual(
+      shown.festivals.map((item) => [item.name, item.mine, item.joined, item.parent ?? null]),
+      [
+        ['Test Fest', true, true, null],
+        ['Kids corner', true, true, festival.documentId],
+      ],
+    );
+    assert.equal(shown.me?.publicKey, vault.activeIdentity().publicKey);
+    assert.equal(shown.festivals[1]!.id, sub.documentId);
+  });
+
+  test('statuses and waiting requests in words, with profile names instead of keys', async () => {
+    const { node, planner, state, publish, vault } = await setup();
+    const guest = new KeyPair();
+    const [c, d] = [new KeyPair(), new KeyPair()];
+    await node.createProfile(guest, { name: 'Bea' });
+    await node.createProfile(c, { name: 'Cem' });
+    await publish({ type: 'profile', fields: { name: 'Ana', description: 'Organiser', avatar: 'https://example.org/ana.png' } });
+    const festival = (await publish({ type: 'festival', fields: { name: 'Test Fest', start: T0, end: T0 + 72 * HOUR, timezone: 'Europe/Lisbon' } })).documentId;
+    const venue = (
+      await publish({
+        type: 'resource',
+        fields: { festival, title: 'Venue', kind: 'location', policy: 'manual', address: 'Rua 1, Lisboa', position: 'geo:38.71,-9.14' },
+      })
+    ).documentId;
+    const me = vault.activeIdentity().publicKey;
+    const skill = (
+      await publish({
+        type: 'resource',
+        fields: { festival, title: 'Sound skill', kind: 'skill', policy: 'quorum', quorum: 2, members: [c.publicKey(), d.publicKey(), me] },
+      })
+    ).documentId;
+    const event = (await node.createEvent(guest, { festival, title: 'Concert', start: T0 + HOUR, end: T0 + 2 * HOUR, resources: [venue, skill] })).documentId;
+    await node.authorize(c, skill, event, 'confirm');
+
+    let shown = await state();
+    assert.equal(shown.profile?.name, 'Ana');
+    assert.equal(shown.names[guest.publicKey()], 'Bea');
+    const [fest] = shown.festivals;
+    assert.deepEqual(
+      fest!.resources.map((resource) => [resource.title, resource.location.geo ?? null, resource.rule]),
+      [
+        ['Sound skill', null, `2 of 3 members must confirm (Cem, ${d.publicKey().slice(0, 8)}…${d.publicKey().slice(-4)}, Ana)`],
+        ['Venue', 'geo:38.71,-9.14', 'Ana decides each request'],
+      ],
+    );
+    assert.deepEqual(
+      fest!.events[0]!.requests.map((request) => request.words),
+      ['waiting for Ana to decide', 'waiting for votes: 1 of 2 needed'],
+    );
+    assert.deepEqual(shown.pending.map((request) => [request.resourceTitle, request.role, request.requestedBy === guest.publicKey()]).sort(), [
+      ['Sound skill', 'member', true],
+      ['Venue', 'owner', true],
+    ]);
+
+    await planner.handle('planner_publish', { type: 'authorization', fields: { resource: venue, event, decision: 'deny', note: 'closed that night' } });
+    shown = await state();
+    assert.equal(shown.festivals[0]!.events[0]!.requests[0]!.words, 'denied: “closed that night”');
+  });
+
+  test('bad input is -32602 and nothing is signed or stored: http servers, unknown fields, an end before the start', async () => {
+    const { planner, settings, publish, node } = await setup();
+    await assert.rejects(planner.handle('planner_setDefaultSignaling', { signaling: ['https://signal.example'] }), code(ProviderErrorCode.INVALID_PARAMS));
+    await assert.rejects(
+      publish({ type: 'festival', fields: { name: 'Backwards', start: T0, end: T0 - HOUR, timezone: 'UTC' } }),
+      code(ProviderErrorCode.INVALID_PARAMS),
+    );
+    await assert.rejects(planner.handle('planner_join', { festivalId: 'nope', signaling: [] }), code(ProviderErrorCode.INVALID_PARAMS));
+    await assert.rejects(
+      planner.handle('planner_setSignaling', { festivalId: '0020' + 'ab'.repeat(32), signaling: [SERVER] }),
+      code(ProviderErrorCode.INVALID_PARAMS),
+    );
+    await assert.rejects(planner.handle('popup_state'), code(ProviderErrorCode.UNSUPPORTED_METHOD));
+    assert.equal((await node.model()).festivals.size, 0);
+    assert.deepEqual(settings.ids(), []);
+  });
+
+  test('taking part through a join link grants the festival to the page it was opened on, once that page is connected', async () => {
+    const { planner, permissions, publish } = await setup();
+    const festival = (await publish({ type: 'festival', fields: { name: 'Test Fest', start: T0, end: T0 + HOUR, timezone: 'UTC' } })).documentId;
+    const site = 'https://fest.example';
+    await assert.rejects(
+      planner.handle('planner_join', { festivalId: festival, signaling: [SERVER], site: 'https://fest.example/page' }),
+      code(ProviderErrorCode.INVALID_PARAMS),
+    );
+    await assert.rejects(
+      planner.handle('planner_join', { festivalId: festival, signaling: [SERVER], site: 'javascript:alert(1)' }),
+      code(ProviderErrorCode.INVALID_PARAMS),
+    );
+    await planner.handle('planner_join', { festivalId: festival, signaling: [SERVER], site });
+    assert.deepEqual(permissions.festivalsOf(site), [], 'nothing is visible before the person connects the site');
+    await permissions.connect(site);
+    assert.deepEqual(permissions.festivalsOf(site), [festival]);
+    assert.deepEqual(permissions.festivalsOf('https://other.example'), []);
+  });
+
+  test('signaling servers are replaced per festival; leaving stops replicating it', async () => {
+    const { planner, settings, publish, peer } = await setup();
+    const festival = (await publish({ type: 'festival', fields: { name: 'Test Fest', start: T0, end: T0 + HOUR, timezone: 'UTC' } })).documentId;
+    await planner.handle('planner_setSignaling', { festivalId: festival, signaling: ['ws://127.0.0.1:4444', SERVER] });
+    assert.deepEqual(settings.list()[0]!.signaling, ['ws://127.0.0.1:4444', SERVER]);
+    await planner.handle('planner_setSignaling', { festivalId: festival, signaling: [SERVER] });
+    assert.deepEqual(settings.list()[0]!.signaling, [SERVER]);
+    await planner.handle('planner_leave', { festivalId: festival });
+    assert.deepEqual(settings.ids(), []);
+    assert.deepEqual(peer.configs.at(-1), { festivals: [] });
+  });
+});
+
+describe('join links', () => {
+  const festivalId = '0020' + 'cd'.repeat(32);
+  const fragment = new URL(joinLink('https://fest.example/programme#top', { festivalId, signaling: [SERVER] })).hash;
+
+  test('a link carries the festival and its servers in the fragment, replacing the page’s own', () => {
+    assert.equal(
+      joinLink('https://fest.example/programme#top', { festivalId, signaling: [SERVER] }),
+      `https://fest.example/programme#panda-join=${festivalId}&signaling=wss%3A%2F%2Fsignal.example`,
+    );
+    assert.deepEqual(readJoinFragment(fragment, JOIN_LINK_KEY), { festivalId, signaling: [SERVER] });
+    assert.equal(readJoinFragment('#top', JOIN_LINK_KEY), undefined);
+  });
+
+  test('a top frame’s link opens the planner with the origin from the browser; frames, bad ids, http servers and repeats do not', async () => {
+    const opened: string[] = [];
+    let now = 1_000_000;
+    const handle = joinLinkHandler({ plannerUrl: 'chrome-extension://x/planner.html', openTab: async (url) => void opened.push(url), now: () => now });
+    const tab = { url: 'https://fest.example/programme', tab: { id: 4 }, frameId: 0 };
+    const message = { target: JOIN_LINK_TARGET, fragment };
+    assert.equal(await handle({ ...message, fragment: `#panda-join=${festivalId}&signaling=http%3A%2F%2Fsignal.example` }, tab), false);
+    assert.equal(await handle({ ...message, fragment: '#panda-join=nope' }, tab), false);
+    assert.equal(await handle(message, { ...tab, frameId: 3 }), false);
+    assert.equal(await handle(message, { url: 'https://fest.example/' }), false);
+    assert.equal(await handle({ target: 'other', fragment }, tab), false);
+    assert.equal(await handle(message, tab), true);
+    assert.equal(await handle(message, tab), false, 'the same festival again at once opens nothing');
+    now += JOIN_TAB_PAUSE;
+    assert.equal(await handle(message, tab), true);
+    assert.equal(opened.length, 2);
+    const offer = readJoinFragment(new URL(opened[0]!).hash, PLANNER_JOIN_KEY);
+    assert.deepEqual(offer, { festivalId, signaling: [SERVER], from: 'https://fest.example' });
+  });
+});
+
+describe('the website snippet', () => {
+  const input = {
+    festivalId: '0020' + 'ef'.repeat(32),
+    festivalName: 'Test <Fest> --',
+    signaling: ['wss://signal.example/path', 'ws://127.0.0.1:4444'],
+    resources: [{ id: '0020' + '11'.repeat(32), title: 'Venue' }],
+  };
+
+  test('the script tag and elements carry the festival, its servers and its resources; names cannot break out of comments', () => {
+    const snippet = websiteSnippet(input);
+    assert.match(snippet, /<script type="module" src="\/panda-widgets\.js"><\/script>/);
+    assert.match(
+      snippet,
+      new RegExp(`<panda-schedule festival="${input.festivalId}" signaling="wss://signal.example/path ws://127.0.0.1:4444"></panda-schedule>`),
+    );
+    assert.match(snippet, new RegExp(`<panda-resource resource="${input.resources[0]!.id}" festival="${input.festivalId}"`));
+    assert.match(snippet, /<panda-event-form festival=/);
+    assert.ok(snippet.startsWith('<!-- Panda Kit: Test Fest - - -->'));
+  });
+
+  test('CSP lines: script-src for the bundle’s origin, connect-src for the servers', () => {
+    assert.deepEqual(cspLines(input), ["script-src 'self' 'wasm-unsafe-eval'", "connect-src 'self' wss://signal.example ws://127.0.0.1:4444"]);
+    assert.deepEqual(cspLines({ signaling: [], bundleUrl: 'https://cdn.example/kit/panda-widgets.js' }), [
+      "script-src https://cdn.example 'wasm-unsafe-eval'",
+      "connect-src 'self'",
+    ]);
+  });
+});
