@@ -106,7 +106,10 @@ export async function run(): Promise<void> {
       const hashes: string[] = [];
       for (const job of logJobs) {
         const operation = p2panda.encodeOperation({ schemaId: SCHEMA_ID, fields: p2pandaFields(job) });
-        const entry = p2panda.signAndEncodeEntry({ logId: job.logId, seqNum: job.seqNum, ...linksFor(job.seqNum, hashes), operation }, p2pandaKeys[job.author]!);
+        const entry = p2panda.signAndEncodeEntry(
+          { logId: job.logId, seqNum: job.seqNum, ...linksFor(job.seqNum, hashes), operation },
+          p2pandaKeys[job.author]!,
+        );
         hashes.push(p2panda.generateHash(entry));
         p2pandaEntries.push(entry);
       }
@@ -144,7 +147,9 @@ export async function run(): Promise<void> {
   const subtle = globalThis.crypto.subtle;
   const signingKeys = await Promise.all(
     coreKeys.map((key) =>
-      subtle.importKey('pkcs8', core.hexToBytes('302e020100300506032b657004220420' + key.privateKey()) as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, ['sign']),
+      subtle.importKey('pkcs8', core.hexToBytes('302e020100300506032b657004220420' + key.privateKey()) as Uint8Array<ArrayBuffer>, { name: 'Ed25519' }, false, [
+        'sign',
+      ]),
     ),
   );
   const authorOf = new Map(coreKeys.map((key, i) => [key.publicKey(), i]));
@@ -188,18 +193,31 @@ export async function run(): Promise<void> {
   const nativeVerify = await medianRate(TOTAL, async () => {
     for (let i = 0; i < TOTAL; i += BATCH) {
       await Promise.all(
-        parsed.slice(i, i + BATCH).map((entry) =>
-          subtle.verify('Ed25519', verifyingKeys[authorOf.get(entry.publicKey)!]!, entry.signatureBytes as Uint8Array<ArrayBuffer>, entry.signedBytes as Uint8Array<ArrayBuffer>),
-        ),
+        parsed
+          .slice(i, i + BATCH)
+          .map((entry) =>
+            subtle.verify(
+              'Ed25519',
+              verifyingKeys[authorOf.get(entry.publicKey)!]!,
+              entry.signatureBytes as Uint8Array<ArrayBuffer>,
+              entry.signedBytes as Uint8Array<ArrayBuffer>,
+            ),
+          ),
       );
     }
   });
 
   const averageOperation = Math.round(signed.reduce((sum, { operation }) => sum + operation.length, 0) / TOTAL);
-  console.log(`\n## Entries: ${TOTAL.toLocaleString('en-US')} entries (${AUTHORS} authors x ${LOGS_PER_AUTHOR} logs x ${ENTRIES_PER_LOG}), operations of ${averageOperation} bytes on average`);
+  console.log(
+    `\n## Entries: ${TOTAL.toLocaleString('en-US')} entries (${AUTHORS} authors x ${LOGS_PER_AUTHOR} logs x ${ENTRIES_PER_LOG}), operations of ${averageOperation} bytes on average`,
+  );
   console.log('| work | p2panda-js 0.8.1 | core | core / p2panda-js | target | core, one at a time | WebCrypto Ed25519 alone (ceiling) |');
   console.log('|---|---|---|---|---|---|---|');
-  console.log(`| sign and encode | ${fmt(p2pandaSign)} | ${fmt(coreSign)} | ${(coreSign / p2pandaSign).toFixed(2)}x | >= 3x | ${fmt(coreSignSequential)} (${(coreSignSequential / p2pandaSign).toFixed(2)}x) | ${fmt(nativeSign)} |`);
-  console.log(`| decode and verify | ${fmt(p2pandaDecode)} | ${fmt(coreDecode)} | ${(coreDecode / p2pandaDecode).toFixed(2)}x | >= 2.5x | ${fmt(coreDecodeSequential)} (${(coreDecodeSequential / p2pandaDecode).toFixed(2)}x) | ${fmt(nativeVerify)} |`);
+  console.log(
+    `| sign and encode | ${fmt(p2pandaSign)} | ${fmt(coreSign)} | ${(coreSign / p2pandaSign).toFixed(2)}x | >= 3x | ${fmt(coreSignSequential)} (${(coreSignSequential / p2pandaSign).toFixed(2)}x) | ${fmt(nativeSign)} |`,
+  );
+  console.log(
+    `| decode and verify | ${fmt(p2pandaDecode)} | ${fmt(coreDecode)} | ${(coreDecode / p2pandaDecode).toFixed(2)}x | >= 2.5x | ${fmt(coreDecodeSequential)} (${(coreDecodeSequential / p2pandaDecode).toFixed(2)}x) | ${fmt(nativeVerify)} |`,
+  );
   console.log(`Each figure is the median of ${RUNS} runs. p2panda-js gets its input as the hex strings its API takes, converted before timing.`);
 }

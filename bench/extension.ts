@@ -20,7 +20,8 @@ const WINDOWS = 10;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 const p90 = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length * 0.9)]!;
-const figures = (values: number[]) => `median ${median(values).toFixed(0)} ms, p90 ${p90(values).toFixed(0)} ms, min ${Math.min(...values).toFixed(0)} ms (n = ${values.length})`;
+const figures = (values: number[]) =>
+  `median ${median(values).toFixed(0)} ms, p90 ${p90(values).toFixed(0)} ms, min ${Math.min(...values).toFixed(0)} ms (n = ${values.length})`;
 
 async function approve(popup: Page, text: string): Promise<void> {
   const card = popup.locator('[data-pending]', { hasText: text }).first();
@@ -46,7 +47,7 @@ export async function run(): Promise<void> {
     const popup = await context.newPage();
     await popup.goto(`chrome-extension://${extensionId}/popup.html`);
     await popup.locator('[data-key]').waitFor();
-    const request = (method: string, params?: unknown) => page.evaluate(call('request', { method, params })) as Promise<{ result?: { documentId: string } }>;
+    const request = (method: string, params?: unknown) => page.evaluate<{ result?: { documentId: string } }>(call('request', { method, params }));
 
     const connected = request('panda_connect');
     await approve(popup, sites.page);

@@ -133,11 +133,15 @@ export async function run(): Promise<void> {
   const requests = [...model.requests.values()].reduce((sum, statuses) => sum + statuses.size, 0);
   const confirmed = [...model.requests.values()].flatMap((statuses) => [...statuses.values()]).filter((status) => status.state === 'confirmed').length;
 
-  console.log(`\n## Festival model: ${stored.length.toLocaleString('en-US')} operations (${Math.round(bytes / 1024)} KiB): ${model.events.size} events, ${model.resources.size} resources, ${model.authorizations.size} authorizations, ${model.festivals.size} festivals, ${model.profiles.size} profiles`);
+  console.log(
+    `\n## Festival model: ${stored.length.toLocaleString('en-US')} operations (${Math.round(bytes / 1024)} KiB): ${model.events.size} events, ${model.resources.size} resources, ${model.authorizations.size} authorizations, ${model.festivals.size} festivals, ${model.profiles.size} profiles`,
+  );
   console.log(`| work | time (median of ${RUNS}, after ${WARM_UP_RUNS} warm-up runs) | per operation | first run (cold) |`);
   console.log('|---|---|---|---|');
   console.log(`| decode the operations only | ${decode.toFixed(1)} ms | ${((decode / stored.length) * 1000).toFixed(2)} us | ${decoding.cold.toFixed(1)} ms |`);
-  console.log(`| materialise everything and answer the schedule query | ${materialise.toFixed(1)} ms | ${((materialise / stored.length) * 1000).toFixed(2)} us | ${materialising.cold.toFixed(1)} ms |`);
+  console.log(
+    `| materialise everything and answer the schedule query | ${materialise.toFixed(1)} ms | ${((materialise / stored.length) * 1000).toFixed(2)} us | ${materialising.cold.toFixed(1)} ms |`,
+  );
   console.log(`| ratio (target at most 2) | ${(materialise / decode).toFixed(2)}x | | ${(materialising.cold / decoding.cold).toFixed(2)}x |`);
   console.log(`Schedule: ${schedule.length} events; ${requests} requests, ${confirmed} confirmed.`);
 }

@@ -4,6 +4,7 @@ import { run as entries } from './core-entries.js';
 import { run as extension } from './extension.js';
 import { run as festival } from './festival.js';
 import { run as replication } from './replication.js';
+import { run as visitor } from './visitor.js';
 import { run as widgets } from './widgets.js';
 
 console.log(`Panda Kit benchmarks, Node ${process.version}, ${cpus().length} cores`);
@@ -13,3 +14,4 @@ if (!only || only === 'festival') await festival();
 if (!only || only === 'replication') await replication();
 if (!only || only === 'extension') await extension();
 if (!only || only === 'widgets') await widgets();
+if (!only || only === 'visitor') await visitor();

@@ -112,11 +112,11 @@ const DEFAULT_SCTP_MAX_MESSAGE = 256 * 1024;
  */
 class RTCPeerConnection extends polyfill.RTCPeerConnection {
   override async createOffer(...args: Parameters<polyfill.RTCPeerConnection['createOffer']>): Promise<RTCSessionDescriptionInit> {
-    const { type, sdp } = await super.createOffer(...args);
+    const { type, sdp } = (await super.createOffer(...args)) as { type: RTCSdpType; sdp: string };
     return { type, sdp };
   }
   override async createAnswer(...args: Parameters<polyfill.RTCPeerConnection['createAnswer']>): Promise<RTCSessionDescriptionInit> {
-    const { type, sdp } = await super.createAnswer(...args);
+    const { type, sdp } = (await super.createAnswer(...args)) as { type: RTCSdpType; sdp: string };
     return { type, sdp };
   }
   /** Candidates by trickle only; the offerer is the DTLS client (see the class comment). */
@@ -391,7 +391,10 @@ export async function syncWithYjs(items: Item[], options: YjsSyncOptions = {}): 
   const open = (name: string): { a: Provider; b: Provider } => {
     const a = new modA.WebrtcProvider(name, docA, { signaling, peerOpts });
     const b = new modB.WebrtcProvider(name, docB, { signaling, peerOpts });
-    live = [['a', a], ['b', b]];
+    live = [
+      ['a', a],
+      ['b', b],
+    ];
     return { a, b };
   };
   const close = async (pair: { a: Provider; b: Provider }) => {
@@ -412,7 +415,10 @@ export async function syncWithYjs(items: Item[], options: YjsSyncOptions = {}): 
     // First sync: A holds everything, B nothing.
     const t0 = performance.now();
     let wallMs = 0;
-    const bHasAll = () => logB.length === items.length && sameBytes(logB.get(items.length - 1)?.entry, last.entry) && sameBytes(logB.get(items.length - 1)?.operation, last.operation);
+    const bHasAll = () =>
+      logB.length === items.length &&
+      sameBytes(logB.get(items.length - 1)?.entry, last.entry) &&
+      sameBytes(logB.get(items.length - 1)?.operation, last.operation);
     const first = until(
       () => {
         if (!wallMs && bHasAll()) wallMs = performance.now() - t0;
@@ -476,7 +482,7 @@ export async function syncWithYjs(items: Item[], options: YjsSyncOptions = {}): 
     // Let the websockets finish their closing handshake before the server goes away.
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      Promise.all([...sockets].map((s) => (s.readyState === WsWebSocket.CLOSED ? undefined : once(s, 'close')))),
+      Promise.all([...sockets].filter((s) => s.readyState !== WsWebSocket.CLOSED).map((s) => once(s, 'close'))),
       new Promise((r) => (timer = setTimeout(r, 2000))),
     ]);
     clearTimeout(timer);
@@ -504,9 +510,13 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const r = await syncWithYjs(items);
   const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
   console.log(`Yjs + y-webrtc, ${N} items, Node ${process.version}`);
-  console.log(`  first sync   ${r.wallMs.toFixed(0)} ms = ${r.connectMs.toFixed(0)} ms until the data channel opened + ${(r.wallMs - r.connectMs).toFixed(0)} ms syncing`);
+  console.log(
+    `  first sync   ${r.wallMs.toFixed(0)} ms = ${r.connectMs.toFixed(0)} ms until the data channel opened + ${(r.wallMs - r.connectMs).toFixed(0)} ms syncing`,
+  );
   console.log(`  items        ${kib(r.itemsBytes)}; as one Yjs update ${kib(r.updateBytes)}`);
-  console.log(`  payload      ${kib(r.payloadBytes)} = A→B ${kib(r.aToBBytes)} + B→A ${kib(r.bToABytes)} in ${r.messages} messages (largest ${kib(r.largestMessage)}); B received ${kib(r.bReceivedBytes)}`);
+  console.log(
+    `  payload      ${kib(r.payloadBytes)} = A→B ${kib(r.aToBBytes)} + B→A ${kib(r.bToABytes)} in ${r.messages} messages (largest ${kib(r.largestMessage)}); B received ${kib(r.bReceivedBytes)}`,
+  );
   console.log(`  second sync  ${r.secondSyncBytes} bytes in ${r.secondSyncMs.toFixed(0)} ms`);
   console.log(`  signaling    ${kib(r.signalingBytes)} of JSON to the server (both syncs)`);
   console.log(`  total        ${(performance.now() - t).toFixed(0)} ms`);

@@ -329,7 +329,12 @@ describe('DexieStore on real IndexedDB', function () {
     expect(await dump(store)).to.deep.equal(before);
 
     // A different entry that claims the same position (alice, log 0, seq 25).
-    const operationBytes = encodeOperation({ schemaId: EVENT_SCHEMA.id, action: 'update', previous: festival.aliceEvent.at(-2)!.hash, fields: { title: 'Fork' } });
+    const operationBytes = encodeOperation({
+      schemaId: EVENT_SCHEMA.id,
+      action: 'update',
+      previous: festival.aliceEvent.at(-2)!.hash,
+      fields: { title: 'Fork' },
+    });
     const entryBytes = await signAndEncodeEntry(
       {
         logId: 0,
@@ -381,7 +386,13 @@ describe('DexieStore on real IndexedDB', function () {
     // The same through Store.insert directly.
     const record: EntryRecord = {
       entry: { hash: next.hash, publicKey: alice.publicKey(), logId: 0, seqNum: EVENT_ENTRIES + 1, bytes: next.entryBytes },
-      operation: { ...expectedOperation(festival.aliceEvent.at(-1)!), id: next.hash, seqNum: EVENT_ENTRIES + 1, previous: [festival.aliceEvent.at(-1)!.hash], bytes: next.operationBytes },
+      operation: {
+        ...expectedOperation(festival.aliceEvent.at(-1)!),
+        id: next.hash,
+        seqNum: EVENT_ENTRIES + 1,
+        previous: [festival.aliceEvent.at(-1)!.hash],
+        bytes: next.operationBytes,
+      },
       log: { ...expectedLog(festival.aliceEvent), latestSeqNum: EVENT_ENTRIES + 1, latestHash: next.hash },
     };
     await expectPandaError(store.insert(record), 'STORE_WRITE_FAILED');
@@ -431,7 +442,12 @@ describe('DexieStore on real IndexedDB', function () {
 
     armed = true;
     const error = await expectPandaError(
-      publishOperation(store, registry, alice, { schemaId: EVENT_SCHEMA.id, action: 'update', previous: festival.aliceEvent.at(-1)!.hash, fields: { title: 'Aborted' } }),
+      publishOperation(store, registry, alice, {
+        schemaId: EVENT_SCHEMA.id,
+        action: 'update',
+        previous: festival.aliceEvent.at(-1)!.hash,
+        fields: { title: 'Aborted' },
+      }),
       'STORE_WRITE_FAILED',
     );
     expect(seen).to.deep.equal(['entries.add', 'operations.add', 'logs.put']);
@@ -441,7 +457,12 @@ describe('DexieStore on real IndexedDB', function () {
     expect(await store.getLog(alice.publicKey(), 0)).to.deep.equal(expectedLog(festival.aliceEvent));
 
     // Publishing goes on from seq 26, as if the aborted attempt never happened.
-    const retry = await publishOne(store, alice, { schemaId: EVENT_SCHEMA.id, action: 'update', previous: festival.aliceEvent.at(-1)!.hash, fields: { title: 'Aborted' } });
+    const retry = await publishOne(store, alice, {
+      schemaId: EVENT_SCHEMA.id,
+      action: 'update',
+      previous: festival.aliceEvent.at(-1)!.hash,
+      fields: { title: 'Aborted' },
+    });
     expect(retry).to.include({ logId: 0, seqNum: EVENT_ENTRIES + 1 });
     expect(await store.db.entries.count()).to.equal(TOTAL + 1);
     expect(await store.db.operations.count()).to.equal(TOTAL + 1);
@@ -478,7 +499,12 @@ describe('DexieStore on real IndexedDB', function () {
       logs.put = put;
     }
 
-    const retry = await publishOne(store, alice, { schemaId: EVENT_SCHEMA.id, action: 'update', previous: festival.aliceEvent.at(-1)!.hash, fields: { title: 'Disk full' } });
+    const retry = await publishOne(store, alice, {
+      schemaId: EVENT_SCHEMA.id,
+      action: 'update',
+      previous: festival.aliceEvent.at(-1)!.hash,
+      fields: { title: 'Disk full' },
+    });
     expect(retry).to.include({ seqNum: EVENT_ENTRIES + 1 });
     expect(await store.getLog(alice.publicKey(), 0)).to.include({ latestSeqNum: EVENT_ENTRIES + 1, latestHash: retry.hash });
   });
@@ -491,7 +517,14 @@ describe('DexieStore on real IndexedDB', function () {
     const updates = Array.from({ length: 10 }, (_, i) =>
       // Distinct values: identical operations at the same position sign to the identical entry
       // (Ed25519 is deterministic) and are rightly stored once.
-      [tabA, tabB].map((tab, j) => publishOperation(tab, registry, alice, { schemaId: VENUE_SCHEMA.id, action: 'update', previous: [created.hash], fields: { capacity: BigInt(2 * i + j) } })),
+      [tabA, tabB].map((tab, j) =>
+        publishOperation(tab, registry, alice, {
+          schemaId: VENUE_SCHEMA.id,
+          action: 'update',
+          previous: [created.hash],
+          fields: { capacity: BigInt(2 * i + j) },
+        }),
+      ),
     ).flat();
     const results = await Promise.all(updates);
     expect(results.every((result) => !result.duplicate && result.documentId === created.documentId)).to.equal(true);

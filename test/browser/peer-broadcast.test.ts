@@ -77,7 +77,9 @@ describe('BroadcastNetwork', () => {
     expect(atA[1]).to.deep.equal(new Uint8Array(10).fill(1));
     expect(ta.bufferedAmount).to.equal(0);
     await ta.drained(0);
-    expect(() => ta.send(new Uint8Array(MAX_FRAME_SIZE + 1))).to.throw().that.satisfies((e: unknown) => isPandaError(e, 'INPUT_INVALID'));
+    expect(() => ta.send(new Uint8Array(MAX_FRAME_SIZE + 1)))
+      .to.throw()
+      .that.satisfies((e: unknown) => isPandaError(e, 'INPUT_INVALID'));
     expect(a.net.peers(f)).to.deep.equal([b.net.tabId]);
   });
 
@@ -106,7 +108,9 @@ describe('BroadcastNetwork', () => {
     c.net.leave(f);
     await until(() => closes === 2, 'onClose at a and b');
     expect(a.net.peers(f)).to.deep.equal([b.net.tabId]);
-    expect(() => aToC.send(new Uint8Array(1))).to.throw().that.satisfies((e: unknown) => isPandaError(e, 'TRANSPORT_CLOSED'));
+    expect(() => aToC.send(new Uint8Array(1)))
+      .to.throw()
+      .that.satisfies((e: unknown) => isPandaError(e, 'TRANSPORT_CLOSED'));
     // a and b still talk.
     to(a.seen, b.net.tabId).send(new Uint8Array([0xab]));
     await until(() => atBfromA.length === 1, 'a -> b after c left');
@@ -131,7 +135,9 @@ describe('BroadcastNetwork', () => {
     await until(() => closedA === 1 && closedB === 1, 'both closed');
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect([closedA, closedB]).to.deep.equal([1, 1]);
-    expect(() => tb.send(new Uint8Array(1))).to.throw().that.satisfies((e: unknown) => isPandaError(e, 'TRANSPORT_CLOSED'));
+    expect(() => tb.send(new Uint8Array(1)))
+      .to.throw()
+      .that.satisfies((e: unknown) => isPandaError(e, 'TRANSPORT_CLOSED'));
   });
 
   it('festivals are separate and garbage on the channel is ignored', async () => {
@@ -140,7 +146,17 @@ describe('BroadcastNetwork', () => {
     const a = tab({ festivals: [f1] });
     const b = tab({ festivals: [f2] });
     const vandal = new BroadcastChannel(festivalTopic(f1));
-    for (const junk of [null, 1, 'x', {}, { kind: 'hello' }, { kind: 'hello', from: 'bad id!' }, { kind: 'frame', from: 'v', to: a.net.tabId, frame: 'no' }, { kind: 'frame', from: 'v', to: a.net.tabId, frame: new Uint8Array(MAX_FRAME_SIZE + 1) }, { kind: 'welcome', from: 'v' }]) {
+    for (const junk of [
+      null,
+      1,
+      'x',
+      {},
+      { kind: 'hello' },
+      { kind: 'hello', from: 'bad id!' },
+      { kind: 'frame', from: 'v', to: a.net.tabId, frame: 'no' },
+      { kind: 'frame', from: 'v', to: a.net.tabId, frame: new Uint8Array(MAX_FRAME_SIZE + 1) },
+      { kind: 'welcome', from: 'v' },
+    ]) {
       vandal.postMessage(junk);
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

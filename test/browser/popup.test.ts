@@ -14,6 +14,7 @@ import { POPUP_PORT, POPUP_TARGET } from '../../extension/shared/popup-protocol.
 import { ProviderErrorCode, ProviderRpcError } from '../../extension/shared/protocol.js';
 import { backupFileName, kindPhrase, relativeTime, shortKey } from '../../extension/ui/format.js';
 import { identiconPattern } from '../../extension/ui/identicon.js';
+import { alerts, deepQuery, deepText, deferred, fill, waitFor } from './ui-support.js';
 
 customElements.define('panda-popup', PandaPopup);
 customElements.define('panda-approval', PandaApproval);
@@ -37,23 +38,35 @@ function unlockedState(): PopupState {
         id: 9,
         origin: 'https://hoffnung3000.de',
         kind: 'publish:event:create',
-        description: "Create event 'Night of chaos' at Klangkeller, Fri 21:00-23:00",
+        description: 'Create an event',
+        details: [{ label: 'Title', value: 'Night of chaos' }],
+        allowAlways: true,
         publicKey: BOB_KEY,
         createdAt: 2,
       },
     ],
     sites: [
-      { origin: 'https://hoffnung3000.de', connected: true, always: ['publish:event:create'], connectedAt: 1, identityId: 'bob' },
-      { origin: 'https://example.org', connected: false, always: [], connectedAt: 1, identityId: 'alice' },
+      {
+        origin: 'https://hoffnung3000.de',
+        connected: true,
+        always: ['publish:event:create'],
+        connectedAt: 1,
+        identityId: 'bob',
+        festivals: ['0020' + 'aa'.repeat(32)],
+      },
+      { origin: 'https://example.org', connected: false, always: [], connectedAt: 1, identityId: 'alice', festivals: [] },
     ],
     festivals: [
       { id: '0020' + 'aa'.repeat(32), name: 'Hoffnung 3000', peers: 2, missing: 5, entries: 120, lastActive: Date.now() - 3 * MINUTE },
       { id: '0020' + 'bb'.repeat(32), name: null, peers: 1, missing: 40, entries: 0, lastActive: null },
     ],
     peers: 3,
+    dataLoss: null,
+    backedUp: true,
     ownerRequests: [
       { resourceId: 'r1', resourceTitle: 'Klangkeller', eventId: 'e1', eventTitle: 'Night of chaos', when: 'Fri 21:00-23:00', requestedBy: BOB_KEY },
     ],
+    names: {},
   };
 }
 
@@ -75,7 +88,7 @@ class FakeClient implements PopupClient {
     this.calls.push({ method, params });
     const handler = this.handlers[method];
     if (handler) return (await handler(params)) as PopupMethods[M]['result'];
-    return (method === 'popup_state' ? structuredClone(this.state) : true) as PopupMethods[M]['result'];
+    return method === 'popup_state' ? structuredClone(this.state) : true;
   }
 
   onChanged(listener: () => void): () => void {
@@ -90,50 +103,6 @@ class FakeClient implements PopupClient {
   callsOf(method: PopupMethod): unknown[] {
     return this.calls.filter((call) => call.method === method).map((call) => call.params);
   }
-}
-
-/** A promise with its resolve function, to hold a request open. */
-function deferred<T>() {
-  let resolve!: (value: T) => void;
-  const promise = new Promise<T>((settle) => (resolve = settle));
-  return { promise, resolve };
-}
-
-async function waitFor(condition: () => boolean, what: string, timeout = 2000): Promise<void> {
-  const started = Date.now();
-  while (!condition()) {
-    if (Date.now() - started > timeout) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
-
-/** Every element matching `selector` in `root` and the shadow roots below it (its own included). */
-function deepQueryAll<E extends Element = HTMLElement>(root: ParentNode, selector: string): E[] {
-  const found = Array.from(root.querySelectorAll<E>(selector));
-  const shadowRoots = Array.from(root.querySelectorAll('*'), (element) => element.shadowRoot);
-  if (root instanceof Element) shadowRoots.unshift(root.shadowRoot);
-  for (const shadowRoot of shadowRoots) if (shadowRoot) found.push(...deepQueryAll<E>(shadowRoot, selector));
-  return found;
-}
-
-function deepQuery<E extends Element = HTMLElement>(root: ParentNode, selector: string): E {
-  const [first] = deepQueryAll<E>(root, selector);
-  if (!first) throw new Error(`nothing matches ${selector}`);
-  return first;
-}
-
-/** The text a person sees, shadow roots included. */
-function deepText(node: Node): string {
-  if (node.nodeType === Node.TEXT_NODE) return node.textContent ?? '';
-  const element = node as Element;
-  const children = [...Array.from(element.shadowRoot?.childNodes ?? []), ...Array.from(node.childNodes)];
-  return children.map(deepText).join(' ').replace(/\s+/g, ' ');
-}
-
-const alerts = (root: ParentNode) => deepQueryAll(root, '[role="alert"]').map((alert) => alert.textContent?.trim());
-
-function fill(form: HTMLFormElement, values: Record<string, string>): void {
-  for (const [name, value] of Object.entries(values)) (form.elements.namedItem(name) as HTMLInputElement).value = value;
 }
 
 const mounted: HTMLElement[] = [];
@@ -184,13 +153,19 @@ describe('<panda-popup>', () => {
     expect(root.querySelector('header')!.textContent).to.contain('Alice');
     expect(root.querySelector('[data-key]')!.textContent).to.equal('ab12cd34…ef56');
     expect(root.querySelector('header svg[data-identicon] rect')).to.not.equal(null);
-    expect(Array.from(root.querySelectorAll('h2')).map((heading) => heading.textContent)).to.deep.equal(['Requests', 'Your resources', 'Sites', 'Festivals', 'Security']);
+    expect(Array.from(root.querySelectorAll('h2')).map((heading) => heading.textContent)).to.deep.equal([
+      'Requests',
+      'Your resources',
+      'Sites',
+      'Festivals',
+      'Security',
+    ]);
     expect(root.querySelector<HTMLSelectElement>('[data-active-identity]')!.value).to.equal('alice');
 
     const cards = Array.from(root.querySelectorAll<HTMLElement>('[data-pending]'));
     expect(cards.map((card) => card.dataset.id)).to.deep.equal(['7', '9']);
     const second = deepText(cards[1]!);
-    expect(second).to.contain("Create event 'Night of chaos'");
+    expect(second).to.contain('Create an event').and.contain('Title').and.contain('Night of chaos');
     expect(second).to.contain('Bob at work');
     expect(second).to.contain('Always allow creating events for this site');
 
@@ -202,7 +177,7 @@ describe('<panda-popup>', () => {
     expect(site.querySelector<HTMLSelectElement>('select')!.value).to.equal('bob');
     expect(root.querySelector('[data-site="https://example.org"]')!.textContent).to.contain('not connected');
 
-    const festivals = Array.from(root.querySelectorAll('[data-festival]')).map((festival) => festival.textContent!.replace(/\s+/g, ' '));
+    const festivals = Array.from(root.querySelectorAll('[data-festival]')).map((festival) => festival.textContent.replace(/\s+/g, ' '));
     expect(festivals[0]).to.contain('Hoffnung 3000').and.contain('2 peers').and.contain('120 entries').and.contain('5 missing').and.contain('3 minutes ago');
     expect(festivals[1]).to.contain(shortKey('0020' + 'bb'.repeat(32)));
     expect(root.querySelector('[data-total-peers]')!.textContent).to.contain('3 peers');
@@ -210,61 +185,32 @@ describe('<panda-popup>', () => {
     expect(root.querySelector('[data-locked]')).to.equal(null);
   });
 
-  it('sends each answer to a request with its id, and disables the card while it is sent', async () => {
+  it('sends each answer to a request with its id once its buttons are armed, and disables the card while it is sent', async () => {
     const client = new FakeClient(unlockedState());
     const held = deferred<boolean>();
     client.handlers.popup_decide = () => held.promise;
     const popup = await mount<PandaPopup>('panda-popup', client);
-    const card = popup.shadowRoot!.querySelector('[data-pending][data-id="9"]')!;
-    deepQuery<HTMLButtonElement>(card, '[data-decision="approve-once"]').click();
+    const card = popup.shadowRoot!.querySelector('[data-pending][data-id="7"]')!;
+    const approve = () => deepQuery<HTMLButtonElement>(card, '[data-decision="approve-once"]');
+    // Not armed at once: a click does nothing; armed after its time on screen.
+    expect(approve().disabled).to.equal(true);
+    approve().click();
+    await waitFor(() => !approve().disabled, 'the buttons to be armed');
+    expect(client.callsOf('popup_decide')).to.deep.equal([]);
+    // The second question is not on turn: it is never armed while the first waits.
+    const later = popup.shadowRoot!.querySelector('[data-pending][data-id="9"]')!;
+    expect(deepQuery<HTMLButtonElement>(later, '[data-decision="approve-once"]').disabled).to.equal(true);
+    expect(card.shadowRoot!.querySelector('[data-decision="approve-always"]'), 'no "always" for connecting').to.equal(null);
+    approve().click();
+    approve().click();
     await waitFor(() => deepQuery<HTMLButtonElement>(card, '[data-decision="deny"]').disabled, 'the buttons to be disabled');
-    expect(client.callsOf('popup_decide')).to.deep.equal([{ id: 9, decision: 'approve-once' }]);
+    expect(client.callsOf('popup_decide')).to.deep.equal([{ id: 7, decision: 'approve-once' }], 'one click, one answer');
     held.resolve(true);
+    // The question is still there (the answer did not take): armed again, after its wait.
     await waitFor(() => !deepQuery<HTMLButtonElement>(card, '[data-decision="deny"]').disabled, 'the buttons to be enabled again');
-
     delete client.handlers.popup_decide;
     deepQuery<HTMLButtonElement>(card, '[data-decision="deny"]').click();
-    deepQuery<HTMLButtonElement>(popup.shadowRoot!.querySelector('[data-pending][data-id="7"]')!, '[data-decision="approve-always"]').click();
-    await waitFor(() => client.callsOf('popup_decide').length === 3, 'two more decisions');
-    expect(client.callsOf('popup_decide').slice(1)).to.deep.equal([
-      { id: 9, decision: 'deny' },
-      { id: 7, decision: 'approve-always' },
-    ]);
-  });
-
-  it('shows only the unlock form while locked, and a wrong passphrase as "Wrong passphrase"', async () => {
-    const client = new FakeClient(lockedState());
-    client.handlers.popup_unlock = () => {
-      throw new ProviderRpcError(ProviderErrorCode.INVALID_PARAMS, 'VaultError: the passphrase does not open the vault', { code: 'VAULT_PASSPHRASE_WRONG' });
-    };
-    const popup = await mount<PandaPopup>('panda-popup', client);
-    const root = popup.shadowRoot!;
-    expect(root.querySelector('[data-locked]')).to.not.equal(null);
-    expect(root.querySelectorAll('section, [data-pending], [data-key]')).to.have.length(0);
-    expect(root.querySelector('[data-pending-count]')!.textContent).to.equal('2 requests waiting');
-
-    const form = deepQuery<HTMLFormElement>(deepQuery(root, '[data-locked]'), 'form');
-    fill(form, { passphrase: 'not it at all' });
-    deepQuery<HTMLButtonElement>(form, 'button[type="submit"]').click();
-    await waitFor(() => alerts(root).length > 0, 'an alert');
-    expect(alerts(root)).to.deep.equal(['Wrong passphrase.']);
-    expect(client.callsOf('popup_unlock')).to.deep.equal([{ passphrase: 'not it at all' }]);
-
-    client.handlers.popup_unlock = () => {
-      client.state = unlockedState();
-      return true;
-    };
-    deepQuery<HTMLButtonElement>(form, 'button[type="submit"]').click();
-    await waitFor(() => root.querySelector('[data-key]') !== null, 'the unlocked popup');
-    expect(root.querySelector('[data-locked]')).to.equal(null);
-  });
-
-  it('confirms a request for one of the person’s resources', async () => {
-    const client = new FakeClient(unlockedState());
-    const popup = await mount<PandaPopup>('panda-popup', client);
-    popup.shadowRoot!.querySelector<HTMLButtonElement>('[data-owner-request] [data-authorize="confirm"]')!.click();
-    await waitFor(() => client.callsOf('popup_authorize').length === 1, 'popup_authorize');
-    expect(client.callsOf('popup_authorize')).to.deep.equal([{ resourceId: 'r1', eventId: 'e1', decision: 'confirm' }]);
+    await waitFor(() => client.callsOf('popup_decide').length === 2, 'one more decision');
   });
 
   it('revokes a site, changes the identity it sees, and shows a failure as an alert', async () => {
@@ -295,7 +241,7 @@ describe('<panda-popup>', () => {
     const fetched = client.callsOf('popup_state').length;
     client.state = { ...unlockedState(), identities: [{ id: 'alice', name: 'Alice B.', publicKey: ALICE_KEY }] };
     client.changed();
-    await waitFor(() => popup.shadowRoot!.querySelector('header')!.textContent!.includes('Alice B.'), 'the new name');
+    await waitFor(() => popup.shadowRoot!.querySelector('header')!.textContent.includes('Alice B.'), 'the new name');
     expect(client.callsOf('popup_state').length).to.equal(fetched + 1);
     popup.remove();
     expect(client.listeners.size).to.equal(0);
@@ -318,7 +264,10 @@ describe('<panda-popup>', () => {
 
     fill(form, { passphrase: 'short', repeat: 'short' });
     form.requestSubmit();
-    await waitFor(() => client.callsOf('popup_setPassphrase').length === 1 && alerts(root)[0] !== 'The two new passphrases differ.', 'the weak-passphrase alert');
+    await waitFor(
+      () => client.callsOf('popup_setPassphrase').length === 1 && alerts(root)[0] !== 'The two new passphrases differ.',
+      'the weak-passphrase alert',
+    );
     expect(client.callsOf('popup_setPassphrase')).to.deep.equal([{ passphrase: 'short' }]);
     expect(alerts(root)).to.deep.equal(['The passphrase is too short: use at least 8 characters.']);
   });
@@ -372,8 +321,9 @@ describe('<panda-approval>', () => {
     window.close = close;
   });
 
-  it('shows the first request and how many more wait, and closes after the last answer', async () => {
+  it('shows the first request and how many more wait, and closes after the last answer once the background lets it go', async () => {
     const client = new FakeClient(unlockedState());
+    client.handlers.popup_approvalDone = () => true;
     client.handlers.popup_decide = (params) => {
       const { id } = params as { id: number };
       client.state = { ...client.state, pending: client.state.pending.filter((request) => request.id !== id) };
@@ -386,18 +336,57 @@ describe('<panda-approval>', () => {
     expect(root.querySelector<HTMLElement>('[data-pending]')!.dataset.id).to.equal('7');
     expect(root.querySelector('[data-more]')!.textContent).to.equal('1 more waiting');
 
+    await waitFor(() => !deepQuery<HTMLButtonElement>(root, '[data-decision="approve-once"]').disabled, 'the answers to be armed');
     deepQuery<HTMLButtonElement>(root, '[data-decision="approve-once"]').click();
     await waitFor(() => root.querySelector<HTMLElement>('[data-pending]')?.dataset.id === '9', 'the second request');
     expect(root.querySelector('[data-more]')).to.equal(null);
     expect(closed).to.equal(0);
-
+    // The next question waits its own time before its answers work.
+    expect(deepQuery<HTMLButtonElement>(root, '[data-decision="deny"]').disabled).to.equal(true);
+    await waitFor(() => !deepQuery<HTMLButtonElement>(root, '[data-decision="deny"]').disabled, 'the next answers to be armed');
     deepQuery<HTMLButtonElement>(root, '[data-decision="deny"]').click();
-    await waitFor(() => closed > 0, 'window.close()');
+    await waitFor(() => client.callsOf('popup_approvalDone').length > 0, 'the background asked to close the window');
     expect(client.callsOf('popup_decide')).to.deep.equal([
       { id: 7, decision: 'approve-once' },
       { id: 9, decision: 'deny' },
     ]);
+    expect(client.callsOf('popup_approvalDone')).to.have.length(1);
+    await waitFor(() => closed > 0, 'window.close()');
     expect(closed).to.equal(1);
+  });
+
+  it('stays open when the background says a question came meanwhile', async () => {
+    const state = unlockedState();
+    const client = new FakeClient({ ...state, pending: state.pending.slice(0, 1) });
+    client.handlers.popup_approvalDone = () => false;
+    client.handlers.popup_decide = () => {
+      client.state = { ...client.state, pending: [] };
+      return true;
+    };
+    const approval = await mount<PandaApproval>('panda-approval', client);
+    const root = approval.shadowRoot!;
+    await waitFor(() => !deepQuery<HTMLButtonElement>(root, '[data-decision="approve-once"]').disabled, 'the answers to be armed');
+    deepQuery<HTMLButtonElement>(root, '[data-decision="approve-once"]').click();
+    await waitFor(() => client.callsOf('popup_approvalDone').length > 0, 'the background asked');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(closed).to.equal(0);
+  });
+
+  it('closes itself when the background cannot be asked to', async () => {
+    const state = unlockedState();
+    const client = new FakeClient({ ...state, pending: state.pending.slice(0, 1) });
+    client.handlers.popup_approvalDone = () => {
+      throw new ProviderRpcError(ProviderErrorCode.DISCONNECTED, 'no answer');
+    };
+    client.handlers.popup_decide = () => {
+      client.state = { ...client.state, pending: [] };
+      return true;
+    };
+    const approval = await mount<PandaApproval>('panda-approval', client);
+    const root = approval.shadowRoot!;
+    await waitFor(() => !deepQuery<HTMLButtonElement>(root, '[data-decision="approve-once"]').disabled, 'the answers to be armed');
+    deepQuery<HTMLButtonElement>(root, '[data-decision="approve-once"]').click();
+    await waitFor(() => closed > 0, 'window.close()');
   });
 
   it('stays open when opened with nothing waiting', async () => {

@@ -7,8 +7,23 @@
 import { expect } from 'chai';
 import type { PandaConnect } from '../../widgets/connect/panda-connect.js';
 import { keyBadge } from '../../widgets/connect/panda-connect.js';
+import { readSnapshot, SNAPSHOT_DATABASE } from '../../widgets/lib/schedule-snapshot.js';
 import { sourceSettings } from '../../widgets/shared/source-controller.js';
-import { $, announce, expectAccessible, FakeSource, FESTIVAL_ID, festivalProvider, mount, OWNER, rpcError, scheduleData, settle, unmountAll, until } from './widgets-support.js';
+import {
+  $,
+  announce,
+  expectAccessible,
+  FakeSource,
+  FESTIVAL_ID,
+  festivalProvider,
+  mount,
+  OWNER,
+  rpcError,
+  scheduleData,
+  settle,
+  unmountAll,
+  until,
+} from './widgets-support.js';
 
 const text = (element: Element | null) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 const OTHER_KEY = '0f'.repeat(32);
@@ -48,8 +63,11 @@ describe('<panda-connect>', () => {
     await expectAccessible(element);
     button.click();
     await until(() => $(element, '[data-connected]'), 'the identity');
-    expect(provider.methods()).to.deep.equal(['panda_getPublicKey', 'panda_connect']);
-    expect(text($(element, '[data-connected]'))).to.contain('Connected as ab12…ef56');
+    await until(() => $(element, '[data-name="profile"]'), 'the profile name');
+    expect(provider.methods(), 'then only its own profile is read').to.deep.equal(['panda_getPublicKey', 'panda_connect', 'panda_query']);
+    expect(provider.calls[2]!.params).to.deep.equal({ query: 'profile', publicKey: OWNER });
+    expect(text($(element, '[data-connected]'))).to.contain('Connected as Klangkeller e.V.');
+    expect($(element, '[data-name]')!.title).to.equal(OWNER);
     expect(text($(element, '[part="badge"]'))).to.equal('AB');
     expect(element.publicKey).to.equal(OWNER);
     expect(record.events).to.deep.equal([{ type: 'panda-connect', detail: { publicKey: OWNER } }]);
@@ -61,9 +79,26 @@ describe('<panda-connect>', () => {
     const record = recordDocumentEvents('panda-connect');
     cleanups.push(record.stop);
     const element = await mount('panda-connect', { provider }, { lang: 'en-GB' });
-    await until(() => $(element, '[data-connected]'), 'the identity');
-    expect(provider.methods()).to.deep.equal(['panda_getPublicKey']);
+    await until(() => $(element, '[data-name="profile"]'), 'the identity, by name');
+    expect(provider.methods()).to.deep.equal(['panda_getPublicKey', 'panda_query']);
     expect(record.events).to.deep.equal([]);
+  });
+
+  it('shows the short key where the person has no profile, and a hostile name as text', async () => {
+    const provider = festivalProvider(true);
+    provider.handlers.panda_query = () => null;
+    const element = await mount('panda-connect', { provider }, { lang: 'en-GB' });
+    await until(() => provider.methods().includes('panda_query') && $(element, '[data-connected]'), 'the identity');
+    await settle(element);
+    expect(text($(element, '[data-connected]'))).to.contain('Connected as ab12…ef56');
+    expect($(element, '[data-name]')!.dataset.name).to.equal('key');
+    unmountAll();
+    provider.calls.length = 0;
+    provider.handlers.panda_query = () => ({ publicKey: OWNER, name: '<img src=x onerror="window.__pwned=1">\u202eevil' });
+    const hostile = await mount('panda-connect', { provider }, { lang: 'en-GB' });
+    await until(() => $(hostile, '[data-name="profile"]'), 'the name');
+    expect(text($(hostile, '[data-name]'))).to.equal('Connected as <img src=x onerror="window.__pwned=1"> evil');
+    expect($(hostile, 'img')).to.equal(null);
   });
 
   it('takes a declined connection calmly', async () => {
@@ -131,7 +166,11 @@ describe('widgets switching to the extension once connected', () => {
     sourceSettings.loadPeer = async () => async () => peer;
     const record = recordDocumentEvents('panda-source-change');
     try {
-      const schedule = await mount('panda-schedule', {}, { festival: FESTIVAL_ID, lang: 'en-GB', view: 'list', day: '2026-07-03', signaling: 'wss://signal.example' });
+      const schedule = await mount(
+        'panda-schedule',
+        {},
+        { festival: FESTIVAL_ID, lang: 'en-GB', view: 'list', day: '2026-07-03', signaling: 'wss://signal.example' },
+      );
       const banner = await until(() => $(schedule, '[data-read-only]'), 'the read-only banner');
       expect(text(banner)).to.contain('With the extension you can request resources and create events');
       const connect = banner.querySelector('panda-connect')!;
@@ -149,11 +188,106 @@ describe('widgets switching to the extension once connected', () => {
       // Live: a change in the extension shows.
       provider.handlers.panda_query = (params) => {
         const query = (params as { query: string }).query;
-        if (query === 'festival') return { festival: { id: FESTIVAL_ID, name: 'Hoffnung 3001', description: '', start: 1_782_000_000, end: 1_782_300_000, timezone: 'UTC' }, tree: [] };
+        if (query === 'festival')
+          return { festival: { id: FESTIVAL_ID, name: 'Hoffnung 3001', description: '', start: 1_782_000_000, end: 1_782_300_000, timezone: 'UTC' }, tree: [] };
         return [];
       };
       provider.emit('festivalChanged', {});
       await until(() => text($(schedule, 'h2')) === 'Hoffnung 3001', 'the changed name');
+    } finally {
+      stop();
+      record.stop();
+    }
+  });
+
+  it('a revisit shows the in-page peer’s copy while it still looks for the extension, and a connected extension that answers late takes over', async () => {
+    // Far longer than the test may run: the schedule must not wait for the search to end.
+    sourceSettings.timeoutMs = 600_000;
+    const peer = new FakeSource(scheduleData(), 'peer', false);
+    sourceSettings.loadPeer = async () => async () => peer;
+    const record = recordDocumentEvents('panda-source-change');
+    try {
+      const schedule = await mount('panda-schedule', {}, { festival: FESTIVAL_ID, lang: 'en-GB', view: 'list', day: '2026-07-03' });
+      await until(() => $(schedule, '[data-event]'), 'the peer’s events');
+      expect($(schedule, '[data-read-only]'), 'shown read-only').to.not.equal(null);
+      const provider = festivalProvider(true);
+      window.dispatchEvent(
+        new CustomEvent('panda:announceProvider', { detail: { info: { uuid: '1', name: 'Panda Kit', icon: '', rdns: 'org.pandakit.extension' }, provider } }),
+      );
+      await until(() => !$(schedule, '[data-read-only]'), 'the extension’s writable data');
+      expect(peer.closed, 'the in-page peer source is closed').to.equal(true);
+      expect(record.events.map((event) => event.detail)).to.deep.equal([
+        { kind: 'peer', writable: false },
+        { kind: 'extension', writable: true },
+      ]);
+    } finally {
+      delete sourceSettings.timeoutMs;
+      record.stop();
+    }
+  });
+
+  it('a static schedule (src) is shown at once, while the page is still looked at for the extension', async () => {
+    // Far longer than the test may run: only the banner waits for the search.
+    sourceSettings.timeoutMs = 600_000;
+    try {
+      const schedule = await mount(
+        'panda-schedule',
+        {},
+        { src: '/test/browser/fixtures/frab-camp2019-trimmed.json', lang: 'en-GB', view: 'list', day: '2019-08-22' },
+      );
+      await until(() => $(schedule, '[data-event]'), 'the file’s events');
+    } finally {
+      delete sourceSettings.timeoutMs;
+    }
+  });
+
+  it('a revisit draws the schedule the page showed last at once, before the in-page peer is ready; the peer’s data then replaces it', async () => {
+    const festival = 'c'.repeat(64);
+    const attributes = { festival, lang: 'en-GB', view: 'list', day: '2026-07-03' };
+    await new Promise((resolve) => (indexedDB.deleteDatabase(SNAPSHOT_DATABASE).onsuccess = resolve));
+    sourceSettings.loadPeer = async () => async () => new FakeSource(scheduleData(), 'peer', false);
+    const first = await mount('panda-schedule', {}, attributes);
+    await until(() => $(first, '[data-event]'), 'the peer’s events');
+    // Kept a moment after the last change.
+    for (let tries = 0; (await readSnapshot(festival)) === undefined; tries++) {
+      expect(tries, 'the schedule kept').to.be.below(50);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    unmountAll();
+    // The next visit: the peer is slow to come.
+    let release!: () => void;
+    const ready = new Promise<void>((resolve) => (release = resolve));
+    const later = scheduleData();
+    later.festival = { ...later.festival, name: 'Hoffnung 3001' };
+    sourceSettings.loadPeer = async () => {
+      await ready;
+      return async () => new FakeSource(later, 'peer', false);
+    };
+    const again = await mount('panda-schedule', {}, attributes);
+    await until(() => $(again, '[data-event]'), 'the kept schedule, without the peer');
+    expect(text($(again, 'h2'))).to.equal('Hoffnung 3000');
+    release();
+    await until(() => text($(again, 'h2')) === 'Hoffnung 3001', 'the peer’s own data');
+  });
+
+  it('an extension that announces itself before the in-page peer is ready and has the site connected is used, the peer closed unseen', async () => {
+    const provider = festivalProvider(true);
+    const stop = announce(provider);
+    let release!: () => void;
+    const ready = new Promise<void>((resolve) => (release = resolve));
+    const peer = new FakeSource(scheduleData(), 'peer', false);
+    sourceSettings.loadPeer = async () => {
+      await ready;
+      return async () => peer;
+    };
+    const record = recordDocumentEvents('panda-source-change');
+    try {
+      const schedule = await mount('panda-schedule', {}, { festival: FESTIVAL_ID, lang: 'en-GB', view: 'list', day: '2026-07-03' });
+      await until(() => record.events.length > 0, 'a source chosen');
+      release();
+      await until(() => peer.closed, 'the peer source closed');
+      expect(record.events.map((event) => event.detail)).to.deep.equal([{ kind: 'extension', writable: true }]);
+      expect($(schedule, '[data-read-only]')).to.equal(null);
     } finally {
       stop();
       record.stop();

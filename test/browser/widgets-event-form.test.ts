@@ -8,11 +8,28 @@ import { expect } from 'chai';
 import type { PandaEventForm } from '../../widgets/event-form/panda-event-form.js';
 import { fromInputValue, toInputValue } from '../../widgets/event-form/form-logic.js';
 import { providerSource } from '../../widgets/lib/sources.js';
-import { $, $$, at, expectAccessible, FakeSource, FESTIVAL_ID, FESTIVAL_ZONE, festivalProvider, mount, rpcError, scheduleData, settle, shadow, unmountAll, until } from './widgets-support.js';
+import {
+  $,
+  $$,
+  announce,
+  at,
+  expectAccessible,
+  FakeSource,
+  FESTIVAL_ID,
+  FESTIVAL_ZONE,
+  festivalProvider,
+  mount,
+  rpcError,
+  scheduleData,
+  settle,
+  shadow,
+  unmountAll,
+  until,
+} from './widgets-support.js';
 
 async function form(attributes: Record<string, string> = {}, provider = festivalProvider()) {
   const element = await mount('panda-event-form', { source: providerSource(provider, FESTIVAL_ID) }, { festival: FESTIVAL_ID, lang: 'en-GB', ...attributes });
-  await until(() => $$(element, 'input[name="resources"]').length > 0, 'the resources');
+  await until(() => $$(element, 'input[name="resources"]').length >= 6, 'the resources');
   await settle(element);
   return { element, provider };
 }
@@ -45,8 +62,50 @@ describe('<panda-event-form>', () => {
 
   it('offers the festival’s resources to request', async () => {
     const { element } = await form();
-    expect($$(element, '.resources label').map(text)).to.deep.equal(['Beamer (equipment)', 'Cable (equipment)', 'Desk (equipment)', 'Klangkeller (location)', 'Zelt (location)']);
+    expect($$(element, '.resources label').map(text)).to.deep.equal([
+      'Beamer (equipment)',
+      'Cable (equipment)',
+      'Desk (equipment)',
+      'Klangkeller (location)',
+      'Lastenrad (thing)',
+      'Zelt (location)',
+    ]);
     expect(text($(element, '#zone'))).to.match(/^Times in /);
+  });
+
+  it('offers every resource of a new festival, though no event requests one yet', async () => {
+    const provider = festivalProvider();
+    const answer = provider.handlers.panda_query!;
+    provider.handlers.panda_query = (params) => ((params as { query: string }).query === 'schedule' ? [] : answer(params));
+    const { element } = await form({}, provider);
+    expect($$(element, '.resources label').map(text)).to.deep.equal([
+      'Beamer (equipment)',
+      'Cable (equipment)',
+      'Desk (equipment)',
+      'Klangkeller (location)',
+      'Lastenrad (thing)',
+      'Zelt (location)',
+    ]);
+    expect(text($(element, '.resources'))).to.not.contain('No resources known yet');
+  });
+
+  it('uses the provider property, not a provider found on the page, and says nobody was asked when nothing was requested', async () => {
+    const provider = festivalProvider();
+    const onPage = festivalProvider();
+    const stop = announce(onPage);
+    try {
+      const element = await mount('panda-event-form', { provider }, { festival: FESTIVAL_ID, lang: 'en-GB' });
+      await until(() => $$(element, 'input[name="resources"]').length === 6, 'the resources through the given provider');
+      fill(element, { title: 'Jam', start: '2026-07-04T21:00', end: '2026-07-04T22:00' });
+      await submit(element);
+      await until(() => publishes(provider).length > 0, 'the publish');
+      expect((publishes(provider)[0]!.params as { fields: { resources: string[] } }).fields.resources).to.deep.equal([]);
+      await until(() => text($(element, '[data-message]')) === 'Event created', 'the message without requests');
+      expect(text($(element, '[data-message]'))).to.not.contain('asked');
+      expect(onPage.calls, 'the page’s provider is not used').to.deep.equal([]);
+    } finally {
+      stop();
+    }
   });
 
   it('asks for a title and a start before an end, and publishes nothing until then', async () => {
@@ -81,7 +140,14 @@ describe('<panda-event-form>', () => {
         params: {
           type: 'event',
           action: 'create',
-          fields: { festival: FESTIVAL_ID, title: 'Night of chaos', description: 'Loud.\nVery loud.', start: at('2026-07-04T21:00'), end: at('2026-07-04T23:30'), resources: ['r-keller', 'r-beamer'] },
+          fields: {
+            festival: FESTIVAL_ID,
+            title: 'Night of chaos',
+            description: 'Loud.\nVery loud.',
+            start: at('2026-07-04T21:00'),
+            end: at('2026-07-04T23:30'),
+            resources: ['r-keller', 'r-beamer'],
+          },
         },
       },
     ]);
@@ -124,7 +190,13 @@ describe('<panda-event-form>', () => {
       type: 'event',
       action: 'update',
       documentId: 'e-opening',
-      fields: { title: 'Opening night', description: 'Welcome!\nSecond line', start: at('2026-07-03T10:00'), end: at('2026-07-03T11:00'), resources: ['r-keller'] },
+      fields: {
+        title: 'Opening night',
+        description: 'Welcome!\nSecond line',
+        start: at('2026-07-03T10:00'),
+        end: at('2026-07-03T11:00'),
+        resources: ['r-keller'],
+      },
     });
     await until(() => text($(element, '[data-message]')) === 'Saved', 'saved');
   });

@@ -8,7 +8,27 @@ import { expect } from 'chai';
 import { providerSource } from '../../widgets/lib/sources.js';
 import type { PandaResource } from '../../widgets/resource/panda-resource.js';
 import { formatDate, formatTimeRange } from '../../widgets/lib/time.js';
-import { $, $$, at, atMs, expectAccessible, FakeSource, FESTIVAL_ID, FESTIVAL_ZONE, festivalProvider, KELLER, kellerBookings, kellerSlots, mount, OWNER, scheduleData, settle, shadow, unmountAll, until } from './widgets-support.js';
+import {
+  $,
+  $$,
+  at,
+  atMs,
+  expectAccessible,
+  FakeSource,
+  FESTIVAL_ID,
+  FESTIVAL_ZONE,
+  festivalProvider,
+  KELLER,
+  kellerBookings,
+  kellerSlots,
+  mount,
+  OWNER,
+  scheduleData,
+  settle,
+  shadow,
+  unmountAll,
+  until,
+} from './widgets-support.js';
 
 const text = (element: Element | null) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
@@ -28,6 +48,18 @@ function answeringSource(kind: 'extension' | 'peer' = 'peer', writable = false):
 describe('<panda-resource>', () => {
   afterEach(unmountAll);
 
+  it('says who looks after it by their profile name, as text', async () => {
+    const source = answeringSource();
+    source.answers.resource = { ...KELLER, ownerName: 'Klangkeller e.V.', ownerAvatar: 'https://example.org/k.png' };
+    const element = await resource({ source });
+    expect(text($(element, '[data-owner]'))).to.equal('Looked after by Klangkeller e.V.');
+    expect($(element, '[data-owner]')!.title, 'the key stays at hand').to.equal(OWNER);
+    source.answers.resource = { ...KELLER, ownerName: '<script>window.__pwned=1</script>' };
+    const hostile = await resource({ source });
+    expect(text($(hostile, '[data-owner]'))).to.equal('Looked after by <script>window.__pwned=1</script>');
+    expect($(hostile, 'script')).to.equal(null);
+  });
+
   it('shows the resource, who looks after it, its bookings and free times', async () => {
     const source = answeringSource();
     const element = await resource({ source });
@@ -43,13 +75,19 @@ describe('<panda-resource>', () => {
     expect(text($(element, '[data-policy]'))).to.equal('The owner confirms each request');
     expect(text($(element, '[data-capacity]'))).to.equal('Room for 2 events at a time');
     const links = $$<HTMLAnchorElement>(element, '[data-location] a');
-    expect(links.map((link) => link.href)).to.deep.equal(['https://www.openstreetmap.org/?mlat=52.500000&mlon=13.400000#map=17/52.500000/13.400000', 'https://keller.example/']);
+    expect(links.map((link) => link.href)).to.deep.equal([
+      'https://www.openstreetmap.org/?mlat=52.500000&mlon=13.400000#map=17/52.500000/13.400000',
+      'https://keller.example/',
+    ]);
     expect(text($(element, '[data-location]'))).to.contain('Address: Hauptstraße 1');
 
     const bookings = $$(element, '[data-bookings] > li');
     expect(bookings.map((item) => item.dataset.event)).to.deep.equal(['e-opening', 'e-workshop', 'e-hostile']);
     const format = { locale: 'en-GB', timeZone: FESTIVAL_ZONE };
-    expect(text(bookings[0]!)).to.contain(formatTimeRange(atMs('2026-07-03T10:00'), atMs('2026-07-03T11:00'), format)).and.contain('Opening').and.contain('Confirmed');
+    expect(text(bookings[0]!))
+      .to.contain(formatTimeRange(atMs('2026-07-03T10:00'), atMs('2026-07-03T11:00'), format))
+      .and.contain('Opening')
+      .and.contain('Confirmed');
     expect(text(bookings[1]!)).to.contain('Already held at that time');
     expect(bookings[1]!.querySelector('[data-status]')!.getAttribute('data-status')).to.equal('denied');
     expect(text(bookings[2]!)).to.contain('<script>').and.contain('Waiting for confirmation');
@@ -92,7 +130,14 @@ describe('<panda-resource>', () => {
     expect(publish.params).to.deep.equal({
       type: 'event',
       action: 'create',
-      fields: { festival: FESTIVAL_ID, title: 'Rehearsal', description: '', start: at('2026-07-04T15:00'), end: at('2026-07-04T16:00'), resources: ['r-keller'] },
+      fields: {
+        festival: FESTIVAL_ID,
+        title: 'Rehearsal',
+        description: '',
+        start: at('2026-07-04T15:00'),
+        end: at('2026-07-04T16:00'),
+        resources: ['r-keller'],
+      },
     });
     expect($(element, 'panda-event-form')).to.equal(null);
     expect(text($(element, '[data-published]'))).to.equal('Event created: the resources’ owners have been asked');

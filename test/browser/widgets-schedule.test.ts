@@ -46,7 +46,8 @@ async function schedule(options: { source?: FakeSource; attributes?: Record<stri
 
 const cell = (element: Element, eventId: string) => $(element, `[role="gridcell"][data-event="${eventId}"]`);
 const focused = (element: Element) => shadow(element).activeElement as HTMLElement | null;
-const key = (target: Element, name: string, init: KeyboardEventInit = {}) => target.dispatchEvent(new KeyboardEvent('keydown', { key: name, bubbles: true, composed: true, cancelable: true, ...init }));
+const key = (target: Element, name: string, init: KeyboardEventInit = {}) =>
+  target.dispatchEvent(new KeyboardEvent('keydown', { key: name, bubbles: true, composed: true, cancelable: true, ...init }));
 const text = (element: Element | null) => (element?.textContent ?? '').replace(/\s+/g, ' ').trim();
 
 describe('axe in shadow roots', () => {
@@ -90,8 +91,47 @@ describe('<panda-schedule>', () => {
       expect(cell(element, 'e-workshop')!.style.gridRow).to.match(/^4 \/ span 6$/);
       expect(text(cell(element, 'e-opening'))).to.contain('10:00–11:00');
       // Every row is an ARIA row with cells of role gridcell, rowheader or columnheader.
-      for (const row of $$(element, '[role="row"]')) expect(Array.from(row.children).every((child) => ['gridcell', 'rowheader', 'columnheader'].includes(child.getAttribute('role')!))).to.equal(true);
+      for (const row of $$(element, '[role="row"]'))
+        expect(Array.from(row.children).every((child) => ['gridcell', 'rowheader', 'columnheader'].includes(child.getAttribute('role')!))).to.equal(true);
       await expectAccessible(element);
+    });
+
+    it('draws a day of hundreds of events a slice at a time, morning first, until all are there; a day switch starts again', async () => {
+      const base = scheduleData();
+      const day = Date.UTC(2026, 6, 3, 6);
+      const many = (offset: number, prefix: string) =>
+        Array.from({ length: 200 }, (_, i) => ({
+          ...base.events[0]!,
+          id: `${prefix}-${i}`,
+          title: `Talk ${i}`,
+          locationIds: [base.locations[i % 2]!.id],
+          start: offset + i * 120_000,
+          end: offset + i * 120_000 + 60 * 60_000,
+        }));
+      const data = { ...base, events: [...many(day, 'a'), ...many(day + 86_400_000, 'b')] };
+      const element = await mount(
+        'panda-schedule',
+        { source: new FakeSource(data), now: atMs('2026-07-03T10:45') },
+        { festival: FESTIVAL_ID, lang: 'en-GB', day: '2026-07-03' },
+        1000,
+      );
+      // What the first frame with events drew (later slices follow within milliseconds on a fast machine).
+      let first: string[] = [];
+      const observer = new MutationObserver(() => {
+        if (first.length === 0) first = $$(element, '[role="gridcell"]').map((item) => item.dataset.event!);
+      });
+      observer.observe(element.shadowRoot!, { childList: true, subtree: true });
+      await until(() => first.length > 0, 'the first events');
+      observer.disconnect();
+      expect(first.length, 'a slice, not the whole day').to.be.below(200);
+      expect(first, 'the morning first').to.include('a-0');
+      await until(() => $$(element, '[role="gridcell"]').length === 200, 'the whole day', 10_000).catch((error: Error) => {
+        throw new Error(`${error.message}: ${$$(element, '[role="gridcell"]').length} drawn`);
+      });
+      element.day = '2026-07-04';
+      await element.updateComplete;
+      expect($$(element, '[role="gridcell"]').length, 'the next day begins with a slice again').to.be.below(200);
+      await until(() => $$(element, '[role="gridcell"]').length === 200 && cell(element, 'b-199') !== null, 'the whole next day', 5_000);
     });
 
     it('says how confirmed each event is, in words', async () => {
@@ -279,7 +319,7 @@ describe('<panda-schedule>', () => {
     it('opens an event’s details, unless the page handles the selection', async () => {
       const element = await schedule();
       const selected: string[] = [];
-      element.addEventListener('panda-event-select', (event) => selected.push((event as CustomEvent).detail.eventId));
+      element.addEventListener('panda-event-select', (event) => selected.push((event as CustomEvent<{ eventId: string }>).detail.eventId));
       cell(element, 'e-workshop')!.click();
       await settle(element);
       const details = $(element, '[data-details]')!;
@@ -294,6 +334,23 @@ describe('<panda-schedule>', () => {
       await settle(element);
       expect(selected.at(-1)).to.equal('e-opening');
       expect($(element, '[data-details]')).to.equal(null);
+    });
+
+    it('names the organiser in the details: the profile name, the short key where there is none, markup as text', async () => {
+      const items = scheduleItems();
+      Object.assign(items[0]!.event, { ownerName: 'Klangkeller e.V.' });
+      Object.assign(items[1]!.event, { ownerName: '<b>Bold</b>\u0007' });
+      const element = await schedule({ source: new FakeSource(fromProviderQueries(festivalResult(), items)) });
+      cell(element, 'e-opening')!.click();
+      await settle(element);
+      expect(text($(element, '[data-organiser]'))).to.equal('Organised by Klangkeller e.V.');
+      cell(element, 'e-workshop')!.click();
+      await settle(element);
+      expect(text($(element, '[data-organiser]'))).to.equal('Organised by <b>Bold</b>');
+      expect($(element, '[data-details] b')).to.equal(null);
+      cell(element, 'e-concert')!.click();
+      await settle(element);
+      expect(text($(element, '[data-organiser]'))).to.equal('Organised by ab12…ef56');
     });
   });
 
@@ -313,7 +370,9 @@ describe('<panda-schedule>', () => {
       await settle(element);
       const expected = formatTime(atMs('2026-07-03T10:00'), { locale: 'en-GB', timeZone: local });
       expect(FESTIVAL_ZONE).to.not.equal(local);
-      expect(text(cell(element, 'e-opening'))).to.contain(expected).and.not.contain('10:00–11:00');
+      expect(text(cell(element, 'e-opening')))
+        .to.contain(expected)
+        .and.not.contain('10:00–11:00');
       expect(note()).to.not.equal(festivalNote);
     });
   });
@@ -375,14 +434,18 @@ describe('<panda-schedule>', () => {
         ($(element, 'details.export') as HTMLDetailsElement).open = true;
         expect($<HTMLButtonElement>(element, '[data-export="favourites"]')!.disabled, 'no favourites yet').to.equal(true);
         for (const kind of ['ical', 'json', 'xml']) $(element, `[data-export="${kind}"]`)!.click();
+        // The frab exporter comes in its own chunk, loaded on the first click.
+        await until(() => downloads.files.length === 3, 'the three downloads');
         const [ical, json, xml] = downloads.files;
         expect(downloads.files.map((file) => file.name)).to.deep.equal(['hoffnung-3000.ics', 'hoffnung_3000-schedule.json', 'hoffnung_3000-schedule.xml']);
         expect(ical!.blob.type).to.equal('text/calendar;charset=utf-8');
         const calendar = await ical!.blob.text();
-        expect(calendar).to.match(/^BEGIN:VCALENDAR\r\n/).and.contain('SUMMARY:Opening\r\n');
+        expect(calendar)
+          .to.match(/^BEGIN:VCALENDAR\r\n/)
+          .and.contain('SUMMARY:Opening\r\n');
         expect(calendar.match(/BEGIN:VEVENT/g)).to.have.length(6);
         expect(json!.blob.type).to.equal('application/json');
-        expect(JSON.parse(await json!.blob.text()).schedule.conference.title).to.equal('Hoffnung 3000');
+        expect((JSON.parse(await json!.blob.text()) as { schedule: { conference: { title: string } } }).schedule.conference.title).to.equal('Hoffnung 3000');
         expect(xml!.blob.type).to.equal('application/xml');
         const document = new DOMParser().parseFromString(await xml!.blob.text(), 'application/xml');
         expect(document.querySelector('parsererror')).to.equal(null);
@@ -487,7 +550,11 @@ describe('<panda-schedule>', () => {
     });
 
     it('shows a frab schedule from src, with only http(s) links', async () => {
-      const element = await mount('panda-schedule', {}, { src: '/test/browser/fixtures/frab-camp2019-trimmed.json', lang: 'en-GB', view: 'list', day: '2019-08-22' });
+      const element = await mount(
+        'panda-schedule',
+        {},
+        { src: '/test/browser/fixtures/frab-camp2019-trimmed.json', lang: 'en-GB', view: 'list', day: '2019-08-22' },
+      );
       await until(() => $$(element, '.list > li').length > 0, 'the frab events');
       expect(text($(element, 'h2'))).to.equal('Chaos Communication Camp 2019');
       expect(text($(element, '[data-read-only]'))).to.contain('Read-only schedule');
@@ -496,7 +563,9 @@ describe('<panda-schedule>', () => {
       $(element, `.list > li[data-event="${hostile.id}"] .open`)!.click();
       await settle(element);
       const links = $$<HTMLAnchorElement>(element, '[data-details] a');
-      expect(links.map((link) => text(link))).to.include('Slides').and.not.include('evil');
+      expect(links.map((link) => text(link)))
+        .to.include('Slides')
+        .and.not.include('evil');
       expect(links.every((link) => link.protocol === 'https:')).to.equal(true);
       await expectAccessible(element);
     });

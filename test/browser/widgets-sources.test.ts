@@ -46,7 +46,11 @@ describe('widget sources', () => {
       let announced = 0;
       const other = () =>
         ++announced &&
-        window.dispatchEvent(new CustomEvent('panda:announceProvider', { detail: { info: { uuid: '1', name: 'Other', icon: '', rdns: 'org.example.wallet' }, provider: new FakeProvider() } }));
+        window.dispatchEvent(
+          new CustomEvent('panda:announceProvider', {
+            detail: { info: { uuid: '1', name: 'Other', icon: '', rdns: 'org.example.wallet' }, provider: new FakeProvider() },
+          }),
+        );
       window.addEventListener('panda:requestProvider', other);
       try {
         const started = performance.now();
@@ -102,7 +106,9 @@ describe('widget sources', () => {
       expect(isPandaError(error, 'SCHEDULE_INVALID')).to.equal(true);
       await rejection(source.schedule());
       const joins = provider.calls.filter((call) => call.method === 'panda_joinFestival');
-      expect(joins).to.deep.equal([{ method: 'panda_joinFestival', params: { festivalId: FESTIVAL_ID, signaling: ['wss://signal.example'], secret: 's3cret' } }]);
+      expect(joins).to.deep.equal([
+        { method: 'panda_joinFestival', params: { festivalId: FESTIVAL_ID, signaling: ['wss://signal.example'], secret: 's3cret' } },
+      ]);
     });
   });
 
@@ -154,8 +160,8 @@ describe('widget sources', () => {
         expect(source.kind).to.equal('extension');
         expect(source.writable).to.equal(true);
         expect(peer.asked).to.deep.equal([]);
-        // It asked whether it is connected, and never asked to connect.
-        expect(provider.methods()).to.deep.equal(['panda_getPublicKey']);
+        // It asked whether it is connected and granted the festival, and never asked to connect.
+        expect(provider.methods()).to.deep.equal(['panda_getPublicKey', 'panda_festivals']);
       } finally {
         stop();
       }
@@ -164,13 +170,43 @@ describe('widget sources', () => {
     it('falls back to the in-page peer, read-only, when the site is not connected or there is no extension', async () => {
       const provider = festivalProvider(false);
       const peer = fakePeer();
-      const source = await chooseSource({ festivalId: FESTIVAL_ID, provider, signaling: ['wss://a.example', 'wss://b.example'], secret: 'x', loadPeer: peer.load });
+      const source = await chooseSource({
+        festivalId: FESTIVAL_ID,
+        provider,
+        signaling: ['wss://a.example', 'wss://b.example'],
+        secret: 'x',
+        loadPeer: peer.load,
+      });
       expect(source).to.equal(peer.source);
       expect(provider.methods()).to.deep.equal(['panda_getPublicKey']);
       expect(peer.asked).to.deep.equal([{ festivalId: FESTIVAL_ID, signaling: ['wss://a.example', 'wss://b.example'], secret: 'x' }]);
       const none = await chooseSource({ festivalId: FESTIVAL_ID, target: new EventTarget(), timeoutMs: 20, loadPeer: peer.load });
       expect(none).to.equal(peer.source);
       expect(peer.asked[1]).to.deep.equal({ festivalId: FESTIVAL_ID, signaling: [] });
+    });
+  });
+
+  describe('chooseSource for a festival the site was not granted', () => {
+    it('asks the extension to join it (the person is asked there) and takes the provider once joined', async () => {
+      const provider = festivalProvider(true);
+      provider.handlers.panda_festivals = () => [];
+      provider.handlers.panda_joinFestival = () => true;
+      const peer = fakePeer();
+      const source = await chooseSource({ festivalId: FESTIVAL_ID, provider, signaling: ['wss://a.example'], loadPeer: peer.load });
+      expect(source.kind).to.equal('extension');
+      expect(provider.methods()).to.deep.equal(['panda_getPublicKey', 'panda_festivals', 'panda_joinFestival']);
+    });
+
+    it('reads it through the in-page peer, read-only, when the person declines the join or there are no servers', async () => {
+      const provider = festivalProvider(true);
+      provider.handlers.panda_festivals = () => [];
+      provider.handlers.panda_joinFestival = () => {
+        throw Object.assign(new Error('The person did not join this festival'), { code: 4001 });
+      };
+      const peer = fakePeer();
+      expect(await chooseSource({ festivalId: FESTIVAL_ID, provider, signaling: ['wss://a.example'], loadPeer: peer.load })).to.equal(peer.source);
+      expect(await chooseSource({ festivalId: FESTIVAL_ID, provider, loadPeer: peer.load })).to.equal(peer.source);
+      expect(provider.methods().filter((method) => method === 'panda_joinFestival')).to.have.length(1);
     });
   });
 

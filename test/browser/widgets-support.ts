@@ -23,7 +23,15 @@ export const atMs = (wall: string) => at(wall) * 1000;
 export const FESTIVAL_ID = '0020' + 'aa'.repeat(32);
 export const OWNER = 'ab12cd34' + '5'.repeat(52) + 'ef56';
 
-export const festival = { id: FESTIVAL_ID, owner: OWNER, name: 'Hoffnung 3000', description: 'A festival', start: at('2026-07-03T00:00'), end: at('2026-07-06T00:00'), timezone: FESTIVAL_ZONE };
+export const festival = {
+  id: FESTIVAL_ID,
+  owner: OWNER,
+  name: 'Hoffnung 3000',
+  description: 'A festival',
+  start: at('2026-07-03T00:00'),
+  end: at('2026-07-06T00:00'),
+  timezone: FESTIVAL_ZONE,
+};
 
 const resource = (id: string, title: string, kind: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -41,11 +49,28 @@ const resource = (id: string, title: string, kind: string, extra: Record<string,
   ...extra,
 });
 
-export const KELLER = resource('r-keller', 'Klangkeller', 'location', { location: { address: 'Hauptstraße 1', position: { latitude: 52.5, longitude: 13.4 }, url: 'https://keller.example' }, capacity: 2, description: 'A cellar' });
+export const KELLER = resource('r-keller', 'Klangkeller', 'location', {
+  location: { address: 'Hauptstraße 1', position: { latitude: 52.5, longitude: 13.4 }, url: 'https://keller.example' },
+  capacity: 2,
+  description: 'A cellar',
+});
 export const ZELT = resource('r-zelt', 'Zelt', 'location');
 export const BEAMER = resource('r-beamer', 'Beamer', 'equipment');
 const CABLE = resource('r-cable', 'Cable', 'equipment');
 const DESK = resource('r-desk', 'Desk', 'equipment');
+/** Registered, but no event requests it (yet). */
+export const BUS = resource('r-bus', 'Lastenrad', 'thing');
+/** Every resource of the festival, as the `resources` query lists them (by title). */
+export const allResources = () => [BEAMER, CABLE, DESK, KELLER, BUS, ZELT];
+
+export const MEMBER_A = 'a1'.repeat(32);
+export const MEMBER_B = 'b2'.repeat(32);
+/** The people with profiles, as the `profiles` query lists them. */
+export const people = () => [
+  { publicKey: MEMBER_A, name: 'Ada' },
+  { publicKey: MEMBER_B, name: 'Bruno' },
+  { publicKey: OWNER, name: 'Klangkeller e.V.' },
+];
 
 type Requested = [ReturnType<typeof resource>, string];
 
@@ -53,7 +78,17 @@ function item(id: string, title: string, start: string, minutes: number, request
   const from = at(start);
   const confirmed = requests.filter(([, state]) => state === 'confirmed').length;
   return {
-    event: { id, owner: OWNER, title, description, start: from, end: from + minutes * 60, festival: FESTIVAL_ID, resources: requests.map(([r]) => r.id), createdAt: 1 },
+    event: {
+      id,
+      owner: OWNER,
+      title,
+      description,
+      start: from,
+      end: from + minutes * 60,
+      festival: FESTIVAL_ID,
+      resources: requests.map(([r]) => r.id),
+      createdAt: 1,
+    },
     festival,
     resources: requests.map(([r, state]) => ({ resource: r, status: { event: id, resource: r.id, state, votes: [] } })),
     locations: requests.filter(([r]) => r.kind === 'location').map(([r]) => r),
@@ -69,11 +104,19 @@ export const HOSTILE_TITLE = '<img src=x onerror="window.__pwned=1"><script>wind
 export function scheduleItems() {
   return [
     item('e-opening', 'Opening', '2026-07-03T10:00', 60, [[KELLER, 'confirmed']], 'Welcome!\nSecond line'),
-    item('e-workshop', 'Workshop: Löten', '2026-07-03T10:30', 90, [[KELLER, 'confirmed'], [BEAMER, 'pending']]),
+    item('e-workshop', 'Workshop: Löten', '2026-07-03T10:30', 90, [
+      [KELLER, 'confirmed'],
+      [BEAMER, 'pending'],
+    ]),
     item('e-concert', 'Concert', '2026-07-03T20:00', 120, [[ZELT, 'pending']]),
     item('e-breakfast', 'Breakfast', '2026-07-04T09:00', 60, [[ZELT, 'confirmed']]),
     item('e-hostile', HOSTILE_TITLE, '2026-07-04T12:00', 60, [[KELLER, 'confirmed']], '<a href="javascript:alert(1)">click</a>'),
-    item('e-closing', 'Closing', '2026-07-05T18:00', 60, [[ZELT, 'confirmed'], [BEAMER, 'confirmed'], [CABLE, 'confirmed'], [DESK, 'denied']]),
+    item('e-closing', 'Closing', '2026-07-05T18:00', 60, [
+      [ZELT, 'confirmed'],
+      [BEAMER, 'confirmed'],
+      [CABLE, 'confirmed'],
+      [DESK, 'denied'],
+    ]),
   ];
 }
 
@@ -171,6 +214,7 @@ export function festivalProvider(connected = true): FakeProvider & { connected: 
   };
   provider.handlers = {
     panda_getPublicKey: () => (needsConnection(), OWNER),
+    panda_festivals: () => (needsConnection(), [FESTIVAL_ID]),
     panda_connect: () => {
       provider.connected = true;
       provider.emit('accountsChanged', [OWNER]);
@@ -181,6 +225,9 @@ export function festivalProvider(connected = true): FakeProvider & { connected: 
       const query = (params as { query: string }).query;
       if (query === 'festival') return festivalResult();
       if (query === 'schedule') return scheduleItems();
+      if (query === 'resources') return allResources();
+      if (query === 'profiles') return people();
+      if (query === 'profile') return people().find((person) => person.publicKey === (params as { publicKey?: string }).publicKey) ?? null;
       const resourceId = (params as { resourceId?: string }).resourceId;
       if (resourceId !== KELLER.id) return query === 'resource' ? null : [];
       if (query === 'resource') return KELLER;
@@ -195,7 +242,10 @@ export function festivalProvider(connected = true): FakeProvider & { connected: 
 
 /** Announces `provider` as the extension does, until the returned function is called. */
 export function announce(provider: PandaProvider): () => void {
-  const answer = () => window.dispatchEvent(new CustomEvent('panda:announceProvider', { detail: { info: { uuid: '1', name: 'Panda Kit', icon: '', rdns: 'org.pandakit.extension' }, provider } }));
+  const answer = () =>
+    window.dispatchEvent(
+      new CustomEvent('panda:announceProvider', { detail: { info: { uuid: '1', name: 'Panda Kit', icon: '', rdns: 'org.pandakit.extension' }, provider } }),
+    );
   window.addEventListener('panda:requestProvider', answer);
   return () => window.removeEventListener('panda:requestProvider', answer);
 }
@@ -203,7 +253,12 @@ export function announce(provider: PandaProvider): () => void {
 const mounted: HTMLElement[] = [];
 
 /** Creates `tag` with `properties` set before it is connected, in a container of `width` px. */
-export async function mount<K extends keyof HTMLElementTagNameMap>(tag: K, properties: Partial<HTMLElementTagNameMap[K]> & Record<string, unknown> = {}, attributes: Record<string, string> = {}, width = 1000): Promise<HTMLElementTagNameMap[K]> {
+export async function mount<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  properties: Partial<HTMLElementTagNameMap[K]> & Record<string, unknown> = {},
+  attributes: Record<string, string> = {},
+  width = 1000,
+): Promise<HTMLElementTagNameMap[K]> {
   const container = document.createElement('div');
   container.style.width = `${width}px`;
   const element = document.createElement(tag);
@@ -225,7 +280,7 @@ export async function until<T>(check: () => T, what = 'condition', timeout = 300
   const deadline = Date.now() + timeout;
   for (;;) {
     const value = check();
-    if (value) return value as NonNullable<T>;
+    if (value) return value;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -246,7 +301,9 @@ export const settle = async (element: Element) => {
 export async function expectAccessible(element: Element): Promise<void> {
   const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<AxeResults> } }).axe;
   const results = await axe.run(element, { rules: { region: { enabled: false } } });
-  const summary = results.violations.map((violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`);
+  const summary = results.violations.map(
+    (violation) => `${violation.id}: ${violation.help} (${violation.nodes.map((node) => node.target.join(' ')).join('; ')})`,
+  );
   expect(summary).to.deep.equal([]);
 }
 

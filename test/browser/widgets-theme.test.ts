@@ -15,10 +15,13 @@ const colours = (element: Element) => {
 };
 /** Relative luminance of an rgb() colour (WCAG). */
 const luminance = (colour: string) => {
-  const [r, g, b] = colour.match(/\d+(\.\d+)?/g)!.slice(0, 3).map((part) => {
-    const channel = Number(part) / 255;
-    return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
-  });
+  const [r, g, b] = colour
+    .match(/\d+(\.\d+)?/g)!
+    .slice(0, 3)
+    .map((part) => {
+      const channel = Number(part) / 255;
+      return channel <= 0.03928 ? channel / 12.92 : ((channel + 0.055) / 1.055) ** 2.4;
+    });
   return 0.2126 * r! + 0.7152 * g! + 0.0722 * b!;
 };
 

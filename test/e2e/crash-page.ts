@@ -4,17 +4,7 @@
  * document per author, several authors at once, so a write is nearly always in flight when
  * the browser is killed) and reports the raw contents of the store for the test to check.
  */
-import {
-  DexieStore,
-  KeyPair,
-  Schema,
-  SchemaRegistry,
-  decodeEntry,
-  generateHash,
-  parseEntry,
-  publishOperation,
-  type LogInfo,
-} from '../../core/index.js';
+import { DexieStore, KeyPair, Schema, SchemaRegistry, decodeEntry, generateHash, parseEntry, publishOperation, type LogInfo } from '../../core/index.js';
 
 export const SCHEMA = new Schema({
   id: `crash_note_${generateHash(new TextEncoder().encode('crash_note definition'))}`,
@@ -119,7 +109,7 @@ async function publishMore(name: string, count: number): Promise<Record<string, 
           latest === undefined ? { schemaId: SCHEMA.id, fields } : { schemaId: SCHEMA.id, action: 'update', previous: latest, fields },
         );
         if (result.duplicate) throw new Error(`publish ${i} of ${publicKey} was a duplicate`);
-        seqs[publicKey]!.push(Number(result.entry.seqNum));
+        seqs[publicKey].push(Number(result.entry.seqNum));
       }
     }
   } finally {

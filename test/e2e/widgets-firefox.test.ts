@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import puppeteer, { type Browser, type Page } from 'puppeteer-core';
 import { ROOT } from '../peer/support.js';
+import { waitForExpression } from '../firefox-wait.js';
 
 const FIREFOX = process.env['FIREFOX_PATH'] ?? '/usr/bin/firefox-esr';
 const BUNDLE = join(ROOT, 'dist/widgets/panda-widgets.js');
@@ -58,7 +59,7 @@ describe('the built widgets in Firefox ESR', { skip, timeout: 120_000 }, () => {
     page = await browser.newPage();
     await page.goto(origin);
     await page.evaluate(IN_PAGE);
-    await page.waitForFunction('S.root() && S.events().length > 0', { timeout: 30_000 });
+    await waitForExpression(page, 'S.root() && S.events().length > 0', { timeout: 30_000 });
   });
   after(async () => {
     await browser?.close();
@@ -73,7 +74,10 @@ describe('the built widgets in Firefox ESR', { skip, timeout: 120_000 }, () => {
 
   test('no link from the data runs script', async () => {
     const hrefs = (await page.evaluate('[...S.root().querySelectorAll("a[href]")].map((a) => a.getAttribute("href"))')) as string[];
-    assert.ok(hrefs.every((href) => /^(https?:|blob:|#|\/)/.test(href)), hrefs.join(' '));
+    assert.ok(
+      hrefs.every((href) => /^(https?:|blob:|#|\/)/.test(href)),
+      hrefs.join(' '),
+    );
   });
 
   test('arrow keys move focus between events, one tabbable at a time', async () => {
@@ -93,7 +97,7 @@ describe('the built widgets in Firefox ESR', { skip, timeout: 120_000 }, () => {
   test('another day: its events, and the live region says so', async () => {
     const before = (await page.evaluate('S.events().join()')) as string;
     await page.evaluate('S.root().querySelector(\'[role="tab"][data-day="2019-08-23"]\').click()');
-    await page.waitForFunction(`S.events().join() !== ${JSON.stringify(before)} && S.events().length > 0`);
+    await waitForExpression(page, `S.events().join() !== ${JSON.stringify(before)} && S.events().length > 0`);
     assert.match((await page.evaluate('S.root().querySelector("[data-live]").textContent')) as string, /August 23: \d+ events/);
   });
 
@@ -101,21 +105,29 @@ describe('the built widgets in Firefox ESR', { skip, timeout: 120_000 }, () => {
     const times = () => page.evaluate('[...S.root().querySelectorAll("[data-event] .time")].map((time) => time.textContent).join("|")') as Promise<string>;
     const festivalTimes = await times();
     await page.evaluate('S.root().querySelector(\'[data-zone="local"]\').click()');
-    await page.waitForFunction('S.root().querySelector(\'[data-zone="local"]\').getAttribute("aria-pressed") === "true"');
+    await waitForExpression(page, 'S.root().querySelector(\'[data-zone="local"]\').getAttribute("aria-pressed") === "true"');
     // Firefox here runs in UTC, two hours behind Berlin's summer time.
     assert.notEqual(await times(), festivalTimes);
     await page.evaluate('S.root().querySelector(\'[data-zone="festival"]\').click()');
-    await page.waitForFunction(`[...S.root().querySelectorAll("[data-event] .time")].map((time) => time.textContent).join("|") === ${JSON.stringify(festivalTimes)}`);
+    await waitForExpression(
+      page,
+      `[...S.root().querySelectorAll("[data-event] .time")].map((time) => time.textContent).join("|") === ${JSON.stringify(festivalTimes)}`,
+    );
   });
 
   test('favourites are kept in the browser', async () => {
     const id = (await page.evaluate('S.events()[0]')) as string;
     await page.evaluate(`S.root().querySelector('[data-favourite="${id}"]').click()`);
-    await page.waitForFunction(`Object.keys(localStorage).some((key) => key.startsWith('panda-kit:favourites:') && localStorage.getItem(key).includes(${JSON.stringify(id)}))`);
+    await waitForExpression(
+      page,
+      `Object.keys(localStorage).some((key) => key.startsWith('panda-kit:favourites:') && localStorage.getItem(key).includes(${JSON.stringify(id)}))`,
+    );
   });
 
   test('axe finds no violations', async () => {
-    const violations = (await page.evaluate('axe.run(document.querySelector("panda-schedule"), { rules: { region: { enabled: false } } }).then((results) => results.violations.map((item) => item.id + ": " + item.nodes.length))')) as string[];
+    const violations = (await page.evaluate(
+      'axe.run(document.querySelector("panda-schedule"), { rules: { region: { enabled: false } } }).then((results) => results.violations.map((item) => item.id + ": " + item.nodes.length))',
+    )) as string[];
     assert.deepEqual(violations, []);
   });
 });

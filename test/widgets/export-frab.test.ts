@@ -29,7 +29,12 @@ function assertJsonValid(validate: ValidateFunction, json: unknown, label: strin
 /** What a round trip must keep: titles, instants, rooms (by name). */
 function essentials(data: ScheduleData) {
   const names = new Map(data.locations.map((location) => [location.id, location.name]));
-  return data.events.map((event: ScheduleEvent) => ({ title: event.title, start: event.start, end: event.end, room: event.locationIds.map((id) => names.get(id)) }));
+  return data.events.map((event: ScheduleEvent) => ({
+    title: event.title,
+    start: event.start,
+    end: event.end,
+    room: event.locationIds.map((id) => names.get(id)),
+  }));
 }
 
 describe('frab export', () => {
@@ -143,7 +148,10 @@ describe('frab export', () => {
 
   test('round trip: fromFrabJson(exportFrabJson(x)) keeps titles, times and rooms', () => {
     const back = fromFrabJson(JSON.parse(JSON.stringify(exportFrabJson(data))));
-    assert.deepEqual(essentials(back), essentials(data).map((event) => ({ ...event, room: event.room.length === 0 ? ['Other'] : event.room })));
+    assert.deepEqual(
+      essentials(back),
+      essentials(data).map((event) => ({ ...event, room: event.room.length === 0 ? ['Other'] : event.room })),
+    );
     assert.equal(back.festival.name, data.festival.name);
     assert.equal(back.festival.timezone, 'Europe/Berlin');
     assert.deepEqual(
@@ -162,8 +170,26 @@ describe('frab export', () => {
       assert.deepEqual(essentials(back), essentials(original));
       // frab's own guids and ids survive, and so do people, tracks, types, links, URLs.
       assert.deepEqual(
-        back.events.map((event) => [event.id, event.frabId, event.persons.map((person) => person.name), event.track, event.kind, event.url, event.abstract, event.subtitle]),
-        original.events.map((event) => [event.id, event.frabId, event.persons.map((person) => person.name), event.track, event.kind, event.url, event.abstract, event.subtitle]),
+        back.events.map((event) => [
+          event.id,
+          event.frabId,
+          event.persons.map((person) => person.name),
+          event.track,
+          event.kind,
+          event.url,
+          event.abstract,
+          event.subtitle,
+        ]),
+        original.events.map((event) => [
+          event.id,
+          event.frabId,
+          event.persons.map((person) => person.name),
+          event.track,
+          event.kind,
+          event.url,
+          event.abstract,
+          event.subtitle,
+        ]),
       );
       assert.equal(back.festival.start, original.festival.start);
       assert.equal(back.festival.end, original.festival.end);
@@ -181,7 +207,15 @@ describe('frab export', () => {
         { id: 'l2', name: 'Saal <1> & "Co"', kind: 'stage' },
       ],
       events: [
-        { ...base.events[0]!, id: 'n1', title: 'A <b>bold</b> & "quoted" \u0007 title', description: 'x\u0000y', locationIds: ['l1'], links: [{ url: 'https://example.org/?a=1&b=2', title: 'Link & more', type: 'slides' }], persons: [{ name: 'Zoë <z@example.org>' }] },
+        {
+          ...base.events[0]!,
+          id: 'n1',
+          title: 'A <b>bold</b> & "quoted" \u0007 title',
+          description: 'x\u0000y',
+          locationIds: ['l1'],
+          links: [{ url: 'https://example.org/?a=1&b=2', title: 'Link & more', type: 'slides' }],
+          persons: [{ name: 'Zoë <z@example.org>' }],
+        },
         { ...base.events[1]!, id: 'n2', title: '', locationIds: ['l2'], start: Date.parse('2020-12-14T10:00:00Z'), end: Date.parse('2020-12-19T10:00:00Z') },
       ],
     };
@@ -204,7 +238,11 @@ describe('frab export', () => {
   });
 
   test('a festival without events still has a day', async () => {
-    const empty: ScheduleData = { ...data, events: [], festival: { ...data.festival, start: Date.parse('2025-10-25T10:00:00Z'), end: Date.parse('2025-10-25T12:00:00Z') } };
+    const empty: ScheduleData = {
+      ...data,
+      events: [],
+      festival: { ...data.festival, start: Date.parse('2025-10-25T10:00:00Z'), end: Date.parse('2025-10-25T12:00:00Z') },
+    };
     const json = exportFrabJson(empty);
     assertJsonValid(validate, json, 'empty');
     assert.deepEqual(await frabXmlErrors(exportFrabXml(empty)), []);

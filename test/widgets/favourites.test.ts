@@ -4,7 +4,15 @@
  */
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
-import { Favourites, FAVOURITES_KEY_PREFIX, MAX_FAVOURITES, defaultStorage, favouritesKey, memoryStorage, type StorageLike } from '../../widgets/lib/favourites.js';
+import {
+  Favourites,
+  FAVOURITES_KEY_PREFIX,
+  MAX_FAVOURITES,
+  defaultStorage,
+  favouritesKey,
+  memoryStorage,
+  type StorageLike,
+} from '../../widgets/lib/favourites.js';
 import { fromFrabJson } from '../../widgets/lib/schedule-data.js';
 import { referenceSchedules } from './support.js';
 

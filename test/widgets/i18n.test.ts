@@ -5,9 +5,20 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { PandaError } from '../../core/index.js';
-import { LANGUAGES, MESSAGES, errorMessage, formatMessage, percentConfirmed, resolveLang, resourcesConfirmed, translator, type Message } from '../../widgets/lib/i18n.js';
+import {
+  LANGUAGES,
+  MESSAGES,
+  errorMessage,
+  formatMessage,
+  percentConfirmed,
+  resolveLang,
+  resourcesConfirmed,
+  translator,
+  type Message,
+} from '../../widgets/lib/i18n.js';
 
-const forms = (message: Message) => (typeof message === 'string' ? [message] : Object.values(message).filter((form): form is string => typeof form === 'string'));
+const forms = (message: Message) =>
+  typeof message === 'string' ? [message] : Object.values(message).filter((form): form is string => typeof form === 'string');
 const placeholders = (message: Message) => new Set(forms(message).flatMap((form) => [...form.matchAll(/\{(\w+)\}/g)].map((match) => match[1]!)));
 
 describe('i18n', () => {

@@ -179,7 +179,13 @@ describe('fromFrabJson', () => {
   for (const [name, json] of referenceSchedules()) {
     test(`reads ${name}`, () => {
       const data = fromFrabJson(json);
-      const conference = (json as { schedule: { conference: { title: string; acronym: string; time_zone_name: string; days: Array<{ rooms: Record<string, Array<Record<string, unknown>>> }> } } }).schedule.conference;
+      const conference = (
+        json as {
+          schedule: {
+            conference: { title: string; acronym: string; time_zone_name: string; days: Array<{ rooms: Record<string, Array<Record<string, unknown>>> }> };
+          };
+        }
+      ).schedule.conference;
       const originals = conference.days.flatMap((day) => Object.values(day.rooms).flat());
       assert.equal(data.source, 'frab');
       assert.equal(data.readOnly, true);
@@ -236,7 +242,15 @@ describe('fromFrabJson', () => {
         start: '2025-03-29',
         end: '2025-03-30',
         time_zone_name: 'Europe/Berlin',
-        days: [{ index: 1, date: '2025-03-30', day_start: '2025-03-30T00:00:00+01:00', day_end: '2025-03-31T00:00:00+02:00', rooms: { Saal: [{ title: 'Talk', ...event }] } }],
+        days: [
+          {
+            index: 1,
+            date: '2025-03-30',
+            day_start: '2025-03-30T00:00:00+01:00',
+            day_end: '2025-03-31T00:00:00+02:00',
+            rooms: { Saal: [{ title: 'Talk', ...event }] },
+          },
+        ],
         ...conference,
       },
     },
@@ -257,7 +271,10 @@ describe('fromFrabJson', () => {
     const data = fromFrabJson(minimal({ date: '2025-03-30T12:00:00+02:00', end: '2025-03-30T12:45:00+02:00', duration: '05:00' }));
     assert.equal(data.events[0]!.end - data.events[0]!.start, 45 * 60_000);
     assert.equal(fromFrabJson(minimal({ date: '2025-03-30T12:00:00Z', duration: '00:10:30' })).events[0]!.end - Date.parse('2025-03-30T12:00:00Z'), 630_000);
-    assert.equal(fromFrabJson(minimal({ date: '2025-03-30T12:00:00Z', duration: '100:00' })).events[0]!.end - Date.parse('2025-03-30T12:00:00Z'), 100 * 3_600_000);
+    assert.equal(
+      fromFrabJson(minimal({ date: '2025-03-30T12:00:00Z', duration: '100:00' })).events[0]!.end - Date.parse('2025-03-30T12:00:00Z'),
+      100 * 3_600_000,
+    );
     assert.equal(fromFrabJson(minimal({ date: '2025-03-30T12:00:00', duration: '1:00' })).events[0]!.start, Date.parse('2025-03-30T12:00:00+02:00'));
   });
 
@@ -355,7 +372,7 @@ describe('fromFrabJson', () => {
     const [, json] = referenceSchedules()[0]!;
     const text = JSON.stringify(json);
     let seed = 7;
-    const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
     const garbage = [null, 0, -1, 1e308, '', 'x', [], {}, true, '25:99', '2020-02-30T10:00:00Z'];
     for (let round = 0; round < 300; round++) {
       const value = JSON.parse(text) as unknown;

@@ -25,7 +25,9 @@ export const readReference = (name: string) => readFileSync(join(REFERENCE, name
 
 /** The provider's serialisation (extension/background/provider-router.ts `plain`). */
 export function plain(value: unknown): unknown {
-  return JSON.parse(JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item instanceof Map || item instanceof Set ? [...item] : item)));
+  return JSON.parse(
+    JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item instanceof Map || item instanceof Set ? [...item] : item)),
+  );
 }
 
 /** Unix seconds of a UTC time. */
@@ -61,7 +63,15 @@ export async function buildFestival() {
       url: 'https://hoffnung3000.example/',
     })
   ).hash;
-  const kids = (await node.createFestival(orga, { name: 'Kinderprogramm', start: utc('2025-10-26T08:00:00Z'), end: utc('2025-10-26T16:00:00Z'), timezone: 'Europe/Berlin', parent: festival })).hash;
+  const kids = (
+    await node.createFestival(orga, {
+      name: 'Kinderprogramm',
+      start: utc('2025-10-26T08:00:00Z'),
+      end: utc('2025-10-26T16:00:00Z'),
+      timezone: 'Europe/Berlin',
+      parent: festival,
+    })
+  ).hash;
   const keller = (
     await node.createResource(venue, {
       festival,
@@ -75,10 +85,27 @@ export async function buildFestival() {
   ).hash;
   const hof = (await node.createResource(venue, { festival, title: 'Hof', kind: 'location', capacity: 1 })).hash;
   const beamer = (await node.createResource(tech, { festival, title: 'Beamer', kind: 'equipment', policy: 'manual' })).hash;
-  const event = async (key: typeof alice, title: string, start: string, end: string, resources: Hash[], createdAt: number, inFestival: Hash = festival, description = '') =>
-    (await node.createEvent(key, { festival: inFestival, title, description, start: utc(start), end: utc(end), resources, createdAt })).hash;
+  const event = async (
+    key: typeof alice,
+    title: string,
+    start: string,
+    end: string,
+    resources: Hash[],
+    createdAt: number,
+    inFestival: Hash = festival,
+    description = '',
+  ) => (await node.createEvent(key, { festival: inFestival, title, description, start: utc(start), end: utc(end), resources, createdAt })).hash;
   const ids = {
-    night: await event(alice, 'Night of chaos', '2025-10-25T20:00:00Z', '2025-10-26T01:30:00Z', [keller, beamer], 1, festival, 'Loud; very loud, and long.\nBring earplugs \\o/'),
+    night: await event(
+      alice,
+      'Night of chaos',
+      '2025-10-25T20:00:00Z',
+      '2025-10-26T01:30:00Z',
+      [keller, beamer],
+      1,
+      festival,
+      'Loud; very loud, and long.\nBring earplugs \\o/',
+    ),
     first: await event(alice, 'Erste Zwei', '2025-10-26T00:15:00Z', '2025-10-26T00:45:00Z', [hof], 2),
     second: await event(bob, 'Zweite Zwei', '2025-10-26T01:15:00Z', '2025-10-26T01:45:00Z', [hof], 3),
     denied: await event(bob, 'Abgelehnt', '2025-10-25T15:00:00Z', '2025-10-25T16:00:00Z', [keller], 4),
@@ -90,6 +117,12 @@ export async function buildFestival() {
   await node.authorize(venue, keller, ids.denied, 'deny');
   const model = await node.model();
   const items = model.schedule(festival);
-  const festivalResult = { festival: model.festivals.get(festival), tree: model.festivalTree(festival).map((id) => model.festivals.get(id)).filter((festival) => festival !== undefined) };
+  const festivalResult = {
+    festival: model.festivals.get(festival),
+    tree: model
+      .festivalTree(festival)
+      .map((id) => model.festivals.get(id))
+      .filter((festival) => festival !== undefined),
+  };
   return { node, model, festival, kids, keller, hof, beamer, ids, items, festivalResult };
 }

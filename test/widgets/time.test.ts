@@ -9,7 +9,6 @@ import {
   HOUR,
   MINUTE,
   addDays,
-  buildGrid,
   dayKey,
   dayRange,
   festivalDayKey,
@@ -20,20 +19,16 @@ import {
   formatTime,
   formatTimeRange,
   formatTimeZoneName,
-  gridPosition,
-  initialDayKey,
   isValidTimeZone,
-  nowAndNext,
-  nowAndNextByLocation,
   offsetMinutes,
-  overlapLanes,
   parseDayKey,
-  scheduleDays,
   startOfDay,
   wallTime,
   wallTimeToEpoch,
   zoneTransitions,
 } from '../../widgets/lib/time.js';
+import { initialDayKey, nowAndNext, nowAndNextByLocation, scheduleDays } from '../../widgets/lib/schedule-time.js';
+import { buildGrid, gridPosition, overlapLanes } from '../../widgets/schedule/grid-layout.js';
 
 const BERLIN = 'Europe/Berlin';
 const at = (iso: string) => Date.parse(iso);
@@ -87,7 +82,8 @@ describe('zones', () => {
   });
 
   test('transitions found to the second, any hemisphere, half-hour DST', () => {
-    const year = (zone: string) => zoneTransitions(zone, at('2025-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z')).map((t) => [new Date(t.at).toISOString(), t.offsetBefore, t.offsetAfter]);
+    const year = (zone: string) =>
+      zoneTransitions(zone, at('2025-01-01T00:00:00Z'), at('2026-01-01T00:00:00Z')).map((t) => [new Date(t.at).toISOString(), t.offsetBefore, t.offsetAfter]);
     assert.deepEqual(year(BERLIN), [
       ['2025-03-30T01:00:00.000Z', 60, 120],
       ['2025-10-26T01:00:00.000Z', 120, 60],
@@ -152,7 +148,11 @@ describe('days', () => {
   });
 
   test('scheduleDays groups by the zone asked for, with the span’s empty days', () => {
-    const events = [span('2025-10-25T20:00:00Z', '2025-10-26T01:30:00Z', 'night'), span('2025-10-26T00:15:00Z', '2025-10-26T00:45:00Z', 'first'), span('2025-10-26T13:00:00Z', '2025-10-26T14:00:00Z', 'cafe')];
+    const events = [
+      span('2025-10-25T20:00:00Z', '2025-10-26T01:30:00Z', 'night'),
+      span('2025-10-26T00:15:00Z', '2025-10-26T00:45:00Z', 'first'),
+      span('2025-10-26T13:00:00Z', '2025-10-26T14:00:00Z', 'cafe'),
+    ];
     const berlin = scheduleDays(events, BERLIN);
     assert.deepEqual(
       berlin.map((day) => [day.key, day.events.map((event) => event.id)]),
@@ -242,7 +242,10 @@ describe('grid', () => {
   const labels = (grid: ReturnType<typeof buildGrid>) => grid.slots.map((slot) => formatTime(slot.start, { locale: 'de', timeZone: BERLIN }));
 
   test('rows from the first start (rounded down) to the last end (rounded up)', () => {
-    const grid = buildGrid([span('2025-06-14T08:10:00Z', '2025-06-14T09:00:00Z'), span('2025-06-14T09:30:00Z', '2025-06-14T09:50:00Z')], { timeZone: BERLIN, slotMinutes: 30 });
+    const grid = buildGrid([span('2025-06-14T08:10:00Z', '2025-06-14T09:00:00Z'), span('2025-06-14T09:30:00Z', '2025-06-14T09:50:00Z')], {
+      timeZone: BERLIN,
+      slotMinutes: 30,
+    });
     assert.deepEqual(labels(grid), ['10:00', '10:30', '11:00', '11:30']);
     assert.deepEqual(
       grid.slots.map((slot) => slot.startsHour),
@@ -276,7 +279,12 @@ describe('grid', () => {
   });
 
   test('from/to widen the grid; no events, no rows', () => {
-    const grid = buildGrid([span('2025-06-14T10:00:00Z', '2025-06-14T11:00:00Z')], { timeZone: 'UTC', slotMinutes: 60, from: at('2025-06-14T08:00:00Z'), to: at('2025-06-14T12:00:00Z') });
+    const grid = buildGrid([span('2025-06-14T10:00:00Z', '2025-06-14T11:00:00Z')], {
+      timeZone: 'UTC',
+      slotMinutes: 60,
+      from: at('2025-06-14T08:00:00Z'),
+      to: at('2025-06-14T12:00:00Z'),
+    });
     assert.equal(grid.slots.length, 4);
     assert.equal(buildGrid([], { timeZone: 'UTC' }).slots.length, 0);
   });
@@ -340,9 +348,12 @@ describe('now and next, lanes', () => {
 
   test('lanes across the repeated hour: the two 02:15 events do not overlap', () => {
     const lanes = overlapLanes([span('2025-10-26T00:15:00Z', '2025-10-26T00:45:00Z', 'first'), span('2025-10-26T01:15:00Z', '2025-10-26T01:45:00Z', 'second')]);
-    assert.deepEqual([lanes.get('first'), lanes.get('second')], [
-      { lane: 0, lanes: 1 },
-      { lane: 0, lanes: 1 },
-    ]);
+    assert.deepEqual(
+      [lanes.get('first'), lanes.get('second')],
+      [
+        { lane: 0, lanes: 1 },
+        { lane: 0, lanes: 1 },
+      ],
+    );
   });
 });

@@ -6,7 +6,7 @@ import { styleMap } from 'lit/directives/style-map.js';
 import { errorMessage, translator } from '../lib/i18n.js';
 import { httpUrl } from '../lib/schedule-data.js';
 import type { PandaProvider } from '../lib/source.js';
-import { connectedKey, connectProvider, errorCode, findProvider } from '../lib/sources.js';
+import { connectedKey, connectProvider, errorCode, findProvider, profileName } from '../lib/sources.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { emit, langOf, shortKey } from '../shared/dom.js';
 import { connectStyles } from './connect.styles.js';
@@ -24,8 +24,8 @@ export function keyBadge(publicKey: string): { initials: string; hue: number } {
  * @summary Connects the page to the Panda Kit extension, and shows who the visitor is here.
  *
  * Without the extension it says so and links to `help-url`; with it, a Connect button asks
- * the extension (the person approves in its popup); once connected, the short public key this
- * site sees and a coloured badge. Every widget on the page hears of the connection (the
+ * the extension (the person approves in its popup); once connected, the person's profile
+ * name (the short public key this site sees where they have no profile) and a coloured badge. Every widget on the page hears of the connection (the
  * event reaches the document) and switches to the extension's live, writable data.
  *
  * @attr {string} lang - Language of the interface (en or de): this attribute, else the nearest ancestor's `lang`, else the browser's.
@@ -50,6 +50,7 @@ export class PandaConnect extends LitElement {
     provider: { attribute: false },
     state: { state: true, attribute: false },
     publicKey: { attribute: false },
+    name: { state: true, attribute: false },
     message: { state: true, attribute: false },
   };
   static override styles = [baseStyles, connectStyles];
@@ -60,6 +61,8 @@ export class PandaConnect extends LitElement {
   declare provider: PandaProvider | null | undefined;
   /** The public key this site sees, once connected (read-only). */
   declare publicKey: string | undefined;
+  /** The profile name behind `publicKey`, where there is one. */
+  declare private name: string | undefined;
   declare private state: ConnectState;
   declare private message: { text: string; alert: boolean } | undefined;
 
@@ -116,12 +119,22 @@ export class PandaConnect extends LitElement {
     if (generation !== this.#generation) return;
     this.publicKey = key;
     this.state = key ? 'connected' : 'ready';
+    if (key) void this.#nameOf(key);
+  }
+
+  /** Looks up the profile name of `key` (shown instead of the short key once known). */
+  async #nameOf(key: string): Promise<void> {
+    this.name = undefined;
+    const provider = this.#found;
+    const name = provider ? await profileName(provider, key) : undefined;
+    if (key === this.publicKey) this.name = name;
   }
 
   #connected(publicKey: string): void {
     this.publicKey = publicKey;
     this.state = 'connected';
     this.message = undefined;
+    void this.#nameOf(publicKey);
     emit(this, 'panda-connect', { publicKey });
   }
 
@@ -151,7 +164,9 @@ export class PandaConnect extends LitElement {
   override render() {
     const t = translator(langOf(this).lang);
     const help = httpUrl(this.helpUrl);
-    const message = this.message ? html`<p part="message" class=${this.message.alert ? 'error' : 'muted'} role=${this.message.alert ? 'alert' : 'status'}>${this.message.text}</p>` : nothing;
+    const message = this.message
+      ? html`<p part="message" class=${this.message.alert ? 'error' : 'muted'} role=${this.message.alert ? 'alert' : 'status'}>${this.message.text}</p>`
+      : nothing;
     switch (this.state) {
       case 'finding':
         return nothing;
@@ -164,7 +179,7 @@ export class PandaConnect extends LitElement {
         const badge = keyBadge(key);
         return html`<div part="identity" class="identity" role="group" aria-label=${t('connect.label')} data-connected>
           <span part="badge" class="badge" aria-hidden="true" style=${styleMap({ '--hue': String(badge.hue) })}>${badge.initials}</span>
-          <span title=${key}>${t('connect.connected', { name: shortKey(key) })}</span>
+          <span title=${key} data-name=${this.name ? 'profile' : 'key'}>${t('connect.connected', { name: this.name ?? shortKey(key) })}</span>
         </div>`;
       }
       default:

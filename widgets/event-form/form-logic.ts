@@ -63,14 +63,33 @@ export interface ResourceOption {
 
 /**
  * What can be requested: the festival's locations and every resource its events request,
- * by title; `include` adds ids not among them (a resource given by the page).
+ * by title; `include` adds ids not among them (every resource of the festival, as the
+ * `resources` query lists them, and a resource given by the page).
  */
 export function resourceOptions(data: ScheduleData | undefined, include: readonly ResourceOption[] = []): ResourceOption[] {
   const options = new Map<string, ResourceOption>();
-  for (const location of data?.source === 'frab' ? [] : (data?.locations ?? [])) options.set(location.id, { id: location.id, title: location.name, kind: location.kind });
-  for (const event of data?.events ?? []) for (const request of event.resources) if (request.known && !options.has(request.id)) options.set(request.id, { id: request.id, title: request.title, kind: request.kind });
+  for (const location of data?.source === 'frab' ? [] : (data?.locations ?? []))
+    options.set(location.id, { id: location.id, title: location.name, kind: location.kind });
+  for (const event of data?.events ?? [])
+    for (const request of event.resources)
+      if (request.known && !options.has(request.id)) options.set(request.id, { id: request.id, title: request.title, kind: request.kind });
   for (const option of include) if (!options.has(option.id)) options.set(option.id, option);
   return [...options.values()].sort((a, b) => a.title.localeCompare(b.title) || (a.id < b.id ? -1 : 1));
+}
+
+/** The `resources` query's answer (untrusted JSON) as options; entries of another shape are left out. */
+export function resourcesOf(answer: unknown): ResourceOption[] {
+  if (!Array.isArray(answer)) return [];
+  return answer.slice(0, 5000).flatMap((item: unknown): ResourceOption[] => {
+    const resource = item as Partial<Record<keyof ResourceOption, unknown>> | null;
+    return typeof resource === 'object' &&
+      resource !== null &&
+      typeof resource.id === 'string' &&
+      typeof resource.title === 'string' &&
+      typeof resource.kind === 'string'
+      ? [{ id: resource.id, title: resource.title, kind: resource.kind }]
+      : [];
+  });
 }
 
 /** The form's values for an existing event. */

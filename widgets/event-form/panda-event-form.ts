@@ -4,13 +4,13 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { errorMessage, translator, type Lang, type MessageKey, type Translate } from '../lib/i18n.js';
 import type { PandaProvider, WidgetSource } from '../lib/source.js';
-import { errorCode, hasProvider } from '../lib/sources.js';
+import { errorCode } from '../lib/sources.js';
 import { formatTimeZoneName } from '../lib/time.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { emit, langOf, words } from '../shared/dom.js';
 import { SourceController } from '../shared/source-controller.js';
 import { formStyles } from './event-form.styles.js';
-import { publishParams, resourceOptions, validate, valuesOf, type FormErrors, type FormValues, type ResourceOption } from './form-logic.js';
+import { publishParams, resourceOptions, resourcesOf, validate, valuesOf, type FormErrors, type FormValues, type ResourceOption } from './form-logic.js';
 
 const empty = (): FormValues => ({ title: '', description: '', start: '', end: '', resources: [] });
 
@@ -50,6 +50,7 @@ export class PandaEventForm extends LitElement {
     source: { attribute: false },
     provider: { attribute: false },
     extraResources: { attribute: false },
+    known: { state: true, attribute: false },
     values: { state: true, attribute: false },
     errors: { state: true, attribute: false },
     busy: { state: true, attribute: false },
@@ -72,13 +73,19 @@ export class PandaEventForm extends LitElement {
   declare provider: PandaProvider | null | undefined;
   /** Resources to offer besides those the schedule knows (e.g. the one `<panda-resource>` shows). */
   declare extraResources: ResourceOption[];
+  /** Every resource of the festival (the `resources` query), undefined where the source cannot say. */
+  declare private known: ResourceOption[] | undefined;
   declare private values: FormValues;
   declare private errors: FormErrors;
   declare private busy: boolean;
   declare private message: { text: string; alert: boolean } | undefined;
 
-  private readonly data = new SourceController(this, () => this.#prefill());
+  private readonly data = new SourceController(this, () => {
+    this.#prefill();
+    void this.#queryResources();
+  });
   #prefilledFor: string | undefined;
+  #queries = 0;
   #t: Translate = translator('en');
   #lang: Lang = 'en';
 
@@ -93,12 +100,6 @@ export class PandaEventForm extends LitElement {
 
   get #zone(): string {
     return this.data.data?.festival.timezone ?? 'UTC';
-  }
-
-  get #publisher(): PandaProvider | undefined {
-    const source = this.data.current;
-    if (!source?.writable) return undefined;
-    return hasProvider(source) ? source.provider : (this.provider ?? undefined);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -119,13 +120,31 @@ export class PandaEventForm extends LitElement {
     this.#prefilledFor = key;
   }
 
+  /**
+   * The festival's resources, each one: the schedule alone names only those that events
+   * request already, so a new festival's form would offer none of its venues.
+   */
+  async #queryResources(): Promise<void> {
+    const source = this.data.current;
+    const festivalId = this.festival || this.data.data?.festival.id;
+    const generation = ++this.#queries;
+    if (!source || !festivalId || source.kind === 'frab') return;
+    let known: ResourceOption[] | undefined;
+    try {
+      known = resourcesOf(await source.query({ query: 'resources', festivalId }));
+    } catch {
+      known = undefined; // an extension without the query: the schedule's resources still show
+    }
+    if (generation === this.#queries) this.known = known;
+  }
+
   #set(change: Partial<FormValues>): void {
     this.values = { ...this.values, ...change };
   }
 
   async #submit(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const provider = this.#publisher;
+    const provider = this.data.publisher;
     if (!provider || this.busy) return;
     const checked = validate(this.values, this.#zone);
     this.errors = checked.errors;
@@ -142,7 +161,8 @@ export class PandaEventForm extends LitElement {
     try {
       const result = (await provider.request({ method: 'panda_publish', params })) as { documentId?: string; operationId?: string } | null;
       const documentId = result?.documentId ?? this.event ?? '';
-      this.message = { text: this.#t(this.event ? 'form.saved' : 'form.created'), alert: false };
+      // Owners are asked only about what was requested: nothing requested, nobody asked.
+      this.message = { text: this.#t(this.event ? 'form.saved' : this.values.resources.length > 0 ? 'form.created' : 'form.createdNoRequests'), alert: false };
       if (!this.event) this.values = { ...empty(), resources: words(this.resources) };
       emit(this, 'panda-event-published', { documentId, operationId: result?.operationId });
     } catch (error) {
@@ -164,19 +184,20 @@ export class PandaEventForm extends LitElement {
 
   override render() {
     const t = this.#t;
-    const writable = this.#publisher !== undefined;
+    const writable = this.data.publisher !== undefined;
     const data = this.data.data;
-    const options = resourceOptions(data, this.extraResources);
+    const options = resourceOptions(data, [...(this.known ?? []), ...this.extraResources]);
     const zone = data ? formatTimeZoneName(this.#zone, langOf(this).locale, data.festival.start) : '';
     const invalid = (name: keyof FormErrors) => (this.errors[name] ? 'true' : 'false');
     return html`<form part="form" novalidate aria-labelledby="form-title" @submit=${this.#submit}>
       <h2 id="form-title" part="title">${this.event ? t('form.editEvent') : t('form.newEvent')}</h2>
-      ${!writable && this.data.current
-        ? html`<p part="notice" class="notice" role="note" data-read-only>
-            ${t('form.readOnly')}
-            ${this.data.provider ? html`<panda-connect .provider=${this.data.provider}></panda-connect>` : nothing}
-          </p>`
-        : nothing}
+      ${
+        !writable && this.data.current
+          ? html`<p part="notice" class="notice" role="note" data-read-only>
+              ${t('form.readOnly')} ${this.data.provider ? html`<panda-connect .provider=${this.data.provider}></panda-connect>` : nothing}
+            </p>`
+          : nothing
+      }
       ${this.data.error ? html`<p class="error" role="alert">${errorMessage(this.#lang, this.data.error)}</p>` : nothing}
       <fieldset class="fields" ?disabled=${!writable || this.busy}>
         <legend class="sr">${t('form.label')}</legend>
@@ -197,7 +218,14 @@ export class PandaEventForm extends LitElement {
         )}
         <div class="field">
           <label for="description">${t('form.description')}</label>
-          <textarea id="description" name="description" rows="4" maxlength="10000" .value=${this.values.description} @input=${(event: Event) => this.#set({ description: (event.target as HTMLTextAreaElement).value })}></textarea>
+          <textarea
+            id="description"
+            name="description"
+            rows="4"
+            maxlength="10000"
+            .value=${this.values.description}
+            @input=${(event: Event) => this.#set({ description: (event.target as HTMLTextAreaElement).value })}
+          ></textarea>
         </div>
         <div class="times">
           ${this.#field(
@@ -232,25 +260,27 @@ export class PandaEventForm extends LitElement {
         <p id="zone" class="muted">${zone ? t('time.zoneNote', { zone }) : ''}</p>
         <fieldset class="resources">
           <legend>${t('form.resources')}</legend>
-          ${options.length === 0
-            ? html`<p class="muted">${t('form.noResources')}</p>`
-            : options.map(
-                (option) =>
-                  html`<label class="check"
-                    ><input
-                      type="checkbox"
-                      name="resources"
-                      value=${option.id}
-                      .checked=${this.values.resources.includes(option.id)}
-                      @change=${(event: Event) => {
-                        const on = (event.target as HTMLInputElement).checked;
-                        const rest = this.values.resources.filter((id) => id !== option.id);
-                        this.#set({ resources: on ? [...rest, option.id] : rest });
-                      }}
-                    />
-                    ${option.title}${option.kind ? html` <span class="muted">(${option.kind})</span>` : nothing}</label
-                  >`,
-              )}
+          ${
+            options.length === 0
+              ? html`<p class="muted">${t('form.noResources')}</p>`
+              : options.map(
+                  (option) =>
+                    html`<label class="check"
+                      ><input
+                        type="checkbox"
+                        name="resources"
+                        value=${option.id}
+                        .checked=${this.values.resources.includes(option.id)}
+                        @change=${(event: Event) => {
+                          const on = (event.target as HTMLInputElement).checked;
+                          const rest = this.values.resources.filter((id) => id !== option.id);
+                          this.#set({ resources: on ? [...rest, option.id] : rest });
+                        }}
+                      />
+                      ${option.title}${option.kind ? html` <span class="muted">(${option.kind})</span>` : nothing}</label
+                    >`,
+                )
+          }
         </fieldset>
         <div class="actions">
           <button part="submit" class="primary" type="submit">${this.event ? t('form.save') : t('form.submit')}</button>

@@ -14,14 +14,19 @@
  * - `date` and `end` carry the offset; `start` is wall time, `duration` HH:MM (at most 99:59,
  *   which the XSD allows; JSON readers use `end`). Slugs are generated (`acronym-id-title`).
  *
+ * The format's types and identifiers are in ./frab-format.ts; the importer is ./import-frab.ts.
+ *
  * DOM-free.
  */
-import { slugify, type ScheduleData, type ScheduleEvent, type ScheduleLocation } from './schedule-data.js';
-import { DAY, offsetMinutes, scheduleDays, wallTime } from './time.js';
+import { eventGuid, frabAcronym, FRAB_SCHEMA_URL, hex, sha1, UUID, uuidV5 } from './frab-format.js';
+import type { FrabDay, FrabEvent, FrabLink, FrabRoom, FrabScheduleJson } from './frab-format.js';
+import { slugify } from './schedule-input.js';
+import { scheduleDays } from './schedule-time.js';
+import type { ScheduleData, ScheduleEvent, ScheduleLocation } from './schedule-view.js';
+import { DAY, offsetMinutes, wallTime } from './time.js';
 
-export const FRAB_SCHEMA_URL = 'https://c3voc.de/schedule/schema.json';
-/** The namespace of Panda Kit's version 5 UUIDs. */
-export const PANDA_KIT_UUID_NAMESPACE = '5b0c5f4e-8a54-4d0e-9a35-70616e64616b';
+// The format's types and identifiers live in ./frab-format.ts; importable from here as ever.
+export * from './frab-format.js';
 
 export interface FrabOptions {
   /** `schedule.version`; default: a hash of the exported content (changes when it does). */
@@ -41,171 +46,11 @@ export interface FrabOptions {
 }
 
 // ---------------------------------------------------------------------------------------
-// JSON types (the parts we write)
-// ---------------------------------------------------------------------------------------
-
-export interface FrabPerson {
-  name: string;
-}
-
-export interface FrabLink {
-  url: string;
-  title?: string;
-  type?: string;
-}
-
-export interface FrabEvent {
-  guid: string;
-  id: number;
-  date: string;
-  start: string;
-  end: string;
-  duration: string;
-  room: string;
-  slug: string;
-  url: string;
-  title: string;
-  subtitle: string;
-  track: string | null;
-  type: string;
-  language: string | null;
-  abstract: string;
-  description: string;
-  persons: FrabPerson[];
-  links: FrabLink[];
-}
-
-export interface FrabRoom {
-  name: string;
-  guid: string;
-  description?: string;
-  capacity?: number;
-  url?: string;
-  type?: string;
-}
-
-export interface FrabDay {
-  index: number;
-  date: string;
-  day_start: string;
-  day_end: string;
-  rooms: Record<string, FrabEvent[]>;
-}
-
-export interface FrabScheduleJson {
-  $schema: string;
-  generator: { name: string; version?: string };
-  schedule: {
-    version: string;
-    base_url?: string;
-    conference: {
-      acronym: string;
-      title: string;
-      description?: string;
-      start: string;
-      end: string;
-      daysCount: number;
-      timeslot_duration: string;
-      time_zone_name?: string;
-      url?: string;
-      tracks: Array<{ name: string; slug?: string }>;
-      rooms: FrabRoom[];
-      days: FrabDay[];
-    };
-  };
-}
-
-// ---------------------------------------------------------------------------------------
-// Identifiers
-// ---------------------------------------------------------------------------------------
-
-/**
- * SHA-1 (FIPS 180-4), only for name-based UUIDs (RFC 9562 v5), not for security: small,
- * synchronous, no dependency.
- */
-export function sha1(message: Uint8Array): Uint8Array {
-  const length = message.length;
-  const blocks = ((length + 8) >>> 6) + 1;
-  const words = new Uint32Array(blocks * 16);
-  for (let i = 0; i < length; i++) words[i >>> 2]! |= message[i]! << (24 - (i % 4) * 8);
-  words[length >>> 2]! |= 0x80 << (24 - (length % 4) * 8);
-  words[blocks * 16 - 2] = Math.floor(length / 0x20000000);
-  words[blocks * 16 - 1] = (length * 8) >>> 0;
-  const h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
-  const w = new Uint32Array(80);
-  for (let block = 0; block < blocks; block++) {
-    for (let t = 0; t < 80; t++) {
-      if (t < 16) w[t] = words[block * 16 + t]!;
-      else {
-        const x = w[t - 3]! ^ w[t - 8]! ^ w[t - 14]! ^ w[t - 16]!;
-        w[t] = (x << 1) | (x >>> 31);
-      }
-    }
-    let [a, b, c, d, e] = h as [number, number, number, number, number];
-    for (let t = 0; t < 80; t++) {
-      const f = t < 20 ? (b & c) | (~b & d) : t < 40 ? b ^ c ^ d : t < 60 ? (b & c) | (b & d) | (c & d) : b ^ c ^ d;
-      const k = t < 20 ? 0x5a827999 : t < 40 ? 0x6ed9eba1 : t < 60 ? 0x8f1bbcdc : 0xca62c1d6;
-      const next = (((a << 5) | (a >>> 27)) + f + e + k + w[t]!) >>> 0;
-      e = d;
-      d = c;
-      c = (b << 30) | (b >>> 2);
-      b = a;
-      a = next;
-    }
-    h[0] = (h[0]! + a) >>> 0;
-    h[1] = (h[1]! + b) >>> 0;
-    h[2] = (h[2]! + c) >>> 0;
-    h[3] = (h[3]! + d) >>> 0;
-    h[4] = (h[4]! + e) >>> 0;
-  }
-  const out = new Uint8Array(20);
-  h.forEach((value, i) => {
-    out[i * 4] = value >>> 24;
-    out[i * 4 + 1] = value >>> 16;
-    out[i * 4 + 2] = value >>> 8;
-    out[i * 4 + 3] = value;
-  });
-  return out;
-}
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
-
-/** A version 5 UUID (RFC 9562: SHA-1 of namespace and name) of `name`. */
-export function uuidV5(name: string, namespace = PANDA_KIT_UUID_NAMESPACE): string {
-  const ns = namespace.replace(/-/g, '');
-  const nameBytes = new TextEncoder().encode(name);
-  const input = new Uint8Array(16 + nameBytes.length);
-  for (let i = 0; i < 16; i++) input[i] = parseInt(ns.slice(i * 2, i * 2 + 2), 16);
-  input.set(nameBytes, 16);
-  const hash = sha1(input).slice(0, 16);
-  hash[6] = (hash[6]! & 0x0f) | 0x50;
-  hash[8] = (hash[8]! & 0x3f) | 0x80;
-  const h = hex(hash);
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
-}
-
-/** The frab guid of an event: its own if it is a UUID, else derived from its id. */
-export function eventGuid(event: Pick<ScheduleEvent, 'id'>): string {
-  return UUID.test(event.id) ? event.id.toLowerCase() : uuidV5(`event:${event.id}`);
-}
-
-const ACRONYM_JSON = /^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$/;
-const SLUG = /^[a-z0-9_-]+[a-z0-9]$/;
-const ZONE_NAME = /^([A-Z][a-z]+\/[A-Z][a-z]+)|UTC$/; // the schema's pattern, as it is
-
-/** A conference acronym both formats accept: [a-z0-9_], at least 4, at most 32 characters. */
-export function frabAcronym(data: ScheduleData): string {
-  if (data.source === 'frab' && ACRONYM_JSON.test(data.festival.id) && !data.festival.id.includes('-') && data.festival.id.length <= 32) return data.festival.id;
-  let acronym = slugify(data.festival.name, '_').slice(0, 32).replace(/_+$/, '');
-  if (acronym.length < 4) acronym = `${acronym}${acronym ? '_' : 'festival_'}${hex(sha1(new TextEncoder().encode(data.festival.id))).slice(0, 6)}`;
-  return acronym;
-}
-
-// ---------------------------------------------------------------------------------------
 // The plan both formats are written from
 // ---------------------------------------------------------------------------------------
 
+const SLUG = /^[a-z0-9_-]+[a-z0-9]$/;
+const ZONE_NAME = /^([A-Z][a-z]+\/[A-Z][a-z]+)|UTC$/; // the schema's pattern, as it is
 const pad = (value: number, length = 2) => String(value).padStart(length, '0');
 
 /** ISO 8601 with the zone's offset: 2025-10-26T02:30:00+01:00. */
@@ -325,7 +170,10 @@ function plan(data: ScheduleData, options: FrabOptions): Plan {
 
   const span = data.festival.end - data.festival.start <= 366 * DAY ? { from: data.festival.start, to: data.festival.end } : {};
   const days = scheduleDays(data.events, timeZone, { dayChangeHour, ...span });
-  if (days.length === 0) days.push(...scheduleDays([{ start: data.festival.start, end: data.festival.start + 1 }], timeZone, { dayChangeHour }).map((day) => ({ ...day, events: [] })));
+  if (days.length === 0)
+    days.push(
+      ...scheduleDays([{ start: data.festival.start, end: data.festival.start + 1 }], timeZone, { dayChangeHour }).map((day) => ({ ...day, events: [] })),
+    );
   const frabDays: FrabDay[] = days.map((day, index) => {
     const byRoom = new Map<FrabRoom, FrabEvent[]>();
     for (const event of day.events) {
@@ -339,7 +187,7 @@ function plan(data: ScheduleData, options: FrabOptions): Plan {
       date: day.key,
       day_start: isoWithOffset(day.start, timeZone),
       day_end: isoWithOffset(day.end, timeZone),
-      rooms: Object.fromEntries([...byRoom].map(([room, events]) => [room.name, events])) as Record<string, FrabEvent[]>,
+      rooms: Object.fromEntries([...byRoom].map(([room, events]) => [room.name, events])),
     };
   });
   // Rooms in the order of `rooms` within every day (the "other" room may have been added late).
@@ -449,7 +297,12 @@ export function exportFrabXml(data: ScheduleData, options: FrabOptions = {}): st
         if (event.persons.length === 0) out.push('        <persons/>');
         else out.push('        <persons>', ...event.persons.map((person) => `          ${element('person', person.name)}`), '        </persons>');
         if (event.links.length === 0) out.push('        <links/>');
-        else out.push('        <links>', ...event.links.map((link) => `          ${element('link', link.title ?? link.url, { href: link.url, type: link.type })}`), '        </links>');
+        else
+          out.push(
+            '        <links>',
+            ...event.links.map((link) => `          ${element('link', link.title ?? link.url, { href: link.url, type: link.type })}`),
+            '        </links>',
+          );
         if (isHttp(event.url)) out.push(`        ${element('url', event.url)}`);
         out.push('      </event>');
       }

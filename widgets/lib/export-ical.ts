@@ -126,7 +126,12 @@ export function vtimezoneLines(timeZone: string, from: number, to: number): stri
   const observance = (onset: number, before: number, after: number) => {
     const kind = after > standard ? 'DAYLIGHT' : 'STANDARD';
     // DTSTART is the onset in the local time in effect before it (RFC 5545 3.6.5).
-    const lines = [`BEGIN:${kind}`, `DTSTART:${formatWall(wallTime(onset + before * 60_000, 'UTC'))}`, `TZOFFSETFROM:${formatOffset(before)}`, `TZOFFSETTO:${formatOffset(after)}`];
+    const lines = [
+      `BEGIN:${kind}`,
+      `DTSTART:${formatWall(wallTime(onset + before * 60_000, 'UTC'))}`,
+      `TZOFFSETFROM:${formatOffset(before)}`,
+      `TZOFFSETTO:${formatOffset(after)}`,
+    ];
     const name = zoneAbbreviation(timeZone, onset);
     if (name) lines.push(`TZNAME:${name}`);
     lines.push(`END:${kind}`);
@@ -159,7 +164,13 @@ function nowOf(option: ICalOptions['now']): number {
   return option instanceof Date ? option.getTime() : option;
 }
 
-function eventLines(data: ScheduleData, event: ScheduleEvent, stamp: string, timeZone: string | undefined, locations: ReadonlyMap<string, ScheduleData['locations'][number]>): string[] {
+function eventLines(
+  data: ScheduleData,
+  event: ScheduleEvent,
+  stamp: string,
+  timeZone: string | undefined,
+  locations: ReadonlyMap<string, ScheduleData['locations'][number]>,
+): string[] {
   const places = event.locationIds.map((id) => locations.get(id)).filter((location) => location !== undefined);
   const lines = [
     'BEGIN:VEVENT',
@@ -177,7 +188,9 @@ function eventLines(data: ScheduleData, event: ScheduleEvent, stamp: string, tim
     const position = places.length === 1 ? places[0]!.position : undefined;
     if (position) lines.push(`GEO:${position.latitude};${position.longitude}`);
   }
-  const categories = [event.track, event.kind, event.festivalId !== data.festival.id ? event.festivalName : undefined].filter((value): value is string => !!value);
+  const categories = [event.track, event.kind, event.festivalId !== data.festival.id ? event.festivalName : undefined].filter(
+    (value): value is string => !!value,
+  );
   if (categories.length > 0) lines.push(`CATEGORIES:${[...new Set(categories)].map(escapeText).join(',')}`);
   if (event.url) lines.push(`URL:${clean(event.url).replace(/[\s"]/g, encodeURIComponent)}`);
   lines.push(`STATUS:${isFullyConfirmed(event) ? 'CONFIRMED' : 'TENTATIVE'}`, 'END:VEVENT');

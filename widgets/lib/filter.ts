@@ -80,7 +80,8 @@ function searchableText(event: ScheduleEvent, locationNames: ReadonlyMap<string,
   return text;
 }
 
-const anyOf = (wanted: readonly string[] | undefined, value: string | undefined) => !wanted || wanted.length === 0 || (value !== undefined && wanted.includes(value));
+const anyOf = (wanted: readonly string[] | undefined, value: string | undefined) =>
+  !wanted || wanted.length === 0 || (value !== undefined && wanted.includes(value));
 
 /** Whether any filter is set (to show "clear filters"). */
 export function isFilterActive(filter: ScheduleFilter): boolean {
@@ -98,7 +99,8 @@ export function isFilterActive(filter: ScheduleFilter): boolean {
 /** The events of `data` that pass `filter`, in their order. */
 export function filterEvents(data: ScheduleData, filter: ScheduleFilter, events: readonly ScheduleEvent[] = data.events): ScheduleEvent[] {
   const terms = searchTerms(filter.text ?? '');
-  const locationNames = namesOf.get(data.locations) ?? namesOf.set(data.locations, new Map(data.locations.map((location) => [location.id, location.name]))).get(data.locations)!;
+  const locationNames =
+    namesOf.get(data.locations) ?? namesOf.set(data.locations, new Map(data.locations.map((location) => [location.id, location.name]))).get(data.locations)!;
   const favourites = filter.favouritesOnly ? new Set(filter.favourites ?? []) : undefined;
   const locations = filter.locationIds && filter.locationIds.length > 0 ? new Set(filter.locationIds) : undefined;
   return events.filter(
@@ -142,16 +144,22 @@ export function filterOptions(data: ScheduleData, locale = 'en'): FilterOptions 
     return counts;
   };
   const byLabel = (counts: Map<string, number>) =>
-    [...counts].map(([value, n]) => ({ value, label: value, count: n })).sort((a, b) => a.label.localeCompare(b.label, locale, { sensitivity: 'base' }) || (a.value < b.value ? -1 : 1));
+    [...counts]
+      .map(([value, n]) => ({ value, label: value, count: n }))
+      .sort((a, b) => a.label.localeCompare(b.label, locale, { sensitivity: 'base' }) || (a.value < b.value ? -1 : 1));
   const locationCounts = count(data.events.flatMap((event) => event.locationIds));
   const festivalCounts = count(data.events.map((event) => event.festivalId));
   return {
-    locations: data.locations.filter((location) => locationCounts.has(location.id)).map((location) => ({ value: location.id, label: location.name, count: locationCounts.get(location.id)! })),
+    locations: data.locations
+      .filter((location) => locationCounts.has(location.id))
+      .map((location) => ({ value: location.id, label: location.name, count: locationCounts.get(location.id)! })),
     kinds: byLabel(count(data.events.map((event) => event.kind))),
     tracks: byLabel(count(data.events.map((event) => event.track))),
     festivals:
       festivalCounts.size > 1 || (festivalCounts.size === 1 && !festivalCounts.has(data.festival.id))
-        ? data.festivals.filter((festival) => festivalCounts.has(festival.id)).map((festival) => ({ value: festival.id, label: festival.name, count: festivalCounts.get(festival.id)! }))
+        ? data.festivals
+            .filter((festival) => festivalCounts.has(festival.id))
+            .map((festival) => ({ value: festival.id, label: festival.name, count: festivalCounts.get(festival.id)! }))
         : [],
   };
 }

@@ -6,12 +6,14 @@
  * the language. DOM-free: pass `navigator.languages` in from the page.
  */
 import { isPandaError } from '../../core/errors.js';
+import { isRecord } from '../../core/guards.js';
 
 export const LANGUAGES = ['en', 'de'] as const;
 export type Lang = (typeof LANGUAGES)[number];
 
 /** A text, or plural forms keyed by Intl.PluralRules category (`other` required). */
-export type Message = string | { readonly one?: string; readonly other: string; readonly zero?: string; readonly two?: string; readonly few?: string; readonly many?: string };
+export type Message =
+  string | { readonly one?: string; readonly other: string; readonly zero?: string; readonly two?: string; readonly few?: string; readonly many?: string };
 
 const en = {
   // schedule
@@ -24,6 +26,7 @@ const en = {
   'view.list': 'List',
   'view.grid': 'Grid',
   'view.nowNext': 'Now & next',
+  'view.gridNeedsWidth': 'The grid needs a wider screen',
   'day.today': 'Today',
   'day.previous': 'Previous day',
   'day.next': 'Next day',
@@ -35,6 +38,8 @@ const en = {
   'now.startsIn': 'starts {relative}',
   'now.endsAt': 'until {time}',
   'filter.label': 'Filters',
+  'filter.toggle': 'Filters & time zone',
+  'filter.on': 'on',
   'filter.location': 'Location',
   'filter.allLocations': 'All locations',
   'filter.kind': 'Type',
@@ -63,6 +68,7 @@ const en = {
   'event.location': 'Location',
   'event.noLocation': 'No location yet',
   'event.with': 'With {names}',
+  'event.organiser': 'Organised by {name}',
   'event.moreInfo': 'More information',
   'event.duration': 'Duration: {duration}',
   'event.festival': 'Part of {name}',
@@ -106,6 +112,7 @@ const en = {
   'form.delete': 'Delete',
   'form.waiting': 'Please confirm in the Panda Kit extension…',
   'form.created': 'Event created: the resources’ owners have been asked',
+  'form.createdNoRequests': 'Event created',
   'form.saved': 'Saved',
   'form.error.titleRequired': 'Please give the event a title',
   'form.error.endBeforeStart': 'The end must be after the start',
@@ -159,6 +166,7 @@ const de: { readonly [K in MessageKey]: Message } = {
   'view.list': 'Liste',
   'view.grid': 'Raster',
   'view.nowNext': 'Jetzt & gleich',
+  'view.gridNeedsWidth': 'Das Raster braucht einen breiteren Bildschirm',
   'day.today': 'Heute',
   'day.previous': 'Vorheriger Tag',
   'day.next': 'Nächster Tag',
@@ -170,6 +178,8 @@ const de: { readonly [K in MessageKey]: Message } = {
   'now.startsIn': 'beginnt {relative}',
   'now.endsAt': 'bis {time}',
   'filter.label': 'Filter',
+  'filter.toggle': 'Filter & Zeitzone',
+  'filter.on': 'aktiv',
   'filter.location': 'Ort',
   'filter.allLocations': 'Alle Orte',
   'filter.kind': 'Art',
@@ -198,6 +208,7 @@ const de: { readonly [K in MessageKey]: Message } = {
   'event.location': 'Ort',
   'event.noLocation': 'Noch kein Ort',
   'event.with': 'Mit {names}',
+  'event.organiser': 'Organisiert von {name}',
   'event.moreInfo': 'Mehr erfahren',
   'event.duration': 'Dauer: {duration}',
   'event.festival': 'Teil von {name}',
@@ -239,6 +250,7 @@ const de: { readonly [K in MessageKey]: Message } = {
   'form.delete': 'Löschen',
   'form.waiting': 'Bitte in der Panda-Kit-Erweiterung bestätigen…',
   'form.created': 'Veranstaltung angelegt: Die Besitzer der Ressourcen wurden gefragt',
+  'form.createdNoRequests': 'Veranstaltung angelegt',
   'form.saved': 'Gespeichert',
   'form.error.titleRequired': 'Bitte gib der Veranstaltung einen Titel',
   'form.error.endBeforeStart': 'Das Ende muss nach dem Beginn liegen',
@@ -324,7 +336,7 @@ export function formatMessage(lang: Lang, message: Message, params: Readonly<Rec
   if (typeof message === 'string') text = message;
   else {
     const count = Number(params.count ?? 0);
-    const category = pluralRules(lang).select(count) as keyof Exclude<Message, string>;
+    const category = pluralRules(lang).select(count);
     text = message[category] ?? message.other;
   }
   const numbers = numberFormat(lang, 'decimal');
@@ -338,7 +350,7 @@ export function formatMessage(lang: Lang, message: Message, params: Readonly<Rec
 /** A `t(key, params)` for `lang`. */
 export function translator(lang: Lang): Translate {
   const messages = MESSAGES[lang];
-  return ((key: MessageKey, params?: Record<string, string | number>) => formatMessage(lang, messages[key] ?? en[key], params)) as Translate;
+  return (key: MessageKey, params?: Record<string, string | number>) => formatMessage(lang, messages[key] ?? en[key], params);
 }
 
 /** "75% confirmed" / "75 % bestätigt" (a ratio 0..1; floors so that 99.6% is not shown as 100%). */
@@ -365,7 +377,7 @@ export function errorMessage(lang: Lang, error: unknown): string {
     if (error.details?.path === 'festival') return t('error.festivalUnknown');
     return error.details?.status !== undefined ? t('error.loadFailed') : t('error.scheduleInvalid');
   }
-  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = isRecord(error) ? error.code : undefined;
   if (code === 4001) return t('error.rejected');
   if (code === 4100) return t('error.unauthorized');
   if (code === 4900) return t('error.unavailable');

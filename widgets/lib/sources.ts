@@ -2,8 +2,9 @@
  * The three `WidgetSource`s (./source.ts) and how a widget picks one:
  *
  * - `providerSource`: the Panda Kit extension's provider, live and writable. Only for a site
- *   the person connected: queries of an unconnected site answer 4100, and connecting asks
- *   the person, so nothing here connects by itself (`<panda-connect>` does, on a click).
+ *   the person connected and granted the festival: queries of an unconnected site, or about
+ *   a festival not granted, answer 4100, and connecting asks the person, so nothing here
+ *   connects by itself (`<panda-connect>` does, on a click); joining a festival asks too.
  * - `staticSource`: a c3voc/frab schedule JSON file at a URL, read-only.
  * - the in-page peer (widgets/peer/in-page-source.ts), read-only: loaded with `import()`
  *   only when there is neither a `src` nor a connected extension.
@@ -14,8 +15,9 @@
  * DOM-free: needs only EventTarget, CustomEvent and fetch (all in Node too).
  */
 import { PandaError } from '../../core/errors.js';
-import { fromFrabJson, fromProviderQueries, type ScheduleData } from './schedule-data.js';
+import { fromFrabJson, fromProviderQueries, personName, type ScheduleData } from './schedule-data.js';
 import type { CreatePeerSource, PandaProvider, WidgetSource } from './source.js';
+import { isRecord } from '../../core/guards.js';
 
 export const REQUEST_PROVIDER_EVENT = 'panda:requestProvider';
 export const ANNOUNCE_PROVIDER_EVENT = 'panda:announceProvider';
@@ -31,10 +33,10 @@ export interface ProviderAnnouncement {
 }
 
 /** A provider error's code (4001 rejected, 4100 not connected, 4900 unreachable, ...), if it has one. */
-export const errorCode = (error: unknown): unknown => (typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined);
+export const errorCode = (error: unknown): unknown => (isRecord(error) ? error.code : undefined);
 
 const isProvider = (value: unknown): value is PandaProvider =>
-  typeof value === 'object' && value !== null && ['request', 'on', 'removeListener'].every((name) => typeof (value as Record<string, unknown>)[name] === 'function');
+  isRecord(value) && ['request', 'on', 'removeListener'].every((name) => typeof value[name] === 'function');
 
 /**
  * The Panda Kit provider announced in `target` (the page's `window`), or undefined when none
@@ -67,10 +69,20 @@ export async function connectedKey(provider: PandaProvider): Promise<string | un
   }
 }
 
+/** The profile name of `publicKey` as the extension knows it (the `profile` query), else undefined; never fails. */
+export async function profileName(provider: PandaProvider, publicKey: string): Promise<string | undefined> {
+  try {
+    const profile = await provider.request({ method: 'panda_query', params: { query: 'profile', publicKey } });
+    return isRecord(profile) ? personName((profile as { name?: unknown }).name) : undefined;
+  } catch {
+    return undefined; // an extension without the query, or a locked vault
+  }
+}
+
 /** Asks the person to connect this site (the extension shows its popup); resolves with the public key, rejects with 4001 if they decline. */
 export async function connectProvider(provider: PandaProvider): Promise<string> {
   const result = await provider.request({ method: 'panda_connect' });
-  const key = typeof result === 'object' && result !== null ? (result as { publicKey?: unknown }).publicKey : undefined;
+  const key = isRecord(result) ? result.publicKey : undefined;
   if (typeof key !== 'string') throw new PandaError('INPUT_INVALID', 'panda_connect did not answer with a public key');
   return key;
 }
@@ -81,7 +93,8 @@ export interface ProviderSource extends WidgetSource {
   readonly provider: PandaProvider;
 }
 
-export const hasProvider = (source: WidgetSource | undefined): source is ProviderSource => source?.kind === 'extension' && isProvider((source as Partial<ProviderSource>).provider);
+export const hasProvider = (source: WidgetSource | undefined): source is ProviderSource =>
+  source?.kind === 'extension' && isProvider((source as Partial<ProviderSource>).provider);
 
 export interface JoinOptions {
   /** y-webrtc signaling servers through which the extension can meet the festival's peers. */
@@ -104,7 +117,7 @@ export function providerSource(provider: PandaProvider, festivalId: string, join
     provider,
     async schedule(): Promise<ScheduleData> {
       const [festival, schedule] = await Promise.all([query({ query: 'festival', festivalId }), query({ query: 'schedule', festivalId })]);
-      const known = typeof festival === 'object' && festival !== null && (festival as { festival?: unknown }).festival;
+      const known = isRecord(festival) && (festival as { festival?: unknown }).festival;
       if (!known && !joined && (join.signaling?.length ?? 0) > 0) {
         joined = true;
         const params: Record<string, unknown> = { festivalId, signaling: [...join.signaling!] };
@@ -175,16 +188,38 @@ export interface ChooseOptions {
 const loadInPagePeer = async (): Promise<CreatePeerSource> => (await import('../peer/in-page-source.js')).createPeerSource;
 
 /**
+ * Whether a connected site may show `festivalId` through the extension: the extension shows
+ * a site only the festivals it was granted (4100 for any other, as if it did not exist). A
+ * festival not granted yet, with signaling servers to meet its peers, is asked for once:
+ * the extension's join prompt names it and the servers. Declined, refused or without
+ * servers: false, and the widget reads the festival through the in-page peer instead.
+ */
+async function grantedFestival(provider: PandaProvider, festivalId: string, join: JoinOptions): Promise<boolean> {
+  try {
+    const granted = await provider.request({ method: 'panda_festivals' });
+    if (Array.isArray(granted) && granted.includes(festivalId)) return true;
+    if ((join.signaling?.length ?? 0) === 0) return false;
+    const params: Record<string, unknown> = { festivalId, signaling: [...join.signaling!] };
+    if (join.secret) params.secret = join.secret;
+    return (await provider.request({ method: 'panda_joinFestival', params })) === true;
+  } catch {
+    return false;
+  }
+}
+
+/**
  * The source a widget shows: `src` given → the static file; a provider this site is
- * connected to → the provider; else the in-page peer (read-only).
+ * connected to and granted the festival (or that joins it, asking the person) → the
+ * provider; else the in-page peer (read-only).
  */
 export async function chooseSource(options: ChooseOptions): Promise<WidgetSource> {
   if (options.src) return staticSource(options.src, options.fetch);
-  const provider = options.provider === undefined ? await findProvider(options.target ?? (globalThis as unknown as EventTarget), options.timeoutMs) : options.provider;
+  const provider = options.provider === undefined ? await findProvider(options.target ?? globalThis, options.timeoutMs) : options.provider;
   const join: JoinOptions = {};
   if (options.signaling) join.signaling = options.signaling;
   if (options.secret) join.secret = options.secret;
-  if (provider && (await connectedKey(provider)) !== undefined) return providerSource(provider, options.festivalId, join);
+  if (provider && (await connectedKey(provider)) !== undefined && (await grantedFestival(provider, options.festivalId, join)))
+    return providerSource(provider, options.festivalId, join);
   const createPeerSource = await (options.loadPeer ?? loadInPagePeer)();
   return createPeerSource({ festivalId: options.festivalId, signaling: [...(options.signaling ?? [])], ...(options.secret ? { secret: options.secret } : {}) });
 }

@@ -1,7 +1,8 @@
 /**
  * Time for the widgets, on top of Intl only (no time-zone database of our own): wall-clock
- * times in an IANA zone, festival days, formatting per locale, grid rows, "now and next",
- * overlap lanes, and a zone's UTC-offset transitions (for iCalendar's VTIMEZONE).
+ * times in an IANA zone, a zone's UTC-offset transitions (for iCalendar's VTIMEZONE), day
+ * keys, and formatting per locale. A schedule's days and "now and next" are in
+ * ./schedule-time.ts; the schedule grid and its lanes in ../schedule/grid-layout.ts.
  *
  * Every instant here is epoch **milliseconds** (what `Date` and `Intl` take). Days are keyed
  * `YYYY-MM-DD` as the calendar date in a given zone. Arithmetic happens on instants, so a
@@ -245,59 +246,6 @@ export function dayRange(key: string, timeZone: string, dayChangeHour = 0): Time
   return { start: startOfDay(key, timeZone, dayChangeHour), end: startOfDay(addDays(key, 1), timeZone, dayChangeHour) };
 }
 
-/** One day of a schedule. */
-export interface ScheduleDay<E extends TimeSpan = TimeSpan> {
-  /** `YYYY-MM-DD` in the zone the days were made for. */
-  key: string;
-  start: number;
-  end: number;
-  /** Events that start on this day, by start, then end (input order otherwise). */
-  events: E[];
-}
-
-export interface DayOptions {
-  /** Hour (0-23) at which one festival day ends and the next begins; default 0. */
-  dayChangeHour?: number;
-  /** Days from the one of `from` to the one of `to` are listed even when empty (a festival's span). */
-  from?: number;
-  to?: number;
-}
-
-const byTime = (a: TimeSpan, b: TimeSpan) => a.start - b.start || a.end - b.end;
-
-/**
- * The days of a schedule in `timeZone` (the festival's or the visitor's): every day an event
- * starts on, plus every day of [from, to) if given, in order.
- */
-export function scheduleDays<E extends TimeSpan>(events: readonly E[], timeZone: string, options: DayOptions = {}): Array<ScheduleDay<E>> {
-  const dayChangeHour = options.dayChangeHour ?? 0;
-  const days = new Map<string, E[]>();
-  if (options.from !== undefined && options.to !== undefined && options.to > options.from) {
-    const last = festivalDayKey(options.to - 1, timeZone, dayChangeHour);
-    // At most ten years of empty days: a bogus span must not hang the page.
-    for (let key = festivalDayKey(options.from, timeZone, dayChangeHour), n = 0; key <= last && n < 3660; key = addDays(key, 1), n++) days.set(key, []);
-  }
-  for (const event of events) {
-    const key = festivalDayKey(event.start, timeZone, dayChangeHour);
-    const list = days.get(key);
-    if (list) list.push(event);
-    else days.set(key, [event]);
-  }
-  return [...days.keys()].sort().map((key) => {
-    const range = dayRange(key, timeZone, dayChangeHour);
-    return { key, start: range.start, end: range.end, events: days.get(key)!.slice().sort(byTime) };
-  });
-}
-
-/**
- * The day to show first: today's if the schedule has it, else the next day to come, else the
- * last day (a festival that is over). Undefined when there are no days.
- */
-export function initialDayKey(days: ReadonlyArray<{ key: string }>, now: number, timeZone: string, dayChangeHour = 0): string | undefined {
-  const today = festivalDayKey(now, timeZone, dayChangeHour);
-  return (days.find((day) => day.key >= today) ?? days.at(-1))?.key;
-}
-
 // ---------------------------------------------------------------------------------------
 // Formatting
 // ---------------------------------------------------------------------------------------
@@ -365,6 +313,26 @@ export function formatTimeRange(start: number, end: number, { locale, timeZone }
   return typeof format.formatRange === 'function' ? format.formatRange(start, end) : `${format.format(start)} – ${format.format(end)}`;
 }
 
+/** Labels by locale, zone, start and end; emptied when it grows past `RANGE_LABELS_MAX`. */
+const rangeLabels = new Map<string, string>();
+const RANGE_LABELS_MAX = 20_000;
+
+/**
+ * `formatTimeRange` of a schedule's event, worked out once per locale, zone and times: a
+ * schedule redraws on every focus move, day switch and data refresh (a live source makes
+ * its events anew each time), and formatting is most of what an event costs to draw.
+ */
+export function spanTimeRange(span: TimeSpan, format: FormatOptions): string {
+  const key = `${format.locale}|${format.timeZone}|${span.start}|${span.end}`;
+  let label = rangeLabels.get(key);
+  if (label === undefined) {
+    if (rangeLabels.size >= RANGE_LABELS_MAX) rangeLabels.clear();
+    label = formatTimeRange(span.start, span.end, format);
+    rangeLabels.set(key, label);
+  }
+  return label;
+}
+
 /** The zone's short name at an instant in the locale, e.g. "CEST" (en-GB), "MESZ" (de), "GMT+2" (en-US). */
 export function formatTimeZoneName(timeZone: string, locale: string, at: number): string {
   const parts = formatter(locale, { timeZone, timeZoneName: 'short' }).formatToParts(at);
@@ -393,161 +361,4 @@ export function formatRelative(epochMs: number, now: number, locale: string): st
   if (abs < HOUR) return format.format(Math.round(diff / MINUTE), 'minute');
   if (abs < DAY) return format.format(Math.round(diff / HOUR), 'hour');
   return format.format(Math.round(diff / DAY), 'day');
-}
-
-// ---------------------------------------------------------------------------------------
-// Grid
-// ---------------------------------------------------------------------------------------
-
-export interface GridSlot {
-  start: number;
-  end: number;
-  /** The slot starts on a full hour of the wall clock (for a label or a stronger line). */
-  startsHour: boolean;
-}
-
-/** Rows of `slotMinutes` from the first start (rounded down) to the last end (rounded up). */
-export interface Grid {
-  start: number;
-  end: number;
-  slotMinutes: number;
-  slots: GridSlot[];
-}
-
-export interface GridOptions {
-  timeZone: string;
-  /** Row height in minutes; default 15. */
-  slotMinutes?: number;
-  /** Extend the grid to cover these instants too (e.g. the whole day). */
-  from?: number;
-  to?: number;
-}
-
-/** Rounds `epochMs` down to a multiple of `slotMinutes` on the wall clock of `timeZone`. */
-function floorToSlot(epochMs: number, timeZone: string, slotMinutes: number): number {
-  const wall = wallTime(epochMs, timeZone);
-  const minutes = wall.hour * 60 + wall.minute;
-  const floored = Math.floor(minutes / slotMinutes) * slotMinutes;
-  return Math.floor(epochMs / 1000) * 1000 - ((minutes - floored) * 60 + wall.second) * 1000;
-}
-
-/**
- * The rows of a time grid for `events` (typically one day's). Rows step through real time,
- * so on the night clocks go back the wall-clock hour 02:00-03:00 has rows twice, and on the
- * night they go forward it has none: events keep their true lengths.
- */
-export function buildGrid(events: readonly TimeSpan[], options: GridOptions): Grid {
-  const slotMinutes = Math.max(1, Math.min(24 * 60, Math.round(options.slotMinutes ?? 15)));
-  const slotMs = slotMinutes * MINUTE;
-  const starts = events.map((event) => event.start);
-  const ends = events.map((event) => Math.max(event.end, event.start + 1));
-  if (options.from !== undefined) starts.push(options.from);
-  if (options.to !== undefined) ends.push(options.to);
-  if (starts.length === 0 || ends.length === 0) return { start: 0, end: 0, slotMinutes, slots: [] };
-  const start = floorToSlot(starts.reduce((a, b) => Math.min(a, b)), options.timeZone, slotMinutes);
-  const last = ends.reduce((a, b) => Math.max(a, b));
-  const count = Math.min(Math.ceil((last - start) / slotMs), 10_000);
-  const slots: GridSlot[] = [];
-  for (let i = 0; i < count; i++) {
-    const slotStart = start + i * slotMs;
-    const wall = wallTime(slotStart, options.timeZone);
-    slots.push({ start: slotStart, end: slotStart + slotMs, startsHour: wall.minute === 0 && wall.second === 0 });
-  }
-  return { start, end: start + count * slotMs, slotMinutes, slots };
-}
-
-/**
- * Where an event sits in the grid: its first row (0-based) and how many rows it spans (at
- * least 1), clipped to the grid; undefined if it lies outside.
- */
-export function gridPosition(grid: Grid, event: TimeSpan): { row: number; span: number } | undefined {
-  if (grid.slots.length === 0 || event.end <= grid.start || event.start >= grid.end) return undefined;
-  const slotMs = grid.slotMinutes * MINUTE;
-  const row = Math.max(0, Math.floor((event.start - grid.start) / slotMs));
-  const endRow = Math.min(grid.slots.length, Math.ceil((event.end - grid.start) / slotMs));
-  return { row, span: Math.max(1, endRow - row) };
-}
-
-// ---------------------------------------------------------------------------------------
-// Now and next, lanes
-// ---------------------------------------------------------------------------------------
-
-export interface NowAndNext<E> {
-  /** Running at `now` (start <= now < end), by start. */
-  now: E[];
-  /** Starting after `now`, by start, at most `limit`. */
-  next: E[];
-}
-
-export interface NowAndNextOptions {
-  /** Most upcoming events to return; default 10. */
-  limit?: number;
-  /** Only upcoming events that start within this many ms of now. */
-  within?: number;
-}
-
-/** What is on now and what comes next. */
-export function nowAndNext<E extends TimeSpan>(events: readonly E[], now: number, options: NowAndNextOptions = {}): NowAndNext<E> {
-  const limit = options.limit ?? 10;
-  const horizon = options.within === undefined ? Infinity : now + options.within;
-  const sorted = events.slice().sort(byTime);
-  return {
-    now: sorted.filter((event) => event.start <= now && now < event.end),
-    next: sorted.filter((event) => event.start > now && event.start <= horizon).slice(0, Math.max(0, limit)),
-  };
-}
-
-/** Per location: what runs there now and what starts there next (events list each of their locations). */
-export function nowAndNextByLocation<E extends TimeSpan & { locationIds: readonly string[] }>(
-  events: readonly E[],
-  now: number,
-): Map<string, { now: E[]; next: E | undefined }> {
-  const result = new Map<string, { now: E[]; next: E | undefined }>();
-  for (const event of events.slice().sort(byTime)) {
-    for (const id of event.locationIds) {
-      let entry = result.get(id);
-      if (!entry) result.set(id, (entry = { now: [], next: undefined }));
-      if (event.start <= now && now < event.end) entry.now.push(event);
-      else if (event.start > now && entry.next === undefined) entry.next = event;
-    }
-  }
-  return result;
-}
-
-export interface Lane {
-  /** 0-based lane (column within the location's column). */
-  lane: number;
-  /** Lanes in the event's cluster of overlapping events: its width is 1 / lanes. */
-  lanes: number;
-}
-
-/**
- * Side-by-side lanes for events that overlap in time (pass one location's events): each
- * event gets the lowest lane free at its start; events that overlap directly or through
- * others form a cluster sharing one lane count. Deterministic: by start, end, then id.
- */
-export function overlapLanes<E extends TimeSpan & { id: string }>(events: readonly E[]): Map<string, Lane> {
-  const result = new Map<string, Lane>();
-  const sorted = events.slice().sort((a, b) => byTime(a, b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  let cluster: Lane[] = [];
-  let laneEnds: number[] = [];
-  let clusterEnd = -Infinity;
-  const close = () => {
-    for (const lane of cluster) lane.lanes = laneEnds.length;
-    cluster = [];
-    laneEnds = [];
-  };
-  for (const event of sorted) {
-    const end = Math.max(event.end, event.start + 1);
-    if (event.start >= clusterEnd) close();
-    let lane = laneEnds.findIndex((laneEnd) => laneEnd <= event.start);
-    if (lane < 0) lane = laneEnds.push(end) - 1;
-    else laneEnds[lane] = end;
-    const entry: Lane = { lane, lanes: 1 };
-    cluster.push(entry);
-    result.set(event.id, entry);
-    clusterEnd = Math.max(clusterEnd === -Infinity ? end : clusterEnd, end);
-  }
-  close();
-  return result;
 }

@@ -3,9 +3,10 @@
  * themselves and show what they receive, read-only (nobody signs here). Loaded with
  * `import()` only then, since it brings the whole protocol (core, Dexie, WebRTC).
  *
- * One peer serves every widget of a page: a store, a festival node on it, a replicator, the
- * WebRTC networks (one per set of signaling servers) and a BroadcastChannel network that
- * connects the page's tabs. Widgets share it and it closes when the last one is closed.
+ * One peer serves every widget of a page: a FestivalPeer (peer/festival-peer.ts) with a
+ * festival node, the WebRTC networks (one per set of signaling servers and secret) and a
+ * BroadcastChannel network that connects the page's tabs. Widgets share it, each joining
+ * its festival for itself, and it closes when the last one is closed.
  *
  * The data stays in IndexedDB ('panda-kit-widgets'), so a returning visitor sees the
  * schedule at once, even offline. Only one tab uses the database at a time (a Web Lock):
@@ -13,10 +14,11 @@
  * tab wrote into it. Further tabs keep their copy in memory and fill it from the first over
  * BroadcastChannel, as does every tab where IndexedDB or Web Locks are missing.
  */
-import { answerQuery, DexieStore, FestivalNode, hashingReady, isHash, MemoryStore, PandaError, Replicator, type FestivalModel, type Hash, type Store } from '../../core/index.js';
-import { BroadcastNetwork, WebRtcNetwork } from '../../peer/index.js';
-import { fromScheduleItems, type FestivalInput, type ScheduleData } from '../lib/schedule-data.js';
+import { answerQuery, DexieStore, FestivalNode, isHash, MemoryStore, PandaError, type Hash, type Store } from '../../core/index.js';
+import { FestivalPeer } from '../../peer/index.js';
+import { fromProviderQueries, type ScheduleData } from '../lib/schedule-data.js';
 import type { CreatePeerSource, PeerSourceOptions, WidgetSource } from '../lib/source.js';
+import { nextTask } from '../shared/dom.js';
 
 export const DATABASE_NAME = 'panda-kit-widgets';
 
@@ -57,12 +59,6 @@ async function openStore(): Promise<{ store: Store; release: () => void }> {
   };
 }
 
-/** A network and how many sources use each festival on it. */
-interface SignalingGroup {
-  network: WebRtcNetwork;
-  festivals: Map<string, number>;
-}
-
 class PagePeer {
   static #current: Promise<PagePeer> | undefined;
 
@@ -76,37 +72,31 @@ class PagePeer {
   }
 
   static async #open(): Promise<PagePeer> {
-    // Falls back to JavaScript BLAKE3 where the page's CSP forbids WebAssembly.
-    await hashingReady();
     const { store, release } = await openStore();
-    const replicator = await Replicator.open(store, {});
-    return new PagePeer(store, release, replicator);
+    const node = new FestivalNode(store);
+    try {
+      // Each widget joins for itself: a festival with a secret meets through a network of its own.
+      return new PagePeer(node, await FestivalPeer.open({ store, node, broadcast: true, networkPerSecret: true }), release);
+    } catch (error) {
+      release();
+      throw error;
+    }
   }
 
-  readonly node: FestivalNode;
   #closed = false;
-  readonly #replicator: Replicator;
-  readonly #releaseStore: () => void;
-  readonly #broadcast: BroadcastNetwork | undefined;
-  readonly #groups = new Map<string, SignalingGroup>();
-  readonly #festivals = new Map<Hash, number>();
   readonly #listeners = new Set<() => void>();
-  #notifyTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(store: Store, releaseStore: () => void, replicator: Replicator) {
-    this.node = new FestivalNode(store);
-    this.#replicator = replicator;
-    this.#releaseStore = releaseStore;
-    replicator.on((event) => {
-      if (event.type !== 'entry') return;
-      this.node.changed();
-      this.#notifyTimer ??= setTimeout(() => {
-        this.#notifyTimer = undefined;
+  private constructor(
+    readonly node: FestivalNode,
+    readonly peer: FestivalPeer,
+    private readonly releaseStore: () => void,
+  ) {
+    peer.onEntries(
+      () => {
         for (const listener of [...this.#listeners]) listener();
-      }, NOTIFY_INTERVAL_MS);
-    });
-    this.#broadcast =
-      typeof BroadcastChannel === 'function' ? new BroadcastNetwork({ onTransport: (transport) => replicator.connect(transport) }) : undefined;
+      },
+      { delayMs: NOTIFY_INTERVAL_MS },
+    );
   }
 
   get closed(): boolean {
@@ -121,75 +111,27 @@ class PagePeer {
 
   /** Takes part in a festival through the given signaling servers; returns the function that stops it. */
   async join(options: PeerSourceOptions): Promise<() => void> {
-    const festivalId = options.festivalId as Hash;
-    const signaling = [...new Set(options.signaling)].sort();
-    // The secret encrypts signaling: the same servers with another secret are another group.
-    const key = JSON.stringify([signaling, options.secret ?? '']);
-    let group = this.#groups.get(key);
-    if (signaling.length > 0 && group === undefined) {
-      try {
-        group = { network: new WebRtcNetwork({ signaling, onTransport: (transport) => this.#replicator.connect(transport) }), festivals: new Map() };
-      } catch (error) {
-        // Signaling URLs that are not ws:/wss:, or no WebRTC in this browser.
-        if (this.#festivals.size === 0) this.#close();
-        throw error;
-      }
-      this.#groups.set(key, group);
+    let leave: () => void;
+    try {
+      // Signaling URLs that are not ws:/wss:, or no WebRTC in this browser, reject here.
+      leave = await this.peer.join(options.festivalId, { signaling: options.signaling, secret: options.secret });
+    } catch (error) {
+      this.#closeIfUnused();
+      throw error;
     }
-    this.#festivals.set(festivalId, (this.#festivals.get(festivalId) ?? 0) + 1);
-    this.#replicator.join(festivalId);
-    this.#broadcast?.join(festivalId);
-    let left = false;
-    const leave = () => {
-      if (left) return;
-      left = true;
-      if (group) this.#leaveGroup(key, festivalId);
-      const uses = (this.#festivals.get(festivalId) ?? 1) - 1;
-      if (uses > 0) {
-        this.#festivals.set(festivalId, uses);
-        return;
-      }
-      this.#festivals.delete(festivalId);
-      this.#broadcast?.leave(festivalId);
-      this.#replicator.leave(festivalId);
-      if (this.#festivals.size === 0) this.#close();
+    return () => {
+      leave();
+      this.#closeIfUnused();
     };
-    if (group) {
-      const uses = group.festivals.get(festivalId) ?? 0;
-      group.festivals.set(festivalId, uses + 1);
-      try {
-        if (uses === 0) await group.network.join(festivalId, options.secret);
-      } catch (error) {
-        leave();
-        throw error;
-      }
-    }
-    return leave;
   }
 
-  #leaveGroup(key: string, festivalId: string): void {
-    const group = this.#groups.get(key);
-    if (!group) return;
-    const uses = (group.festivals.get(festivalId) ?? 1) - 1;
-    if (uses > 0) {
-      group.festivals.set(festivalId, uses);
-      return;
-    }
-    group.festivals.delete(festivalId);
-    group.network.leave(festivalId);
-    if (group.festivals.size > 0) return;
-    group.network.close();
-    this.#groups.delete(key);
-  }
-
-  #close(): void {
+  #closeIfUnused(): void {
+    if (this.#closed || this.peer.festivals.length > 0) return;
     this.#closed = true;
     PagePeer.#current = undefined;
-    clearTimeout(this.#notifyTimer);
     this.#listeners.clear();
-    this.#broadcast?.close();
-    this.#replicator.close();
-    void this.#replicator.idle().finally(() => this.#releaseStore());
+    this.peer.close();
+    void this.peer.idle().finally(() => this.releaseStore());
   }
 }
 
@@ -230,7 +172,13 @@ class PeerSource implements WidgetSource {
       });
       model = await this.#peer.node.model();
     }
-    return fromScheduleItems(model.festivals.get(id), festivalTree(model, id), model.schedule(id), { source: 'peer', readOnly: true });
+    // The provider's own answers: the same view as with the extension, people named by profile.
+    // Each step of a big festival takes a while: the page draws and answers input between them.
+    await nextTask();
+    const festival = answerQuery(model, { query: 'festival', festivalId: id });
+    const schedule = answerQuery(model, { query: 'schedule', festivalId: id });
+    await nextTask();
+    return fromProviderQueries(festival, schedule, { source: 'peer', readOnly: true });
   }
 
   subscribe(listener: () => void): () => void {
@@ -249,14 +197,6 @@ class PeerSource implements WidgetSource {
     this.#waiting.clear();
     this.#leave();
   }
-}
-
-/** The festival and the festivals nested in it, as the provider's `festival` query lists them. */
-function festivalTree(model: FestivalModel, festivalId: Hash): FestivalInput[] {
-  return model.festivalTree(festivalId).flatMap((id) => {
-    const festival = model.festivals.get(id);
-    return festival ? [festival] : [];
-  });
 }
 
 export const createPeerSource: CreatePeerSource = async (options) => {

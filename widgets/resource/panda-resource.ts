@@ -10,7 +10,18 @@ import { baseStyles } from '../shared/base.styles.js';
 import { emit, langOf, shortKey } from '../shared/dom.js';
 import { SourceController } from '../shared/source-controller.js';
 import { resourceStyles } from './resource.styles.js';
-import { fromSchedule, mapUrl, parseBookings, parseResource, parseSlots, policyText, stateText, type BookingView, type ResourceView, type SlotView } from './resource-data.js';
+import {
+  fromSchedule,
+  mapUrl,
+  parseBookings,
+  parseResource,
+  parseSlots,
+  policyText,
+  stateText,
+  type BookingView,
+  type ResourceView,
+  type SlotView,
+} from './resource-data.js';
 
 /**
  * @tag panda-resource
@@ -145,9 +156,14 @@ export class PandaResource extends LitElement {
     const info = this.info;
     if (info === undefined) {
       const error = this.data.error ?? this.queryError;
-      return html`<div part="base">${error ? html`<p role="alert" class="error">${errorMessage(this.#lang, error)}</p>` : html`<p class="muted" role="status">${t('schedule.loading')}</p>`}</div>`;
+      return html`<div part="base">
+        ${error ? html`<p role="alert" class="error">${errorMessage(this.#lang, error)}</p>` : html`<p class="muted" role="status">${t('schedule.loading')}</p>`}
+      </div>`;
     }
-    if (info === null) return html`<div part="base"><p class="muted" data-unknown>${this.queryError ? errorMessage(this.#lang, this.queryError) : t('resource.unknown')}</p></div>`;
+    if (info === null)
+      return html`<div part="base">
+        <p class="muted" data-unknown>${this.queryError ? errorMessage(this.#lang, this.queryError) : t('resource.unknown')}</p>
+      </div>`;
     const source = this.data.current;
     const writable = source?.writable === true;
     const help = httpUrl(this.helpUrl);
@@ -155,60 +171,74 @@ export class PandaResource extends LitElement {
       <h2 id="resource-title" part="title">${info.title}</h2>
       <p class="facts">
         ${info.kind ? html`<span data-kind>${t('resource.kind')}: ${info.kind}</span>` : nothing}
-        ${info.owner ? html`<span data-owner title=${info.owner}>${t('resource.owner', { name: shortKey(info.owner) })}</span>` : nothing}
+        ${info.owner ? html`<span data-owner title=${info.owner}>${t('resource.owner', { name: info.ownerName ?? shortKey(info.owner) })}</span>` : nothing}
         ${info.policy ? html`<span data-policy>${policyText(t, info)}</span>` : nothing}
         ${info.capacity !== undefined ? html`<span data-capacity>${t('resource.capacity', { count: info.capacity })}</span>` : nothing}
       </p>
       ${info.description ? html`<p class="text">${info.description}</p>` : nothing}
-      ${info.address || info.position || info.url
-        ? html`<p class="place" data-location>
-            ${info.address ? html`<span>${t('resource.address')}: ${info.address}</span>` : nothing}
-            ${info.position ? html`<a href=${mapUrl(info.position)} target="_blank" rel="noopener noreferrer">${t('resource.onMap')}</a>` : nothing}
-            ${info.url ? html`<a href=${info.url} target="_blank" rel="noopener noreferrer">${t('resource.website')}</a>` : nothing}
-          </p>`
-        : nothing}
-      <h3>${t('resource.bookings')}</h3>
-      ${this.bookings.length === 0
-        ? html`<p class="muted">${t('resource.noBookings')}</p>`
-        : html`<ul part="bookings" data-bookings>
-            ${this.bookings.map((booking) => {
-              const state = stateText(booking.state);
-              return html`<li data-event=${booking.eventId}>
-                <span class="when">${this.#when(booking.start, booking.end)}</span> <strong>${booking.title}</strong>
-                <span data-status=${state.status}>${t(state.key)}</span>
-              </li>`;
-            })}
-          </ul>`}
-      ${this.slots
-        ? html`<h3>${t('resource.freeSlots')}</h3>
-            ${this.slots.length === 0
-              ? html`<p class="muted">${t('resource.noFreeSlots')}</p>`
-              : html`<ul part="free-slots" data-free-slots>
-                  ${this.slots.map((slot) => html`<li><span class="when">${this.#when(slot.start, slot.end)}</span> <span class="muted">${t('resource.slotAvailable', { count: slot.available })}</span></li>`)}
-                </ul>`}`
-        : nothing}
-      ${writable
-        ? html`<button part="request" class="primary" type="button" data-request ?disabled=${this.requesting} @click=${() => this.#request()}>${t('resource.request')}</button>`
-        : source && source.kind !== 'frab'
-          ? html`<p class="notice" role="note" data-read-only>
-              ${t('readOnly.notice')} ${help ? html`<a href=${help} target="_blank" rel="noopener">${t('readOnly.howTo')}</a>` : nothing}
-              ${this.data.provider ? html`<panda-connect .provider=${this.data.provider}></panda-connect>` : nothing}
+      ${
+        info.address || info.position || info.url
+          ? html`<p class="place" data-location>
+              ${info.address ? html`<span>${t('resource.address')}: ${info.address}</span>` : nothing}
+              ${info.position ? html`<a href=${mapUrl(info.position)} target="_blank" rel="noopener noreferrer">${t('resource.onMap')}</a>` : nothing}
+              ${info.url ? html`<a href=${info.url} target="_blank" rel="noopener noreferrer">${t('resource.website')}</a>` : nothing}
             </p>`
-          : nothing}
-      ${this.requesting && writable
-        ? html`<panda-event-form
-            .source=${source}
-            .provider=${this.provider}
-            .extraResources=${[{ id: info.id, title: info.title, kind: info.kind }]}
-            festival=${this.festival || this.data.data?.festival.id || ''}
-            resources=${info.id}
-            @panda-event-published=${() => {
-              this.requesting = false;
-              this.published = true;
-              void this.data.reload();
-            }}
-          ></panda-event-form>`
-        : nothing}
+          : nothing
+      }
+      <h3>${t('resource.bookings')}</h3>
+      ${
+        this.bookings.length === 0
+          ? html`<p class="muted">${t('resource.noBookings')}</p>`
+          : html`<ul part="bookings" data-bookings>
+              ${this.bookings.map((booking) => {
+                const state = stateText(booking.state);
+                return html`<li data-event=${booking.eventId}>
+                  <span class="when">${this.#when(booking.start, booking.end)}</span> <strong>${booking.title}</strong>
+                  <span data-status=${state.status}>${t(state.key)}</span>
+                </li>`;
+              })}
+            </ul>`
+      }
+      ${
+        this.slots
+          ? html`<h3>${t('resource.freeSlots')}</h3>
+              ${
+                this.slots.length === 0
+                  ? html`<p class="muted">${t('resource.noFreeSlots')}</p>`
+                  : html`<ul part="free-slots" data-free-slots>
+                      ${this.slots.map((slot) => html`<li><span class="when">${this.#when(slot.start, slot.end)}</span> <span class="muted">${t('resource.slotAvailable', { count: slot.available })}</span></li>`)}
+                    </ul>`
+              }`
+          : nothing
+      }
+      ${
+        writable
+          ? html`<button part="request" class="primary" type="button" data-request ?disabled=${this.requesting} @click=${() => this.#request()}>
+              ${t('resource.request')}
+            </button>`
+          : source && source.kind !== 'frab'
+            ? html`<p class="notice" role="note" data-read-only>
+                ${t('readOnly.notice')} ${help ? html`<a href=${help} target="_blank" rel="noopener">${t('readOnly.howTo')}</a>` : nothing}
+                ${this.data.provider ? html`<panda-connect .provider=${this.data.provider}></panda-connect>` : nothing}
+              </p>`
+            : nothing
+      }
+      ${
+        this.requesting && writable
+          ? html`<panda-event-form
+              .source=${source}
+              .provider=${this.provider}
+              .extraResources=${[{ id: info.id, title: info.title, kind: info.kind }]}
+              festival=${this.festival || this.data.data?.festival.id || ''}
+              resources=${info.id}
+              @panda-event-published=${() => {
+                this.requesting = false;
+                this.published = true;
+                void this.data.reload();
+              }}
+            ></panda-event-form>`
+          : nothing
+      }
       ${this.published ? html`<p role="status" data-published>${t('form.created')}</p>` : nothing}
     </article>`;
   }

@@ -6,7 +6,7 @@
 import type { Translate } from '../lib/i18n.js';
 
 type PlainKey = 'status.confirmed' | 'status.denied' | 'status.pending' | 'resource.conflict' | 'resource.blocked';
-import { httpUrl, type ScheduleData } from '../lib/schedule-data.js';
+import { httpUrl, personName, type ScheduleData } from '../lib/schedule-data.js';
 
 export interface ResourceView {
   id: string;
@@ -15,6 +15,8 @@ export interface ResourceView {
   kind: string;
   /** Public key of its owner ("" if unknown). */
   owner: string;
+  /** The owner's profile name, where they have one (untrusted text). */
+  ownerName?: string;
   policy: string;
   quorum: number;
   capacity?: number;
@@ -45,20 +47,36 @@ const text = (value: unknown) => (typeof value === 'string' ? value : '');
 const count = (value: unknown) => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
 /** Unix seconds as epoch ms, if sane. */
 const ms = (value: unknown) => (typeof value === 'number' && value >= 0 && value <= 253402300799 ? value * 1000 : undefined);
-const list = (value: unknown) => (Array.isArray(value) ? value.slice(0, 5000) : []);
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value.slice(0, 5000) : []);
 
 /** The `resource` query's answer (null while the resource is not known). */
 export function parseResource(value: unknown): ResourceView | undefined {
   if (!isObject(value) || typeof value.id !== 'string' || typeof value.title !== 'string') return undefined;
-  const view: ResourceView = { id: value.id, title: value.title, description: text(value.description), kind: text(value.kind), owner: text(value.owner), policy: text(value.policy), quorum: count(value.quorum) ?? 0 };
+  const view: ResourceView = {
+    id: value.id,
+    title: value.title,
+    description: text(value.description),
+    kind: text(value.kind),
+    owner: text(value.owner),
+    policy: text(value.policy),
+    quorum: count(value.quorum) ?? 0,
+  };
   const capacity = count(value.capacity);
   if (capacity !== undefined) view.capacity = capacity;
+  const ownerName = personName(value.ownerName);
+  if (ownerName) view.ownerName = ownerName;
   if (isObject(value.location)) {
     const { address, url, position } = value.location;
     if (typeof address === 'string' && address !== '') view.address = address;
     const safe = httpUrl(url);
     if (safe) view.url = safe;
-    if (isObject(position) && typeof position.latitude === 'number' && typeof position.longitude === 'number' && Math.abs(position.latitude) <= 90 && Math.abs(position.longitude) <= 180) {
+    if (
+      isObject(position) &&
+      typeof position.latitude === 'number' &&
+      typeof position.longitude === 'number' &&
+      Math.abs(position.latitude) <= 90 &&
+      Math.abs(position.longitude) <= 180
+    ) {
       view.position = { latitude: position.latitude, longitude: position.longitude };
     }
   }
@@ -92,7 +110,9 @@ export function fromSchedule(data: ScheduleData, id: string): { resource: Resour
   if (location.address) resource.address = location.address;
   if (location.url) resource.url = location.url;
   if (location.position) resource.position = { latitude: location.position.latitude, longitude: location.position.longitude };
-  const bookings = data.events.filter((event) => event.locationIds.includes(id)).map((event) => ({ eventId: event.id, title: event.title, start: event.start, end: event.end, state: 'confirmed' }));
+  const bookings = data.events
+    .filter((event) => event.locationIds.includes(id))
+    .map((event) => ({ eventId: event.id, title: event.title, start: event.start, end: event.end, state: 'confirmed' }));
   return { resource, bookings };
 }
 

@@ -1,13 +1,24 @@
 /**
- * What `<panda-schedule>` shows, worked out without the DOM: the days in a time zone, one
- * day's time grid (columns per location, rows of 15 minutes, side-by-side lanes for events
- * that overlap), the now-line, and the URL hash of deep links.
+ * What `<panda-schedule>` shows, worked out without the DOM: the days in a time zone, the
+ * names of locations, one day's time grid (columns per location, rows of 15 minutes,
+ * side-by-side lanes for events that overlap; laid out by ./grid-layout.ts) and the now-line.
  */
+import { filterEvents, type ScheduleFilter } from '../lib/filter.js';
 import { eventsByLocation, type ScheduleData, type ScheduleEvent } from '../lib/schedule-data.js';
-import { buildGrid, DAY, gridPosition, HOUR, localTimeZone, MINUTE, overlapLanes, scheduleDays, wallTime, type Grid, type ScheduleDay } from '../lib/time.js';
+import { scheduleDays, type ScheduleDay } from '../lib/schedule-time.js';
+import { DAY, HOUR, localTimeZone, MINUTE, wallTime } from '../lib/time.js';
+import { buildGrid, gridPosition, overlapLanes, type Grid } from './grid-layout.js';
 
 export type View = 'grid' | 'list' | 'now';
 export type TimeZoneMode = 'festival' | 'local';
+
+const VIEWS: readonly View[] = ['grid', 'list', 'now'];
+
+/** The view on screen for the one asked for: the grid does not fit a narrow element, which shows the list instead. */
+export function shownView(view: View, narrow: boolean): View {
+  const known = VIEWS.includes(view) ? view : 'grid';
+  return known === 'grid' && narrow ? 'list' : known;
+}
 
 export const zoneOf = (data: ScheduleData, mode: TimeZoneMode): string => (mode === 'local' ? localTimeZone() : data.festival.timezone);
 
@@ -16,6 +27,49 @@ export function daysOf(data: ScheduleData, timeZone: string): Array<ScheduleDay<
   const span = data.festival.end - data.festival.start;
   return scheduleDays(data.events, timeZone, span > 0 && span <= 31 * DAY ? { from: data.festival.start, to: data.festival.end } : {});
 }
+
+/** A day as shown: its filtered events, and their grid once the grid view drew them. */
+export interface ShownDay {
+  events: ScheduleEvent[];
+  grid?: GridModel;
+}
+
+/**
+ * The days, made anew only for new data or another zone, and each day's filtered events and
+ * grid, kept while the filter and favourites stay: a focus move, a star or a return to a day
+ * already seen redraws without working them out again.
+ */
+export class DayCache {
+  #days: { data: ScheduleData; zone: string; days: Array<ScheduleDay<ScheduleEvent>> } | undefined;
+  #perDay: { filter: object; favourites: string; days: WeakMap<ScheduleDay<ScheduleEvent>, ShownDay> } | undefined;
+
+  days(data: ScheduleData, zone: string): Array<ScheduleDay<ScheduleEvent>> {
+    if (this.#days?.data !== data || this.#days.zone !== zone) this.#days = { data, zone, days: daysOf(data, zone) };
+    return this.#days.days;
+  }
+
+  /** `day` under `filter`; `state` is the filter as the element holds it (another object: worked out anew). */
+  shown(data: ScheduleData, day: ScheduleDay<ScheduleEvent>, filter: ScheduleFilter, state: object): ShownDay {
+    const favourites = filter.favouritesOnly ? [...(filter.favourites ?? [])].sort().join(' ') : '';
+    if (this.#perDay?.filter !== state || this.#perDay.favourites !== favourites) this.#perDay = { filter: state, favourites, days: new WeakMap() };
+    let shown = this.#perDay.days.get(day);
+    if (!shown) this.#perDay.days.set(day, (shown = { events: filterEvents(data, filter, day.events) }));
+    return shown;
+  }
+}
+
+const namesOf = new WeakMap<ScheduleData, ReadonlyMap<string, string>>();
+
+/** Location names by id: made once per schedule, shared by the list, now-and-next and details. */
+export function locationNames(data: ScheduleData): ReadonlyMap<string, string> {
+  let names = namesOf.get(data);
+  if (!names) namesOf.set(data, (names = new Map(data.locations.map((location) => [location.id, location.name]))));
+  return names;
+}
+
+/** The names of an event's locations, in its order (unknown ones left out). */
+export const placesOf = (names: ReadonlyMap<string, string>, event: ScheduleEvent): string[] =>
+  event.locationIds.map((id) => names.get(id) ?? '').filter(Boolean);
 
 /** An event placed in the grid (once per location it is at). */
 export interface Cell {
@@ -31,8 +85,8 @@ export interface Cell {
 
 export interface GridModel {
   grid: Grid;
-  /** Locations with events (those without a location last, id ""), each with its cells by start. */
-  columns: Array<{ id: string; name: string; cells: Cell[] }>;
+  /** Locations with events (those without a location last, id ""), each with its cells by start and the most lanes side by side. */
+  columns: Array<{ id: string; name: string; cells: Cell[]; lanes: number }>;
   /** The ARIA rows: slots that begin an hour or an event. */
   rows: Array<{ row: number; start: number; startsHour: boolean; cells: Cell[] }>;
 }
@@ -66,10 +120,13 @@ export function gridModel(data: ScheduleData, events: readonly ScheduleEvent[], 
         else byRow.set(cell.row, [cell]);
         return [cell];
       });
-      return { id: column.location?.id ?? '', name: column.location?.name ?? '', cells };
+      const most = cells.reduce((max, cell) => Math.max(max, cell.lanes), 1);
+      return { id: column.location?.id ?? '', name: column.location?.name ?? '', cells, lanes: most };
     });
   const rows = grid.slots.flatMap((slot, row) =>
-    slot.startsHour || byRow.has(row) ? [{ row, start: slot.start, startsHour: slot.startsHour, cells: (byRow.get(row) ?? []).sort((a, b) => a.column - b.column) }] : [],
+    slot.startsHour || byRow.has(row)
+      ? [{ row, start: slot.start, startsHour: slot.startsHour, cells: (byRow.get(row) ?? []).sort((a, b) => a.column - b.column) }]
+      : [],
   );
   return { grid, columns, rows };
 }
@@ -80,50 +137,4 @@ export function nowPosition(grid: Grid, now: number): { row: number; offset: num
   const slot = grid.slotMinutes * MINUTE;
   const row = Math.floor((now - grid.start) / slot);
   return { row, offset: (now - grid.start - row * slot) / slot };
-}
-
-/** A deep link in a URL hash: `#panda-day=2026-07-03` or `#panda-event=<id>`. */
-export type DeepLink = { day: string } | { event: string };
-
-export function readHash(hash: string): DeepLink | undefined {
-  for (const part of hash.replace(/^#/, '').split('&')) {
-    const [name, value = ''] = part.split('=');
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(value);
-    } catch {
-      continue;
-    }
-    if (name === 'panda-day' && /^\d{4}-\d{2}-\d{2}$/.test(decoded)) return { day: decoded };
-    if (name === 'panda-event' && decoded !== '' && decoded.length <= 256) return { event: decoded };
-  }
-  return undefined;
-}
-
-export const hashFor = (link: DeepLink): string => ('day' in link ? `#panda-day=${link.day}` : `#panda-event=${encodeURIComponent(link.event)}`);
-
-/** A grid cell's neighbour for an arrow key (visual layout: columns are locations, down is later). */
-export function moveInGrid(columns: ReadonlyArray<{ cells: readonly Cell[] }>, key: string, ctrl: boolean, current: Cell | undefined): Cell | undefined {
-  const column = current ? columns[current.column]?.cells : undefined;
-  const index = current && column ? column.findIndex((cell) => cell.key === current.key) : -1;
-  const all = columns.flatMap((c) => c.cells);
-  if (!current || !column || index < 0) return all[0];
-  const nearest = (target: readonly Cell[] | undefined) =>
-    target?.find((cell) => cell.event.start <= current.event.start && current.event.start < cell.event.end) ??
-    target?.reduce<Cell | undefined>((best, cell) => (!best || Math.abs(cell.event.start - current.event.start) < Math.abs(best.event.start - current.event.start) ? cell : best), undefined);
-  switch (key) {
-    case 'ArrowDown':
-      return column[index + 1];
-    case 'ArrowUp':
-      return column[index - 1];
-    case 'ArrowRight':
-      return nearest(columns[current.column + 1]?.cells);
-    case 'ArrowLeft':
-      return nearest(columns[current.column - 1]?.cells);
-    case 'Home':
-      return ctrl ? all[0] : column[0];
-    case 'End':
-      return ctrl ? columns.at(-1)?.cells.at(-1) : column.at(-1);
-  }
-  return undefined;
 }

@@ -5,6 +5,19 @@
  */
 import { css } from 'lit';
 
+/** Out of sight, still read by screen readers: the declarations, for rules of their own. */
+export const visuallyHidden = css`
+  position: absolute;
+  width: 1px;
+  height: 1px;
+  margin: -1px;
+  padding: 0;
+  overflow: hidden;
+  clip: rect(0 0 0 0);
+  white-space: nowrap;
+  border: 0;
+`;
+
 export const baseStyles = css`
   :host {
     --_text: var(--panda-color-text, #1c1c21);
@@ -86,15 +99,7 @@ export const baseStyles = css`
     color: var(--_accent);
   }
   .sr {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    margin: -1px;
-    padding: 0;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
-    border: 0;
+    ${visuallyHidden}
   }
   .muted {
     color: var(--_muted);

@@ -14,7 +14,7 @@ export function emit<T>(host: EventTarget, name: `panda-${string}`, detail: T): 
 
 /** The `lang` of the element or its nearest ancestor, across shadow roots (a widget inside another). */
 function inheritedLang(element: Element): string | null | undefined {
-  for (let node: Element | undefined = element; node; ) {
+  for (let node: Element | undefined = element; node;) {
     const found = node.closest('[lang]');
     if (found) return found.getAttribute('lang');
     const root = node.getRootNode();
@@ -51,3 +51,6 @@ export const shortKey = (key: string) => (key.length > 12 ? `${key.slice(0, 4)}â
 
 /** Space-separated attribute values as a list (signaling servers, resource ids). */
 export const words = (value: string | null | undefined): string[] => (value ?? '').split(/\s+/).filter((word) => word !== '');
+
+/** Resolves in a later task of the page's event loop, so that the page can draw and answer input in between. */
+export const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));

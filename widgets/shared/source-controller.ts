@@ -4,12 +4,23 @@
  * schedule, reloads it whenever the source says it changed, and picks again when the page's
  * `<panda-connect>` connects or disconnects (document-level `panda-connect` and
  * `panda-disconnect` events). Fires `panda-source-change` from the host.
+ *
+ * Looking for the extension takes up to `FIND_PROVIDER_TIMEOUT` when there is none, so the
+ * in-page peer starts at the same time, and a returning visitor sees the schedule the page
+ * showed last (../lib/schedule-snapshot.ts) before either is ready; the extension takes over
+ * if it answers and the site is connected. While
+ * entries stream in, loads are spaced so that refreshing takes only part of the time
+ * (a load of a big festival costs more than the entries of one notice): at most a fifth.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ScheduleData } from '../lib/schedule-data.js';
-import { chooseSource, errorCode, findProvider } from '../lib/sources.js';
+import { chooseSource, connectedKey, errorCode, findProvider, hasProvider, type ChooseOptions } from '../lib/sources.js';
+import { readSnapshot, saveSnapshot } from '../lib/schedule-snapshot.js';
 import type { CreatePeerSource, PandaProvider, WidgetSource } from '../lib/source.js';
-import { emit, words } from './dom.js';
+import { emit, nextTask, words } from './dom.js';
+
+/** After a load that took t ms, the next waits at least this times t: at most a fifth of the time goes to refreshing. */
+const RELOAD_SPACING = 4;
 
 /**
  * Page-wide settings of how components find their data: `loadPeer` replaces the in-page peer
@@ -55,6 +66,16 @@ export class SourceController implements ReactiveController {
     host.addController(this);
   }
 
+  /**
+   * The provider to sign and publish through: the source's own (the extension), else the
+   * host's injected `provider`; undefined while the source may not write.
+   */
+  get publisher(): PandaProvider | undefined {
+    const source = this.current;
+    if (!source?.writable) return undefined;
+    return hasProvider(source) ? source.provider : (this.host.provider ?? undefined);
+  }
+
   hostConnected(): void {
     document.addEventListener('panda-connect', this.#rechoose);
     document.addEventListener('panda-disconnect', this.#rechoose);
@@ -97,33 +118,105 @@ export class SourceController implements ReactiveController {
       if (host.source) source = host.source;
       else {
         if (!host.festival && !host.src) return;
-        if (host.provider !== undefined) this.provider = host.provider;
-        else if (this.provider === undefined) this.provider = (await findProvider(window, sourceSettings.timeoutMs)) ?? null;
-        if (generation !== this.#generation) return;
-        source = await chooseSource({
+        const options: ChooseOptions = {
           festivalId: host.festival,
           src: host.src,
           signaling: words(host.signaling),
           secret: host.secret,
-          provider: this.provider,
           ...(sourceSettings.loadPeer ? { loadPeer: sourceSettings.loadPeer } : {}),
-        });
+        };
+        if (host.provider !== undefined) this.provider = host.provider;
+        else if (this.provider === undefined && !host.src) return await this.#race(generation, options);
+        // A static schedule is shown whatever else there is: the provider is looked for beside it, for the banner only.
+        else if (this.provider === undefined) this.#lookForProvider(generation);
+        source = await chooseSource({ ...options, provider: this.provider ?? null });
       }
     } catch (error) {
+      this.#failed(generation, error);
+      return;
+    }
+    await this.#use(generation, source);
+  }
+
+  #lookForProvider(generation: number): void {
+    void findProvider(window, sourceSettings.timeoutMs).then((provider) => {
       if (generation !== this.#generation) return;
-      this.error = error;
-      host.requestUpdate();
-      return;
-    }
+      this.provider = provider ?? null;
+      this.host.requestUpdate();
+    });
+  }
+
+  #failed(generation: number, error: unknown): void {
+    if (generation !== this.#generation) return;
+    this.error = error;
+    this.host.requestUpdate();
+  }
+
+  async #use(generation: number, source: WidgetSource): Promise<void> {
     if (generation !== this.#generation) {
-      if (source !== host.source) source.close();
+      if (source !== this.host.source) source.close();
       return;
     }
+    this.#release();
     this.current = source;
-    this.#owned = source !== host.source;
+    this.#owned = source !== this.host.source;
     this.#unsubscribe = source.subscribe(() => void this.reload());
-    emit(host, 'panda-source-change', { kind: source.kind, writable: source.writable });
+    emit(this.host, 'panda-source-change', { kind: source.kind, writable: source.writable });
     await this.reload();
+  }
+
+  /**
+   * Looks for the extension and opens the in-page peer at the same time. The peer is shown
+   * when its source is ready, unless an extension announced itself by then: then it waits
+   * to hear whether the site is connected (a few milliseconds) and gives way if so. An
+   * extension that announces itself later and is connected replaces the peer.
+   */
+  async #race(generation: number, options: ChooseOptions): Promise<void> {
+    // A revisit draws what this page showed last at once; whichever source wins replaces it.
+    void readSnapshot(options.festivalId).then((snapshot) => {
+      if (!snapshot || generation !== this.#generation || this.data !== undefined) return;
+      this.data = snapshot;
+      this.host.requestUpdate();
+      this.onData?.();
+    });
+    let announced = false;
+    let extensionChosen = false;
+    const connected = findProvider(window, sourceSettings.timeoutMs).then(async (provider) => {
+      announced = provider !== undefined;
+      if (generation === this.#generation) {
+        this.provider = provider ?? null;
+        this.host.requestUpdate();
+      }
+      return provider && (await connectedKey(provider)) !== undefined ? provider : undefined;
+    });
+    const extension = connected.then(async (provider) => {
+      if (!provider || generation !== this.#generation) return;
+      extensionChosen = true;
+      // Through chooseSource: a festival this site was not granted is asked for (the
+      // extension's join prompt), and read through the in-page peer if declined.
+      let source: WidgetSource;
+      try {
+        source = await chooseSource({ ...options, provider });
+      } catch (error) {
+        this.#failed(generation, error);
+        return;
+      }
+      await this.#use(generation, source);
+    });
+    const peer = (async () => {
+      let source: WidgetSource;
+      try {
+        source = await chooseSource({ ...options, provider: null });
+      } catch (error) {
+        // Without the peer, the extension may still come; else this is what the visitor sees.
+        if (!(await connected)) this.#failed(generation, error);
+        return;
+      }
+      if (announced) await connected;
+      if (extensionChosen) source.close();
+      else await this.#use(generation, source);
+    })();
+    await Promise.all([extension, peer]);
   }
 
   /** Loads the schedule again (coalesced: one load at a time, one more if asked meanwhile). */
@@ -137,11 +230,18 @@ export class SourceController implements ReactiveController {
     this.#reloading = (async () => {
       do {
         this.#again = false;
+        // A first load may wait long for the festival to arrive: only refreshes are spaced.
+        const refresh = this.data !== undefined;
+        const started = performance.now();
         try {
           const data = await source.schedule();
+          // Loading and drawing are two tasks: a big schedule's parsing and its first frame never add up to one long task.
+          await nextTask();
           if (source !== this.current) return;
           this.data = data;
           this.error = undefined;
+          // What the in-page peer shows is kept for the next visit (./schedule-snapshot.ts).
+          if (source.kind === 'peer' && this.#owned && this.host.festival) saveSnapshot(this.host.festival, data);
         } catch (error) {
           if (source !== this.current) return;
           // The person disconnected the site in the extension: fall back to reading.
@@ -153,7 +253,10 @@ export class SourceController implements ReactiveController {
         }
         this.host.requestUpdate();
         this.onData?.();
-      } while (this.#again);
+        await this.host.updateComplete;
+        // Let what brought the change (a sync storing entries) have the main thread meanwhile.
+        if (this.#again && refresh) await new Promise((resolve) => setTimeout(resolve, RELOAD_SPACING * (performance.now() - started)));
+      } while (this.#again && source === this.current);
     })().finally(() => (this.#reloading = undefined));
     return this.#reloading;
   }

@@ -1,0 +1,79 @@
+/**
+ * The panel of an opened event in `<panda-schedule>`: when and where, how its resource
+ * requests stand, who takes part and organises it, its text and its (http(s)) links.
+ * Escape or the close button close it.
+ *
+ * A `<dialog>`: on a phone modal (a sheet over the page, the rest inert until it closes),
+ * elsewhere beside the events, over the right of the grid or list without moving them, so
+ * that another event can be opened while it is open (./event-details.styles.ts).
+ */
+import { html, nothing } from 'lit';
+import { eventStatus } from '../lib/filter.js';
+import { percentConfirmed, resourcesConfirmed } from '../lib/i18n.js';
+import { httpUrl, type ScheduleEvent } from '../lib/schedule-data.js';
+import { formatDate, formatTimeRange } from '../lib/time.js';
+import { shortKey } from '../shared/dom.js';
+import { star, type ScheduleContext } from './event-parts.js';
+import { placesOf } from './schedule-model.js';
+
+export function eventDetails(context: ScheduleContext, event: ScheduleEvent, close: () => void) {
+  const { t, lang, format, data } = context;
+  const places = placesOf(context.locationNames, event);
+  const url = httpUrl(event.url);
+  const statusText = { confirmed: t('status.confirmed'), pending: t('status.pending'), denied: t('status.denied') };
+  return html`<dialog
+    part="details"
+    class="details"
+    data-details=${event.id}
+    aria-labelledby="details-title"
+    @keydown=${(key: KeyboardEvent) => {
+      if (key.key !== 'Escape') return;
+      key.preventDefault();
+      close();
+    }}
+    @cancel=${(cancel: Event) => {
+      cancel.preventDefault();
+      close();
+    }}
+  >
+    <h3 id="details-title" tabindex="-1" autofocus>${event.title || t('event.untitled')}</h3>
+    ${event.subtitle ? html`<p>${event.subtitle}</p>` : nothing}
+    <p>${formatDate(event.start, format)}, ${formatTimeRange(event.start, event.end, format)}</p>
+    <p>${t('event.location')}: ${places.length > 0 ? places.join(', ') : t('event.noLocation')}</p>
+    ${event.festivalId !== data.festival.id && event.festivalName ? html`<p>${t('event.festival', { name: event.festivalName })}</p>` : nothing}
+    ${
+      event.requested > 0
+        ? html`<p data-status=${eventStatus(event)}>
+              ${percentConfirmed(lang, event.confirmation)}: ${resourcesConfirmed(lang, event.confirmed, event.requested)}
+            </p>
+            <ul aria-label=${t('event.status')}>
+              ${event.resources.map((request) => html`<li>${request.title}: <span data-status=${request.status}>${statusText[request.status]}</span></li>`)}
+            </ul>`
+        : nothing
+    }
+    ${event.persons.length > 0 ? html`<p>${t('event.with', { names: event.persons.map((person) => person.name).join(', ') })}</p>` : nothing}
+    ${event.owner ? html`<p data-organiser title=${event.owner}>${t('event.organiser', { name: event.ownerName ?? shortKey(event.owner) })}</p>` : nothing}
+    ${event.description ? html`<p class="text">${event.description}</p>` : nothing}
+    ${
+      event.links.length > 0 || url
+        ? html`<ul class="links">
+            ${url ? html`<li><a href=${url} target="_blank" rel="noopener noreferrer">${t('event.moreInfo')}</a></li>` : nothing}
+            ${event.links.map((link) => {
+              const href = httpUrl(link.url);
+              return href ? html`<li><a href=${href} target="_blank" rel="noopener noreferrer">${link.title ?? href}</a></li>` : nothing;
+            })}
+          </ul>`
+        : nothing
+    }
+    <div class="actions">${star(context, event, false)}<button type="button" data-close @click=${close}>${t('event.close')}</button></div>
+  </dialog>`;
+}
+
+/** Opens the drawn details as `modal` says (a phone) or not, again if that changed. */
+export function showDetails(root: ParentNode, modal: boolean): void {
+  const dialog = root.querySelector<HTMLDialogElement>('dialog.details');
+  if (!dialog || (dialog.open && dialog.matches(':modal') === modal)) return;
+  if (dialog.open) dialog.close();
+  if (modal) dialog.showModal();
+  else dialog.show();
+}

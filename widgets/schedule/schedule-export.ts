@@ -1,0 +1,28 @@
+/**
+ * What the export menu of `<panda-schedule>` downloads: iCalendar of the whole schedule or
+ * of the favourites, frab JSON and XML. The frab exporter comes in its own chunk, loaded
+ * when a visitor asks for it (few do; every page would carry it otherwise).
+ */
+import { exportICal, ICAL_MEDIA_TYPE, icalFileName } from '../lib/export-ical.js';
+import type { ScheduleData } from '../lib/schedule-data.js';
+import { download } from '../shared/dom.js';
+
+let loading: Promise<typeof import('../lib/export-frab.js')> | undefined;
+/** One load for all: downloads asked for one after another come in that order. */
+const frabExporter = () =>
+  (loading ??= import('../lib/export-frab.js').catch((error: unknown) => {
+    // Offline, say: the next click tries again.
+    loading = undefined;
+    throw error;
+  }));
+
+export type ExportKind = 'ical' | 'favourites' | 'json' | 'xml';
+
+/** Downloads what the export menu offers; `favouritesICal` makes the favourites' calendar. */
+export async function downloadExport(data: ScheduleData, kind: ExportKind, favouritesICal: () => string): Promise<void> {
+  if (kind === 'ical') return download(exportICal(data), ICAL_MEDIA_TYPE, icalFileName(data));
+  if (kind === 'favourites') return download(favouritesICal(), ICAL_MEDIA_TYPE, icalFileName(data, 'favourites'));
+  const { exportFrabJson, exportFrabXml, frabFileName } = await frabExporter();
+  if (kind === 'json') download(JSON.stringify(exportFrabJson(data), null, 2), 'application/json', frabFileName(data, 'json'));
+  else download(exportFrabXml(data), 'application/xml', frabFileName(data, 'xml'));
+}
