@@ -10,15 +10,17 @@
  * after `maxOffences`; forks are stored as evidence and reported.
  *
  * The rooms of core/replication:
- * - replicator.ts (aquadoggo's manager.rs): the festivals taken part in, the connections, the
- *   one queue every entry from elsewhere is taken in by, live pushes, health;
+ * - replicator.ts (aquadoggo's manager.rs): the festivals taken part in, the connections,
+ *   what becomes of each entry taken in (told, pushed on, waiting), health;
  * - connection.ts (session.rs): one peer connection, its frames and live pushes, over the
  *   narrow `ConnectionHost` (connection-host.ts) of what it needs from the replicator;
  *   sync-sessions.ts: its sync sessions, by log heights or by reconciliation;
  * - log-set.ts, reconcile.ts, reconcile-session.ts: range-based reconciliation of the logs
  *   two peers hold (the trie of log keys and its fingerprints, one side's answer to a round,
  *   one session's rounds);
+ * - intake.ts: the one queue entries are taken in by, and the batches peers' entries join;
  * - ingest.ts (ingest.rs): one entry checked for scope, validated and stored, with a result;
+ *   ingest-batch.ts: many at once, in one store batch;
  * - waiting.ts: entries waiting for what they build on, filed by typed dependency, bounded;
  * - offences.ts: offences and blocking; health.ts: the health figures;
  * - held-logs.ts: the logs held, by author and log; scope.ts: which logs belong to which
@@ -27,20 +29,21 @@
  * - messages.ts, framing.ts, transport.ts, memory-link.ts: the wire and its transports;
  * - bundle.ts, qr.ts: sync with no network, as a signed file or QR codes.
  */
-import { lockFor } from '../api/lock.js';
-import { storeCheckedEntry, type CheckedEntry, type PublishResult } from '../api/publish.js';
-import { isPandaError, PandaError } from '../errors.js';
+import type { PublishResult } from '../api/publish.js';
+import { PandaError } from '../errors.js';
 import { festivalSchemaRegistry } from '../festival/schemas.js';
 import { generateHash, type Hash } from '../hash/hash.js';
 import type { SchemaRegistry } from '../schema/registry.js';
-import { inBatch, type LogInfo, type Store, type StoredOperation } from '../storage/store.js';
+import type { LogInfo, Store } from '../storage/store.js';
 import type { ConnectionHost } from './connection-host.js';
 import { Connection } from './connection.js';
 import type { ReplicatorEvent } from './events.js';
 import { ReassemblyBudget } from './framing.js';
 import { Activity, festivalHealth, type ReplicationHealth } from './health.js';
 import { HeldLogs, heightsOf } from './held-logs.js';
-import { ingestChecked, ingestEntry, isChecked, prepareEntry, type IngestContext, type IngestResult } from './ingest.js';
+import { ingestBatch, storedOperation } from './ingest-batch.js';
+import { ingestEntry, type IngestContext, type IngestResult } from './ingest.js';
+import { Intake, type Incoming as IncomingEntry } from './intake.js';
 import { authorWithin, pushLive, type LivePushContext } from './live-push.js';
 import { LogSets } from './log-set.js';
 import type { TargetHeights } from './messages.js';
@@ -57,34 +60,7 @@ export type { Clock, ReplicatorOptions } from './options.js';
 
 export type IngestOutcome = 'stored' | 'duplicate' | 'pending' | 'ignored';
 
-/** An entry being taken in, within `roots` (none: unscoped), from `connection` (none: a bundle, or this device). */
-interface Incoming {
-  entry: Uint8Array;
-  operation: Uint8Array;
-  roots: ReadonlySet<Hash> | undefined;
-  connection: Connection | undefined;
-}
-
-/**
- * Entries from peers taken in together, at most (a full batch makes connections wait). A
- * batch is checked against the store in one go: in a page, about 25 ms of main thread for 128.
- */
-const MAX_BATCH = 128;
-
-/** The stored operation a publish result stands for. */
-function storedOperation(published: PublishResult, bytes: Uint8Array): StoredOperation {
-  const { hash, documentId, operation, entry } = published;
-  return {
-    id: hash,
-    documentId,
-    schemaId: operation.schemaId,
-    publicKey: entry.publicKey,
-    logId: Number(entry.logId),
-    seqNum: Number(entry.seqNum),
-    action: operation.action,
-    bytes,
-  };
-}
+type Incoming = IncomingEntry<Connection>;
 
 export class Replicator {
   readonly schemas: SchemaRegistry;
@@ -102,10 +78,7 @@ export class Replicator {
   readonly #ingestContext: IngestContext;
   readonly #livePush: LivePushContext;
   readonly #host: ConnectionHost;
-  #queue: Promise<unknown> = Promise.resolve();
-  /** Entries received and not taken in yet, and when the queue's job that takes them in starts. */
-  #incoming: Array<Incoming & { taken: () => void }> = [];
-  #nextBatchStarted: Promise<void> | undefined;
+  readonly #intake = new Intake<Connection>((batch) => this.#takeBatch(batch));
   readonly #listeners = new Set<(event: ReplicatorEvent) => void>();
   #closed = false;
 
@@ -141,7 +114,7 @@ export class Replicator {
       heightsFor: (targets) => this.#heightsFor(targets),
       logSet: (roots) => this.#logSets.of(new Set([...roots].filter((root) => this.#roots.has(root)))),
       logsToSend: (roots, theirs) => logsToSend(this.index, new Set([...this.#logsByTarget(roots).values()].flat()), theirs),
-      receive: (connection, entry, operation, roots) => this.#receive({ entry, operation, roots, connection }),
+      receive: (connection, entry, operation, roots) => this.#intake.receive({ entry, operation, roots, connection }),
       offence: (connection, error) => this.#charge(connection, error),
       waitingOf: (connection) => this.#waiting.heldBy(connection),
       syncStarting: () => this.#expireWaiting(),
@@ -229,7 +202,7 @@ export class Replicator {
    * live connections get it at once.
    */
   announce(entry: Uint8Array, operation: Uint8Array): Promise<IngestOutcome> {
-    return this.#enqueue(() => this.#take({ entry, operation, roots: undefined, connection: undefined }, true));
+    return this.#intake.enqueue(() => this.#take({ entry, operation, roots: undefined, connection: undefined }, true));
   }
 
   /**
@@ -237,13 +210,7 @@ export class Replicator {
    * replicated entry goes through. Rejects with the PandaError of invalid data.
    */
   ingest(entry: Uint8Array, operation: Uint8Array, roots?: ReadonlySet<Hash>): Promise<IngestOutcome> {
-    return this.#enqueue(() => this.#take({ entry, operation, roots, connection: undefined }, false));
-  }
-
-  #enqueue<T>(work: () => Promise<T>): Promise<T> {
-    const run = this.#queue.then(work);
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.#intake.enqueue(() => this.#take({ entry, operation, roots, connection: undefined }, false));
   }
 
   /** Takes an entry in; what it was rejected for counts against the connection it came in on. */
@@ -256,73 +223,17 @@ export class Replicator {
   }
 
   /**
-   * An entry from a peer joins the batch the queue takes in next. The connection goes on
-   * reading while that batch fills (the batch before it is stored meanwhile); once it is
-   * full, until the queue has taken it up (`room`).
+   * Takes in a batch of entries from peers (`ingestBatch`), then tells and pushes them on
+   * one by one; what each was rejected for counts against its connection.
    */
-  #receive(incoming: Incoming): { taken: Promise<void>; room: Promise<void> | undefined } {
-    let taken!: () => void;
-    const done = new Promise<void>((resolve) => (taken = resolve));
-    this.#incoming.push({ ...incoming, taken });
-    if (this.#incoming.length === 1) {
-      let started!: () => void;
-      this.#nextBatchStarted = new Promise<void>((resolve) => (started = resolve));
-      void this.#enqueue(() => {
-        started();
-        return this.#takeBatch();
-      });
-    }
-    return { taken: done, room: this.#incoming.length >= MAX_BATCH ? this.#nextBatchStarted : undefined };
-  }
-
-  /**
-   * Takes in the entries received since the last batch: all checked on their own at once
-   * (signatures verified side by side), then, in arrival order, checked against the store
-   * and stored in one store batch, then told and pushed on as one by one.
-   */
-  async #takeBatch(): Promise<void> {
-    const batch = this.#incoming;
-    this.#incoming = [];
-    try {
-      const prepared = await Promise.all(batch.map((item) => prepareEntry(this.schemas, item.entry, item.operation)));
-      const results = await this.#storeBatch(batch, prepared);
-      for (const [i, item] of batch.entries()) {
-        try {
-          await this.#settle(results[i]!, item, false);
-        } catch (error) {
-          if (item.connection) this.#charge(item.connection, error);
-        }
+  async #takeBatch(batch: readonly Incoming[]): Promise<void> {
+    const results = await ingestBatch(this.#ingestContext, batch);
+    for (const [i, item] of batch.entries()) {
+      try {
+        await this.#settle(results[i]!, item, false);
+      } catch (error) {
+        if (item.connection) this.#charge(item.connection, error);
       }
-    } finally {
-      for (const item of batch) item.taken();
-    }
-  }
-
-  async #storeBatch(batch: readonly Incoming[], prepared: ReadonlyArray<CheckedEntry | IngestResult>): Promise<IngestResult[]> {
-    const batched = this.store.batch !== undefined;
-    try {
-      return await inBatch(this.store, async (store) => {
-        const context = { ...this.#ingestContext, store };
-        // Inside a store batch the storage keeps writes apart; elsewhere the author's lock does.
-        const storeEntry = (checked: CheckedEntry) =>
-          batched ? storeCheckedEntry(store, checked) : lockFor(store).run(checked.entry.publicKey, () => storeCheckedEntry(store, checked));
-        // Every log of the batch asked for at once: a store answers many reads faster together than one after another.
-        await Promise.all(prepared.filter(isChecked).map((checked) => store.getLog(checked.entry.publicKey, checked.logId)));
-        const results: IngestResult[] = [];
-        for (const [i, item] of prepared.entries()) {
-          const result = isChecked(item) ? await ingestChecked(context, item, batch[i]!.roots, storeEntry) : item;
-          // Later entries of the batch may lie in a festival or document this one creates.
-          if (result.kind === 'stored') this.index.add(storedOperation(result.published, batch[i]!.operation));
-          results.push(result);
-        }
-        return results;
-      });
-    } catch (error) {
-      // Our own storage failed the batch: nothing of it was written, and it comes again with
-      // the next sync. (The index may know documents of it meanwhile: that only lets their
-      // entries in sooner, within the same festivals.)
-      if (!isPandaError(error)) throw error;
-      return batch.map(() => ({ kind: 'rejected', error }));
     }
   }
 
@@ -474,10 +385,10 @@ export class Replicator {
   /** Resolves once everything received so far has been validated and stored. */
   async idle(): Promise<void> {
     for (;;) {
-      const queue = this.#queue;
+      const queue = this.#intake.tail;
       const inboxes = [...this.#connections].map((connection) => connection.inbox);
       await Promise.all([queue, ...inboxes]);
-      if (queue === this.#queue && [...this.#connections].every((connection, i) => connection.inbox === inboxes[i])) return;
+      if (queue === this.#intake.tail && [...this.#connections].every((connection, i) => connection.inbox === inboxes[i])) return;
     }
   }
 }

@@ -1,0 +1,63 @@
+/**
+ * Many entries from peers taken in at once, in arrival order: first all checked on their own
+ * side by side (signatures verified together), then checked against the store and stored in
+ * one store batch (`Store.batch`). A store answers many reads faster together than one after
+ * another, and a page's IndexedDB writes a batch in one transaction.
+ */
+import { lockFor } from '../api/lock.js';
+import { storeCheckedEntry, type CheckedEntry, type PublishResult } from '../api/publish.js';
+import { isPandaError } from '../errors.js';
+import type { Hash } from '../hash/hash.js';
+import { inBatch, type StoredOperation } from '../storage/store.js';
+import { ingestChecked, isChecked, prepareEntry, type IngestContext, type IngestResult } from './ingest.js';
+
+/** An entry of a batch, within `roots` (none: unscoped). */
+export interface BatchEntry {
+  entry: Uint8Array;
+  operation: Uint8Array;
+  roots: ReadonlySet<Hash> | undefined;
+}
+
+/** The stored operation a publish result stands for. */
+export function storedOperation(published: PublishResult, bytes: Uint8Array): StoredOperation {
+  const { hash, documentId, operation, entry } = published;
+  return {
+    id: hash,
+    documentId,
+    schemaId: operation.schemaId,
+    publicKey: entry.publicKey,
+    logId: Number(entry.logId),
+    seqNum: Number(entry.seqNum),
+    action: operation.action,
+    bytes,
+  };
+}
+
+/** What became of each entry of `batch`, in its order; stored ones are in the scope index already. */
+export async function ingestBatch(context: IngestContext, batch: readonly BatchEntry[]): Promise<IngestResult[]> {
+  const prepared = await Promise.all(batch.map((item) => prepareEntry(context.schemas, item.entry, item.operation)));
+  const batched = context.store.batch !== undefined;
+  try {
+    return await inBatch(context.store, async (store) => {
+      const inside = { ...context, store };
+      // Inside a store batch the storage keeps writes apart; elsewhere the author's lock does.
+      const storeEntry = (checked: CheckedEntry) =>
+        batched ? storeCheckedEntry(store, checked) : lockFor(store).run(checked.entry.publicKey, () => storeCheckedEntry(store, checked));
+      await Promise.all(prepared.filter(isChecked).map((checked) => store.getLog(checked.entry.publicKey, checked.logId)));
+      const results: IngestResult[] = [];
+      for (const [i, item] of prepared.entries()) {
+        const result = isChecked(item) ? await ingestChecked(inside, item, batch[i]!.roots, storeEntry) : item;
+        // Later entries of the batch may lie in a festival or document this one creates.
+        if (result.kind === 'stored') context.index.add(storedOperation(result.published, batch[i]!.operation));
+        results.push(result);
+      }
+      return results;
+    });
+  } catch (error) {
+    // Our own storage failed the batch: nothing of it was written, and it comes again with
+    // the next sync. (The index may know documents of it meanwhile: that only lets their
+    // entries in sooner, within the same festivals.)
+    if (!isPandaError(error)) throw error;
+    return batch.map(() => ({ kind: 'rejected', error }));
+  }
+}
