@@ -98,7 +98,7 @@ export async function nextArgs(store: Store, publicKey: string, viewId?: readonl
   return args;
 }
 
-async function recordFork(store: Store, entry: ParsedEntry, kind: 'seq' | 'backlink', stored: StoredEntry, conflicting: Uint8Array) {
+async function recordFork(store: Store, entry: ParsedEntry, kind: 'seq' | 'backlink', stored: StoredEntry, conflicting: Uint8Array, detectedAt: number) {
   await store.addForkEvidence({
     publicKey: entry.publicKey,
     logId: stored.logId,
@@ -106,7 +106,7 @@ async function recordFork(store: Store, entry: ParsedEntry, kind: 'seq' | 'backl
     kind,
     stored: stored.bytes,
     conflicting,
-    detectedAt: Date.now(),
+    detectedAt,
   });
 }
 
@@ -147,6 +147,11 @@ export async function checkEntry(schemas: SchemaProvider, entryBytes: Uint8Array
   };
 }
 
+export interface StoreOptions {
+  ownFresh?: boolean;
+  now?: () => number;
+}
+
 /**
  * Stores a checked entry after checking it against what the store holds: log position (seq
  * continuity, backlink and skiplink), document and log consistency; forks are kept as
@@ -155,8 +160,9 @@ export async function checkEntry(schemas: SchemaProvider, entryBytes: Uint8Array
  * `ownFresh`: the entry was just signed here and has never left this device. If its position
  * is taken, another writer on this database won a race; that is no fork (the entry is
  * dropped and signed again), so it is reported as ENTRY_DUPLICATE without evidence.
+ * `now` dates fork evidence (replication passes its clock).
  */
-export async function storeCheckedEntry(store: Store, checked: CheckedEntry, ownFresh = false): Promise<PublishResult> {
+export async function storeCheckedEntry(store: Store, checked: CheckedEntry, { ownFresh = false, now = Date.now }: StoreOptions = {}): Promise<PublishResult> {
   const { entry, entryBytes, operationBytes, operation, hash, logId, seqNum } = checked;
   const { publicKey } = entry;
   const log = await store.getLog(publicKey, logId);
@@ -169,7 +175,7 @@ export async function storeCheckedEntry(store: Store, checked: CheckedEntry, own
       return { hash, documentId, entry: plainEntry(entry), operation, duplicate: true };
     }
     if (ownFresh) throw new PandaError('ENTRY_DUPLICATE', `Seq ${seqNum} of log ${logId} was just taken by another writer`);
-    await recordFork(store, entry, 'seq', existing, entryBytes);
+    await recordFork(store, entry, 'seq', existing, entryBytes, now());
     throw new PandaError('LOG_FORK', `Author ${publicKey} signed two different entries at seq ${seqNum} of log ${logId}`, {
       publicKey,
       logId,
@@ -191,7 +197,7 @@ export async function storeCheckedEntry(store: Store, checked: CheckedEntry, own
     validateLogIntegrity(entry, { backlink: log?.latestHash, skiplink: skiplinkEntry?.hash });
   } catch (error) {
     if ((error as PandaError).code === 'ENTRY_BACKLINK_MISMATCH') {
-      await recordFork(store, entry, 'backlink', (await store.getEntry(publicKey, logId, held))!, entryBytes);
+      await recordFork(store, entry, 'backlink', (await store.getEntry(publicKey, logId, held))!, entryBytes, now());
     }
     throw error;
   }
@@ -274,7 +280,7 @@ export async function publishOperation(
       const next = await nextArgs(store, publicKey, viewId, options);
       const entryBytes = await signAndEncodeEntry({ ...next, operation: operationBytes }, keyPair);
       try {
-        const result = await storeCheckedEntry(store, await checkEntry(schemas, entryBytes, operationBytes), true);
+        const result = await storeCheckedEntry(store, await checkEntry(schemas, entryBytes, operationBytes), { ownFresh: true });
         return { ...result, entryBytes, operationBytes };
       } catch (error) {
         if (attempt >= PUBLISH_ATTEMPTS || (error as PandaError).code !== 'ENTRY_DUPLICATE') throw error;

@@ -108,13 +108,13 @@ const own = (bytes: Uint8Array) => new Uint8Array(bytes);
  * `exportBundle` is what applications want; this is for tools and tests.
  */
 export async function encodeBundle(
-  contents: { festivals: readonly Hash[]; createdAt?: number; entries: readonly BundleEntry[] },
+  contents: { festivals: readonly Hash[]; createdAt: number; entries: readonly BundleEntry[] },
   signer: KeyPair,
 ): Promise<Uint8Array> {
   const festivals = [...new Set(contents.festivals)];
   if (festivals.length === 0 || festivals.length > MAX_BUNDLE_FESTIVALS)
     invalid(`A bundle is about 1 to ${MAX_BUNDLE_FESTIVALS} festivals, got ${festivals.length}`);
-  const createdAt = contents.createdAt ?? Date.now();
+  const { createdAt } = contents;
   if (!isCount(createdAt)) invalid('createdAt is a whole number of ms since the epoch');
   if (contents.entries.length > MAX_BUNDLE_ENTRIES) invalid(`A bundle holds at most ${MAX_BUNDLE_ENTRIES} entries, got ${contents.entries.length}`);
   let size = 0;

@@ -41,8 +41,9 @@ export async function ingestBatch(context: IngestContext, batch: readonly BatchE
     return await inBatch(context.store, async (store) => {
       const inside = { ...context, store };
       // Inside a store batch the storage keeps writes apart; elsewhere the author's lock does.
+      const options = { now: () => context.clock.now() };
       const storeEntry = (checked: CheckedEntry) =>
-        batched ? storeCheckedEntry(store, checked) : lockFor(store).run(checked.entry.publicKey, () => storeCheckedEntry(store, checked));
+        batched ? storeCheckedEntry(store, checked, options) : lockFor(store).run(checked.entry.publicKey, () => storeCheckedEntry(store, checked, options));
       await Promise.all(prepared.filter(isChecked).map((checked) => store.getLog(checked.entry.publicKey, checked.logId)));
       const results: IngestResult[] = [];
       for (const [i, item] of prepared.entries()) {

@@ -74,7 +74,7 @@ export async function ingestChecked(
   context: IngestContext,
   checked: CheckedEntry,
   roots: ReadonlySet<Hash> | undefined,
-  store: (checked: CheckedEntry) => Promise<PublishResult> = (entry) => storeCheckedEntry(context.store, entry),
+  store: (checked: CheckedEntry) => Promise<PublishResult> = (entry) => storeCheckedEntry(context.store, entry, { now: () => context.clock.now() }),
 ): Promise<IngestResult> {
   const { entryBytes: entry, operationBytes: operation } = checked;
   let notYet: Dependency | undefined;
@@ -101,7 +101,7 @@ export async function ingestEntry(
   const prepared = await prepareEntry(context.schemas, entry, operation);
   if (!isChecked(prepared)) return prepared;
   return ingestChecked(context, prepared, roots, (checked) =>
-    lockFor(context.store).run(checked.entry.publicKey, () => storeCheckedEntry(context.store, checked)),
+    lockFor(context.store).run(checked.entry.publicKey, () => storeCheckedEntry(context.store, checked, { now: () => context.clock.now() })),
   );
 }
 

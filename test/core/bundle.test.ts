@@ -156,7 +156,10 @@ describe('festival bundles', () => {
     const source = await festivalSource();
     const bundle = await readBundle(await exportBundle(source.replicator, [source.kids], exporter));
     const target = await peer();
-    const result = await importBundle(target.replicator, await encodeBundle({ festivals: [source.kids], entries: bundle.entries }, exporter));
+    const result = await importBundle(
+      target.replicator,
+      await encodeBundle({ festivals: [source.kids], createdAt: bundle.createdAt, entries: bundle.entries }, exporter),
+    );
     assert.equal(result.stored, bundle.entries.length);
     // Not joined: the festival is not taken part in unless asked.
     assert.deepEqual(target.replicator.festivals(), []);
