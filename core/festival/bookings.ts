@@ -140,9 +140,7 @@ function collectVotes(input: BookingInput, byEvent: ReadonlyMap<Hash, RequestSta
     const votes = status.votes;
     let index = 0;
     while (index < votes.length && votes[index]!.voter !== voter) index++;
-    // A new array per vote rather than push, which would reserve room for 17 votes in each
-    // of thousands of requests that get one or two.
-    if (index === votes.length) status.votes = votes.length === 0 ? [vote] : [...votes, vote];
+    if (index === votes.length) votes.push(vote);
     // The latest decision counts; equal times are settled by document id.
     else if (vote.decidedAt > votes[index]!.decidedAt || (vote.decidedAt === votes[index]!.decidedAt && vote.authorization > votes[index]!.authorization)) {
       votes[index] = vote;

@@ -5,7 +5,8 @@
  * Short texts recur in operation after operation (field names, schema ids, "confirm"): they
  * are decoded once and then looked up by a hash of their bytes, which saves a view, a
  * decode and a string per field. Entries keep their bytes, so a hash collision never returns
- * the wrong text; the table is bounded.
+ * the wrong text; the table is bounded. Without it, decoding the festival benchmark's
+ * operations took about 1.2x as long.
  */
 import { PandaError } from '../errors.js';
 

@@ -157,8 +157,6 @@ function readFields<V, C>(
   reader.length(count, 2);
   if (count === 0) throw new PandaError('OPERATION_FIELDS_MISSING', `A ${action} operation has at least one field`);
   if (count > MAX_FIELDS) throw new PandaError('OPERATION_TOO_MANY_FIELDS', `An operation has at most ${MAX_FIELDS} fields`);
-  // Sized up front: arrays grown by push reserve room for 17 items, and decoded operations
-  // are kept by the thousand.
   let names: string[] | undefined;
   const values: V[] = new Array<V>(count);
   let last: string | undefined;

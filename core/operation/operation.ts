@@ -76,8 +76,6 @@ export function checkValue(name: string, type: FieldTypeName, value: unknown): O
 /** Something that says a field's type: a schema's field map, or fields' own. */
 type FieldTypes = ReadonlyMap<string, { readonly type: FieldTypeName }>;
 
-let fromChecked: (names: readonly string[], values: OperationValue[], types: FieldTypes) => OperationFields;
-
 const NO_NAMES: readonly string[] = Object.freeze([]);
 const NO_VALUES = Object.freeze([]) as unknown as OperationValue[];
 
@@ -87,10 +85,9 @@ const SCAN_LIMIT = 16;
 /** Typed operation fields, in the style of p2panda-js's `OperationFields`. */
 export class OperationFields {
   // Names and values side by side, no Map: operations are decoded by the thousand and most
-  // have a handful of fields. The Map views are made only when asked for.
-  // Decoded fields may share their (frozen) names with the schema until `insert` copies them.
-  // Until the first `insert`, which copies them, fields share these (no two arrays made for
-  // each of the thousands of decoded operations, whose arrays replace them at once).
+  // have a handful of fields; the Map views are made only when asked for. Decoded fields
+  // share their (frozen) names with the schema, and new fields these empty arrays, until
+  // the first `insert` copies them.
   #names: readonly string[] = NO_NAMES;
   #values: OperationValue[] = NO_VALUES;
   #index: Map<string, number> | undefined;
@@ -102,15 +99,18 @@ export class OperationFields {
   // Whether the names are in canonical order (decoded fields always are).
   #sorted = true;
 
-  static {
-    fromChecked = (names, values, types) => {
-      const fields = new OperationFields();
-      fields.#names = names;
-      fields.#values = values;
-      fields.#types = types;
-      fields.#ownTypes = false;
-      return fields;
-    };
+  /**
+   * Fields from values that are already checked (names valid, unique and in canonical order,
+   * values of the types `types` gives them): decoding has checked everything `insert` would.
+   * The fields take the arrays over (no copy) and their types from the schema.
+   */
+  static fromChecked(names: readonly string[], values: OperationValue[], types: FieldTypes): OperationFields {
+    const fields = new OperationFields();
+    fields.#names = names;
+    fields.#values = values;
+    fields.#types = types;
+    fields.#ownTypes = false;
+    return fields;
   }
 
   /** Fields from "easy" values: whole numbers become int, other numbers float. */
@@ -192,15 +192,6 @@ export class OperationFields {
     if (!this.#map) this.#map = new Map(this.#names.map((name, i) => [name, this.#values[i]!]));
     return this.#map;
   }
-}
-
-/**
- * Fields from values that are already checked (names valid, unique and in canonical order,
- * values of the types `types` gives them): decoding has checked everything `insert` would.
- * The fields take the arrays over (no copy). Not part of the public API.
- */
-export function checkedFields(names: readonly string[], values: OperationValue[], types: FieldTypes): OperationFields {
-  return fromChecked(names, values, types);
 }
 
 /** Byte-lexical order of field names (they are ASCII, so UTF-16 order is the same). */

@@ -5,7 +5,7 @@ import { parseFieldType } from '../schema/field-type.js';
 import { SCHEMA_DEFINITION_V1, SCHEMA_FIELD_DEFINITION_V1, assertSchemaName } from '../schema/schema-id.js';
 import { assertDescription, assertFieldName, MAX_FIELDS, type Schema } from '../schema/schema.js';
 import type { PlainOperation, PlainValue } from './decode.js';
-import { checkValue, checkedFields, type Operation, type OperationFields, type OperationValue } from './operation.js';
+import { checkValue, OperationFields, type Operation, type OperationValue } from './operation.js';
 import type { FieldTypeName } from '../schema/field-type.js';
 
 function hashText(name: string, bytes: unknown): string {
@@ -91,7 +91,7 @@ export function validateOperation(operation: PlainOperation, schema: Schema): Op
     names.push(name);
     values.push(isRelation(type) ? typedValue(name, type, value) : checkValue(name, type, typedValue(name, type, value)));
   }
-  const fields = checkedFields(names, values, schema.fields);
+  const fields = OperationFields.fromChecked(names, values, schema.fields);
   if (operation.action === 'create' && names.length !== schema.fields.size) {
     const missing = [...schema.fields.keys()].filter((name) => !fields.has(name));
     if (missing.length > 0) {
