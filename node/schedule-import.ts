@@ -21,6 +21,7 @@ import {
   type KeyPair,
   type Resource,
 } from '../core/index.js';
+import { UUID } from '../widgets/lib/frab-format.js';
 import type { FrabReading, SkippedTalk } from '../widgets/lib/import-frab.js';
 import type { ScheduleEvent } from '../widgets/lib/schedule-view.js';
 import { markOf, roomDescription, talkDescription, withMark } from './import-marks.js';
@@ -191,7 +192,7 @@ class Importer {
     for (const talk of this.file.data.events) {
       seen.add(talk.id);
       const fields = this.#talk(talk, rooms);
-      const name = `${JSON.stringify(talk.title.slice(0, 80))} (${talk.id})`;
+      const name = `${JSON.stringify(talk.title.slice(0, 80))} (${UUID.test(talk.id) ? 'guid' : 'id'} ${talk.id})`;
       if (typeof fields === 'string') {
         this.report.skipped.push({ talk: name, reason: fields, key: talk.id });
         continue;
