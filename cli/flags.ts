@@ -54,15 +54,17 @@ export class Flags {
     readonly help: boolean,
     readonly data: string | undefined,
     readonly values: Record<string, string[] | undefined>,
+    readonly switches: ReadonlySet<string> = new Set(),
   ) {}
 
   /**
    * Parses `argv` for `command` (its words first), which takes the string flags `names`
-   * (besides --data and --help) and `positionals` more words.
+   * (besides --data and --help), the flags without a value `booleans`, and `positionals` more words.
    */
-  static parse(argv: string[], command: string, names: readonly string[], positionals: number, synopsis: string): Flags {
+  static parse(argv: string[], command: string, names: readonly string[], positionals: number, synopsis: string, booleans: readonly string[] = []): Flags {
     const options: Record<string, { type: 'string' | 'boolean'; multiple?: boolean }> = { data: { type: 'string' }, help: { type: 'boolean' } };
     for (const name of names) options[name] = { type: 'string', multiple: true };
+    for (const name of booleans) options[name] = { type: 'boolean' };
     // `--geo -33.86,151.21`: a value that is a negative number is no flag (parseArgs would want `--geo=-33.86,...`).
     const args: string[] = [];
     for (const arg of argv) {
@@ -75,7 +77,7 @@ export class Flags {
       parsed = parseArgs({ args, options, allowPositionals: true, strict: true });
     } catch (error) {
       const message = (error as Error).message.split('\n')[0]!.replace(/\. To specify a positional argument.*$/, '');
-      usage(`${message}; panda ${command} takes ${names.map((name) => `--${name}`).join(' ') || 'no flags'} (see panda ${command} --help)`);
+      usage(`${message}; panda ${command} takes ${[...names, ...booleans].map((name) => `--${name}`).join(' ') || 'no flags'} (see panda ${command} --help)`);
     }
     const words = command.split(' ').length;
     const rest = parsed.positionals.slice(words);
@@ -87,7 +89,13 @@ export class Flags {
       parsed.values['help'] === true,
       typeof data === 'string' ? data : undefined,
       parsed.values as Record<string, string[] | undefined>,
+      new Set(booleans.filter((name) => parsed.values[name] === true)),
     );
+  }
+
+  /** Whether a flag without a value is given. */
+  is(name: string): boolean {
+    return this.switches.has(name);
   }
 
   has(name: string): boolean {

@@ -21,6 +21,7 @@ import { NodePeer } from '../node/node-peer.js';
 import { SqliteStore } from '../node/sqlite-store.js';
 import { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS } from '../node/schedule-export.js';
 import { DOCUMENT_HELP, isDocumentCommand, runDocumentCommand } from './document-commands.js';
+import { IMPORT_SCHEDULE_HELP, isImportScheduleCommand, runImportSchedule } from './import-schedule-command.js';
 import { usage } from './flags.js';
 
 export const HELP = `panda - a Panda Kit peer for festivals planned peer to peer
@@ -49,6 +50,7 @@ Commands:
                              Write the festival's schedule (nested festivals included) as
                              iCalendar or as c3voc/frab JSON or XML, for calendar and
                              schedule apps (EventFahrplan, Giggity, ConfClerk); default stdout
+${IMPORT_SCHEDULE_HELP}
   status                     Health: peers, missing entries per festival, authors last active
 
 ${DOCUMENT_HELP}
@@ -87,6 +89,7 @@ async function openOffline(data: DataDir) {
  */
 export async function run(argv: string[], output: Output = console.log, signal?: AbortSignal, note: Output = console.error): Promise<number> {
   if (isDocumentCommand(argv)) return runDocumentCommand(argv, output, note);
+  if (isImportScheduleCommand(argv)) return runImportSchedule(argv, output, note);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

@@ -71,7 +71,7 @@ export type NetworkErrorCode = 'SIGNALING_FAILED' | 'SIGNALING_MESSAGE_INVALID' 
 export type CliErrorCode = 'CLI_USAGE' | 'CLI_FLAG_MISSING' | 'CLI_FLAG_INVALID' | 'CLI_NOT_FOUND' | 'CLI_NOT_ALLOWED';
 
 /** widgets/. */
-export type WidgetErrorCode = 'SCHEDULE_INVALID';
+export type WidgetErrorCode = 'SCHEDULE_INVALID' | 'SCHEDULE_FORMAT_UNKNOWN';
 
 export type ErrorCode =
   | EncodingErrorCode

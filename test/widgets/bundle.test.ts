@@ -20,10 +20,13 @@ test('widgets/lib bundles without the DOM and without Node', async () => {
     'filter.ts',
     'form-i18n.ts',
     'frab-format.ts',
+    'frab-v2.ts',
+    'frab-xml.ts',
     'i18n.ts',
     'import-frab.ts',
     'iso-date-time.ts',
     'schedule-data.ts',
+    'schedule-file.ts',
     'schedule-input.ts',
     'schedule-snapshot.ts',
     'schedule-time.ts',
@@ -31,6 +34,7 @@ test('widgets/lib bundles without the DOM and without Node', async () => {
     'source.ts',
     'sources.ts',
     'time.ts',
+    'xml-reader.ts',
   ]);
   const result = await build({
     // The forms' logic too: the planner runs it beside its own DOM.
