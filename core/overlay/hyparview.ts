@@ -198,7 +198,10 @@ export class HyParView {
     } catch (error) {
       const panda = isPandaError(error) ? error : new PandaError('OVERLAY_FIELD_INVALID', String(error));
       this.#actions.push({ type: 'offence', peer, error: panda });
-      this.#drop(peer);
+      // Not a peer to keep, in any view.
+      if (this.#active.delete(peer)) this.#actions.push({ type: 'neighbour-down', peer });
+      this.#close(peer);
+      this.#pending.delete(peer);
       this.#refill();
       return this.#take();
     }
