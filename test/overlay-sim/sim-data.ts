@@ -52,6 +52,8 @@ export interface DataHost {
   duplicate(id: number): void;
   readonly resyncInterval: number;
   readonly wantTimeout: number;
+  /** Today's Replicator instead: every stored entry pushed in full to every neighbour but its sender. */
+  readonly fullPush: boolean;
 }
 
 interface Neighbour {
@@ -182,6 +184,10 @@ export class PeerData {
     this.#wanted.delete(id);
     this.host.stored(id, hops);
     for (const [peer, neighbour] of this.#neighbours) {
+      if (this.host.fullPush && peer !== from) {
+        this.#sendEntries(peer, [id]);
+        continue;
+      }
       if (peer === from || neighbour.summary.has(id) || neighbour.extra.has(id)) continue;
       neighbour.notes.push(id);
       this.#flushSoon(peer, neighbour);

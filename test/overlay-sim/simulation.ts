@@ -33,6 +33,8 @@ export interface SimulationOptions {
   published?: number;
   partition?: boolean;
   partitionMs?: number;
+  /** 'notes' (default): the proposal in sim-data.ts; 'push': today's full live push. */
+  replication?: 'notes' | 'push';
   network?: Partial<NetworkParams>;
   overlay?: Partial<Omit<OverlayOptions, 'self' | 'now' | 'random'>>;
 }
@@ -102,6 +104,7 @@ class SimPeer implements Endpoint {
       duplicate: () => sim.duplicates++,
       resyncInterval: MINUTE,
       wantTimeout: 1_500,
+      fullPush: sim.fullPush,
     });
   }
 
@@ -172,6 +175,7 @@ class Simulation {
   readonly online: SimPeer[] = [];
   readonly network: SimNetwork;
   readonly sizes: number[] = [];
+  readonly fullPush: boolean;
   /** Per entry measured: per peer, when it arrived and after how many hops. */
   readonly arrivals = new Map<number, Map<string, { at: number; hops: number }>>();
   duplicates = 0;
@@ -183,6 +187,7 @@ class Simulation {
     this.random = mulberry32(options.seed);
     this.networkParams = { ...DEFAULT_NETWORK, ...options.network };
     this.overlayOptions = options.overlay ?? {};
+    this.fullPush = options.replication === 'push';
     this.network = new SimNetwork(this.time, this.random, this.networkParams, this.peers);
   }
 
