@@ -62,6 +62,16 @@ export type ReplicationErrorCode =
   | 'BUNDLE_INVALID'
   | 'BUNDLE_SIGNATURE_INVALID';
 
+/** overlay/: the membership layer's messages and options. */
+export type OverlayErrorCode =
+  | 'OVERLAY_MESSAGE_TOO_LARGE'
+  | 'OVERLAY_MESSAGE_TRUNCATED'
+  | 'OVERLAY_MESSAGE_TRAILING_BYTES'
+  | 'OVERLAY_MESSAGE_TYPE_UNKNOWN'
+  | 'OVERLAY_PEER_ID_INVALID'
+  | 'OVERLAY_FIELD_INVALID'
+  | 'OVERLAY_OPTIONS_INVALID';
+
 // Codes raised outside core/ (core imports nothing from there, so their sets live here).
 
 /** peer/: signaling and WebRTC. */
@@ -82,6 +92,7 @@ export type ErrorCode =
   | SchemaErrorCode
   | StorageErrorCode
   | ReplicationErrorCode
+  | OverlayErrorCode
   | NetworkErrorCode
   | CliErrorCode
   | WidgetErrorCode;

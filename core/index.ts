@@ -122,3 +122,14 @@ export {
   MAX_QR_PARTS,
   type QrSvgOptions,
 } from './replication/qr.js';
+
+export {
+  HyParView,
+  decodeOverlayMessage,
+  encodeOverlayMessage,
+  isOverlayPeerId,
+  MAX_OVERLAY_MESSAGE_SIZE,
+  type OverlayAction,
+  type OverlayMessage,
+  type OverlayOptions,
+} from './overlay/index.js';
