@@ -13,12 +13,12 @@
 import { createHash } from 'node:crypto';
 import type { FestivalModel, FestivalNode, Hash } from '../core/index.js';
 import { exportEventICal, exportICal } from '../widgets/lib/export-ical.js';
+import { FEED_FORMATS, feedPath, type FeedFormat } from '../widgets/lib/feed-paths.js';
 import type { ScheduleData } from '../widgets/lib/schedule-data.js';
 import { FeedRevisions, type NotedSchedule } from './feed-revisions.js';
 import { festivalSchedule, SCHEDULE_FORMATS } from './schedule-export.js';
 
-export type FeedFormat = 'ics' | 'json' | 'xml';
-export const FEED_FORMATS: readonly FeedFormat[] = ['ics', 'json', 'xml'];
+export { eventFeedPath, FEED_FORMATS, feedPath, type FeedFormat } from '../widgets/lib/feed-paths.js';
 
 /** One rendered feed, with what HTTP validates it by. */
 export interface FeedBody {
@@ -40,10 +40,6 @@ export interface FestivalFeedsOptions {
   /** Epoch ms; default Date.now. */
   clock?: () => number;
 }
-
-/** The paths of a festival's feeds, relative to the server's root. */
-export const feedPath = (festivalId: string, format: FeedFormat) => `/festivals/${festivalId}.${format}`;
-export const eventFeedPath = (festivalId: string, eventId: string) => `/festivals/${festivalId}/events/${eventId}.ics`;
 
 const digest = (data: string | Buffer) => createHash('sha256').update(data).digest('base64url');
 
