@@ -51,7 +51,7 @@ const FEED = new RegExp(`^(${ID})\\.(ics|json|xml)$`);
 const EVENT = new RegExp(`^(${ID})\\.ics$`);
 
 /** What a request target names; the query, if any, is ignored (calendar apps add their own). */
-export function route(target: string): Route {
+function route(target: string): Route {
   if (target.length > MAX_URL_LENGTH) return { kind: 'malformed', why: `the path is longer than ${MAX_URL_LENGTH} characters` };
   const path = target.split('?', 1)[0]!;
   if (!path.startsWith('/')) return { kind: 'malformed', why: 'the path does not start with /' };

@@ -56,7 +56,7 @@ interface Built {
 export class FestivalFeeds {
   readonly #revisions: FeedRevisions;
   readonly #built = new Map<Hash, Built>();
-  #index: { model: FestivalModel; print: string; feed: FeedBody } | undefined;
+  #index: { print: string; feed: FeedBody } | undefined;
 
   constructor(
     readonly node: FestivalNode,
@@ -83,8 +83,8 @@ export class FestivalFeeds {
 
   /** Every festival served, by name: id, name, the festival it is nested in, its time and zone, its feeds' paths. */
   async index(): Promise<FeedBody> {
+    // Made each time (festivals are few), since what is hidden may change without the model.
     const model = await this.node.model();
-    if (this.#index?.model === model) return this.#index.feed;
     const festivals = [...model.festivals.values()]
       .filter((festival) => !this.#hidden(model, festival.id))
       .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.id < b.id ? -1 : 1))
@@ -99,8 +99,7 @@ export class FestivalFeeds {
       }));
     const text = `${JSON.stringify({ festivals }, null, 2)}\n`;
     const print = digest(text);
-    if (this.#index?.print !== print) this.#index = { model, print, feed: this.#body(text, SCHEDULE_FORMATS['frab-json'].mediaType, this.#now()) };
-    else this.#index.model = model;
+    if (this.#index?.print !== print) this.#index = { print, feed: this.#body(text, SCHEDULE_FORMATS['frab-json'].mediaType, this.#now()) };
     return this.#index.feed;
   }
 
@@ -122,9 +121,11 @@ export class FestivalFeeds {
 
   /** The festival's schedule in `model`: the last build while nothing in it changed. */
   #build(model: FestivalModel, festivalId: Hash): Built | undefined {
+    // Asked each time: a festival may be joined with a secret while the model stays the same.
+    const hidden = this.#hidden(model, festivalId);
     const last = this.#built.get(festivalId);
-    if (last?.model === model) return last;
-    const schedule = this.#hidden(model, festivalId) ? undefined : festivalSchedule(model, festivalId);
+    if (last?.model === model && !hidden) return last;
+    const schedule = hidden ? undefined : festivalSchedule(model, festivalId);
     if (!schedule) {
       this.#built.delete(festivalId);
       return undefined;
