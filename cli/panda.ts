@@ -36,6 +36,9 @@ Commands:
                              else ws://127.0.0.1:4444)
     --festival ID            also join this festival (repeatable; remembered)
     --port N                 start the signaling server here on port N and use it
+    --http PORT              also serve every festival's schedule feeds over HTTP:
+                             /festivals (the list), /festivals/ID.ics (webcal), .json, .xml
+    --host HOST              where --http listens (default 127.0.0.1: this machine only)
   identity create [--force]  Make this peer's key pair (--force replaces an existing one)
   identity show              Print the public key
   festival join ID [--secret S]
@@ -101,6 +104,8 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       signaling: { type: 'string', multiple: true },
       festival: { type: 'string', multiple: true },
       port: { type: 'string' },
+      http: { type: 'string' },
+      host: { type: 'string' },
       secret: { type: 'string' },
       out: { type: 'string' },
       qr: { type: 'boolean' },
@@ -216,16 +221,21 @@ export async function run(argv: string[], output: Output = console.log, signal?:
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) usage(`--port takes a port number, not "${values.port}"`);
+      const http = values.http === undefined ? undefined : Number(values.http);
+      if (http !== undefined && !(Number.isInteger(http) && http > 0 && http < 65536)) usage(`--http takes a port number, not "${values.http}"`);
+      if (values.host !== undefined && http === undefined) usage('--host is where --http listens: give --http PORT too');
       const peer = await NodePeer.open({
         dataDir: data.path,
         ...(values.signaling ? { signaling: values.signaling } : {}),
         ...(values.festival ? { festivals: values.festival } : {}),
         ...(port === undefined ? {} : { signalingPort: port }),
+        ...(http === undefined ? {} : { http: values.host === undefined ? { port: http } : { port: http, host: values.host } }),
       });
       output(`panda peer ${peer.identity.publicKey()}`);
       output(`data: ${data.path}`);
       output(`signaling: ${peer.signaling.join(', ')}${port === undefined ? '' : ' (started here)'}`);
       output(`festivals: ${peer.replicator.festivals().join(', ') || '(none yet: panda festival join ID)'}`);
+      if (peer.feedServer) output(`feeds: ${peer.feedServer.url}/festivals`);
       let failed: { code: string; message: string } | undefined;
       let stop = () => {};
       peer.replicator.on((event) => {

@@ -77,6 +77,9 @@ export type OverlayErrorCode =
 /** peer/: signaling and WebRTC. */
 export type NetworkErrorCode = 'SIGNALING_FAILED' | 'SIGNALING_MESSAGE_INVALID' | 'TRANSPORT_CLOSED' | 'WEBRTC_UNAVAILABLE' | 'WEBRTC_PEER_LIMIT';
 
+/** node/: the feed server of `panda serve --http`. */
+export type FeedErrorCode = 'HTTP_LISTEN_FAILED';
+
 /** cli/. */
 export type CliErrorCode = 'CLI_USAGE' | 'CLI_FLAG_MISSING' | 'CLI_FLAG_INVALID' | 'CLI_NOT_FOUND' | 'CLI_NOT_ALLOWED';
 
@@ -94,6 +97,7 @@ export type ErrorCode =
   | ReplicationErrorCode
   | OverlayErrorCode
   | NetworkErrorCode
+  | FeedErrorCode
   | CliErrorCode
   | WidgetErrorCode;
 

@@ -6,6 +6,7 @@
  *   config.json    { "festivals": [{ "id", "secret"? }], "signaling": [urls] }
  *   panda.sqlite   entries, operations, logs, fork evidence
  *   status.json    the running peer's health figures, rewritten every few seconds
+ *   feeds.json     what the schedule feeds of `panda serve --http` remember (node/feed-revisions.ts)
  */
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -49,6 +50,10 @@ export class DataDir {
 
   get statusPath(): string {
     return join(this.path, 'status.json');
+  }
+
+  get feedsPath(): string {
+    return join(this.path, 'feeds.json');
   }
 
   /** Makes the directory (owner only) if it does not exist yet. */
@@ -132,9 +137,23 @@ export class DataDir {
   }
 
   status(): unknown {
-    if (!existsSync(this.statusPath)) return undefined;
+    return this.#readJson(this.statusPath);
+  }
+
+  /** feeds.json as stored: undefined when missing or not JSON (the feeds then start afresh). */
+  feedRevisions(): unknown {
+    return this.#readJson(this.feedsPath);
+  }
+
+  saveFeedRevisions(value: unknown): void {
+    this.ensure();
+    writeAtomic(this.feedsPath, JSON.stringify(value));
+  }
+
+  #readJson(path: string): unknown {
+    if (!existsSync(path)) return undefined;
     try {
-      return JSON.parse(readFileSync(this.statusPath, 'utf8'));
+      return JSON.parse(readFileSync(path, 'utf8'));
     } catch {
       return undefined;
     }

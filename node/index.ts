@@ -1,7 +1,8 @@
 /**
  * `panda-kit/node`: Panda Kit in Node, for always-on peers and bots. A data directory (key
  * file, settings, database), the SQLite store, the Node peer (a FestivalPeer with the festival
- * node and the WebRTC network through node-datachannel), and the schedule exports.
+ * node and the WebRTC network through node-datachannel), the schedule exports, and their live
+ * feeds over HTTP (`panda serve --http`).
  *
  * better-sqlite3 and node-datachannel are optional peer dependencies of the package (a
  * widgets-only site does not build native modules): a Node program installs them beside it.
@@ -10,3 +11,6 @@ export { DataDir, defaultDataDir, DEFAULT_SIGNALING, type FestivalSetting, type 
 export { SqliteStore, SQLITE_APPLICATION_ID, SQLITE_SCHEMA_VERSION } from './sqlite-store.js';
 export { NodePeer, startSignalingServer, type NodePeerOptions } from './node-peer.js';
 export { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS, type ScheduleFormat, type ScheduleFormatName } from './schedule-export.js';
+export { FestivalFeeds, FEED_FORMATS, feedPath, eventFeedPath, type FeedBody, type FeedFormat, type FestivalFeedsOptions } from './feeds.js';
+export { FeedRevisions, type RevisionStorage } from './feed-revisions.js';
+export { startFeedServer, MAX_URL_LENGTH, type FeedServer, type FeedServerOptions } from './feed-server.js';

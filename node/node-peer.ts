@@ -2,8 +2,9 @@
  * The always-on Node peer: a FestivalPeer (peer/festival-peer.ts) on a SQLite store, with the
  * festival node and the WebRTC network (node-datachannel) that finds peers through y-webrtc
  * signaling. Here only what is Node's: the data directory (its festivals in config.json, kept
- * in step with what other processes write), status.json, and the signaling server itself,
- * started on request for a self-contained setup.
+ * in step with what other processes write), status.json, the signaling server itself,
+ * started on request for a self-contained setup, and the HTTP server of the festivals'
+ * schedule feeds (./feed-server.ts), on request too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -15,6 +16,9 @@ import { WebSocket } from 'ws';
 import { FestivalNode, hashingReady, type Hash, type KeyPair, type ReplicationHealth, type Replicator } from '../core/index.js';
 import { FestivalPeer, type FestivalPeerJoin, type RTCPeerConnectionClass, type WebRtcNetwork, type WebSocketClass } from '../peer/index.js';
 import { DataDir, type FestivalSetting } from './data-dir.js';
+import { startFeedServer, type FeedServer } from './feed-server.js';
+import { FeedRevisions } from './feed-revisions.js';
+import { FestivalFeeds } from './feeds.js';
 import { SqliteStore } from './sqlite-store.js';
 
 export interface NodePeerOptions {
@@ -33,6 +37,11 @@ export interface NodePeerOptions {
    * to peers, and festivals joined or left in config.json.
    */
   watchInterval?: number;
+  /**
+   * Serve every festival's schedule feeds over HTTP here (port 0: any free one; host default
+   * 127.0.0.1). Festivals joined with a secret are not served, nor those nested in them.
+   */
+  http?: { port: number; host?: string };
 }
 
 /** Starts the signaling server that ships in the y-webrtc package; resolves once it listens. */
@@ -69,6 +78,7 @@ export class NodePeer {
   #watchTimer: ReturnType<typeof setInterval> | undefined;
   #watching: Promise<void> | undefined;
   #dataVersion: number | undefined;
+  #feedServer: FeedServer | undefined;
 
   private constructor(
     readonly data: DataDir,
@@ -79,6 +89,11 @@ export class NodePeer {
     readonly signalingServer: ChildProcess | undefined,
     readonly signaling: string[],
   ) {}
+
+  /** The schedule feeds' HTTP server, when `http` was asked for. */
+  get feedServer(): FeedServer | undefined {
+    return this.#feedServer;
+  }
 
   get replicator(): Replicator {
     return this.festivalPeer.replicator;
@@ -116,6 +131,14 @@ export class NodePeer {
       throw error;
     }
     const peer = new NodePeer(data, identity, store, node, festivalPeer, signalingServer, signaling);
+    if (options.http) {
+      try {
+        peer.#feedServer = await startFeedServer({ ...options.http, feeds: peer.#feeds() });
+      } catch (error) {
+        await peer.close();
+        throw error;
+      }
+    }
     const interval = options.statusInterval ?? 2000;
     if (interval > 0) {
       peer.#statusTimer = setInterval(() => peer.writeStatus(), interval);
@@ -138,6 +161,13 @@ export class NodePeer {
    * on to peers as if published here) and the festivals config.json lists now. Errors are
    * left for the next look (a config.json being edited by hand, say).
    */
+  /** The festivals' schedule feeds, remembered in feeds.json; festivals joined with a secret stay private. */
+  #feeds(): FestivalFeeds {
+    const revisions = new FeedRevisions({ load: () => this.data.feedRevisions(), save: (value) => this.data.saveFeedRevisions(value) });
+    const hidden = (festivalId: Hash) => this.festivalPeer.configured.some((festival) => festival.festivalId === festivalId && festival.secret !== undefined);
+    return new FestivalFeeds(this.node, { revisions, hidden });
+  }
+
   async catchUp(): Promise<void> {
     try {
       const version = this.store.dataVersion();
@@ -174,6 +204,7 @@ export class NodePeer {
   }
 
   async close(): Promise<void> {
+    await this.#feedServer?.close();
     clearInterval(this.#statusTimer);
     clearInterval(this.#watchTimer);
     await this.#watching;

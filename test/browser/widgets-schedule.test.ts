@@ -467,6 +467,42 @@ describe('<panda-schedule>', () => {
         downloads.restore();
       }
     });
+
+    it('adds one event to a calendar from its details', async () => {
+      const element = await schedule();
+      const downloads = captureDownloads();
+      try {
+        cell(element, 'e-workshop')!.click();
+        await settle(element);
+        $(element, '[data-add-to-calendar]')!.click();
+        const [file] = downloads.files;
+        expect(file!.name).to.equal('workshop-loten.ics');
+        expect(file!.blob.type).to.equal('text/calendar;charset=utf-8');
+        const calendar = await file!.blob.text();
+        expect(calendar.match(/BEGIN:VEVENT/g)).to.have.length(1);
+        expect(calendar).to.contain('SUMMARY:Workshop: Löten').and.not.contain('X-WR-CALNAME');
+      } finally {
+        downloads.restore();
+      }
+    });
+
+    it('offers to subscribe to the live feeds when `feeds` names their server', async () => {
+      const without = await schedule();
+      expect($(without, '[data-feed]')).to.equal(null);
+      without.remove();
+      const element = await schedule({ attributes: { feeds: 'https://feeds.example.org/panda/' } });
+      ($(element, 'details.export') as HTMLDetailsElement).open = true;
+      const anchors = Array.from(element.shadowRoot!.querySelectorAll<HTMLAnchorElement>('[data-feed]'));
+      const links: Record<string, string> = Object.fromEntries(anchors.map((a) => [a.dataset.feed ?? '', a.href]));
+      expect(links).to.deep.equal({
+        webcal: `webcal://feeds.example.org/panda/festivals/${FESTIVAL_ID}.ics`,
+        json: `https://feeds.example.org/panda/festivals/${FESTIVAL_ID}.json`,
+        xml: `https://feeds.example.org/panda/festivals/${FESTIVAL_ID}.xml`,
+      });
+      await expectAccessible(element);
+      const unsafe = await schedule({ attributes: { feeds: 'javascript:alert(1)' } });
+      expect($(unsafe, '[data-feed]')).to.equal(null);
+    });
   });
 
   describe('read-only', () => {

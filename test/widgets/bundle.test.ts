@@ -17,6 +17,7 @@ test('widgets/lib bundles without the DOM and without Node', async () => {
     'export-frab.ts',
     'export-ical.ts',
     'favourites.ts',
+    'feed-paths.ts',
     'filter.ts',
     'form-i18n.ts',
     'frab-format.ts',

@@ -5,7 +5,8 @@
 import { test, describe, before, afterEach } from 'node:test';
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
-import { escapeText, exportICal, foldLine, icalFileName, vtimezoneLines } from '../../widgets/lib/export-ical.js';
+import { eventStatus } from '../../widgets/lib/filter.js';
+import { escapeText, eventICalFileName, exportEventICal, exportICal, foldLine, icalFileName, vtimezoneLines } from '../../widgets/lib/export-ical.js';
 import { fromFrabJson, fromProviderQueries, type ScheduleData, type ScheduleEvent } from '../../widgets/lib/schedule-data.js';
 import { buildFestival, plain, referenceSchedules } from './support.js';
 
@@ -151,7 +152,7 @@ describe('iCal export of a festival', () => {
       assert.equal(read.summary, original.title);
       assert.equal(read.start, original.start, `${original.title} start`);
       assert.equal(read.end, original.end, `${original.title} end`);
-      assert.equal(read.status, original.confirmed === original.requested ? 'CONFIRMED' : 'TENTATIVE');
+      assert.equal(read.status, { confirmed: 'CONFIRMED', pending: 'TENTATIVE', denied: 'CANCELLED' }[eventStatus(original)]);
       if (original.description) assert.equal(read.description, original.description);
     }
     const byTitle = new Map(events.map((event) => [event.summary, event]));
@@ -159,7 +160,8 @@ describe('iCal export of a festival', () => {
     assert.equal(byTitle.get('Zweite Zwei')!.tzid, undefined);
     assert.equal(byTitle.get('Erste Zwei')!.tzid, undefined);
     assert.equal(byTitle.get('Frühstück')!.tzid, 'Europe/Berlin');
-    assert.equal(byTitle.get('Clash')!.status, 'TENTATIVE');
+    // Lost to an earlier request: "Declined" in the widgets, cancelled in calendars.
+    assert.equal(byTitle.get('Clash')!.status, 'CANCELLED');
     assert.equal(byTitle.get('Café an der Straße')!.status, 'CONFIRMED');
   });
 
@@ -171,6 +173,27 @@ describe('iCal export of a festival', () => {
     assert.ok(subsetLines.includes('TZID:America/New_York'));
     assert.ok(subsetLines.includes('X-WR-CALNAME:Meine Favoriten'));
     assert.equal(readBack(subset).events[0]!.start, Date.parse('2025-10-26T13:00:00Z'));
+  });
+
+  test('a feed: SEQUENCE and LAST-MODIFIED per event, refresh interval', () => {
+    const feed = unfold(exportICal(data, { now: NOW, refreshMinutes: 60, revision: (event) => ({ sequence: event.title.length, lastModified: NOW - 1000 }) }));
+    assert.ok(feed.includes('REFRESH-INTERVAL;VALUE=DURATION:PT60M'));
+    assert.ok(feed.includes('X-PUBLISHED-TTL:PT60M'));
+    assert.ok(feed.includes(`SEQUENCE:${'Frühstück'.length}`));
+    assert.equal(feed.filter((line) => line === 'LAST-MODIFIED:20251001T115959Z').length, data.events.length);
+  });
+
+  test('one event alone: no calendar name, the event read back', () => {
+    const one = exportEventICal(data, fixture.ids.cafe, { now: NOW })!;
+    assertWellFormed(one);
+    assert.ok(!one.includes('X-WR-CALNAME'));
+    const { events } = readBack(one);
+    assert.deepEqual(
+      events.map((event) => event.uid),
+      [`${fixture.ids.cafe}@pandakit`],
+    );
+    assert.equal(exportEventICal(data, 'nope'), undefined);
+    assert.equal(eventICalFileName(data.events.find((event) => event.id === fixture.ids.cafe)!), 'cafe-an-der-strasse.ics');
   });
 
   test('no events: a valid empty calendar', () => {

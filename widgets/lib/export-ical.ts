@@ -13,10 +13,17 @@
  * could not be named at all, and readers disagree even on the first (ical.js takes the
  * second): a UTC time means the same instant to all of them.
  *
+ * STATUS says what the widgets say in words (lib/filter.ts `eventStatus`): CONFIRMED when
+ * everything requested is confirmed, CANCELLED when a request was declined, else TENTATIVE.
+ * For a subscription (`panda serve --http`), the feed gives each event its SEQUENCE and
+ * LAST-MODIFIED and the calendar its refresh interval; `exportEventICal` is one event alone,
+ * for "add to my calendar".
+ *
  * Text values are escaped (\\ \; \, \n), control characters dropped, lines folded at 75
  * octets without splitting a UTF-8 sequence, and every line ends in CRLF. DOM-free.
  */
-import { isFullyConfirmed, slugify, type ScheduleData, type ScheduleEvent } from './schedule-data.js';
+import { eventStatus } from './filter.js';
+import { slugify, type ScheduleData, type ScheduleEvent } from './schedule-data.js';
 import { formatTimeZoneName, offsetMinutes, startOfDay, wallTime, wallTimeToEpoch, zoneTransitions, type WallTime } from './time.js';
 
 export const ICAL_MEDIA_TYPE = 'text/calendar;charset=utf-8';
@@ -29,10 +36,24 @@ export interface ICalOptions {
   timeZone?: string;
   /** Only these events (e.g. favourites); default all. */
   eventIds?: Iterable<string>;
-  /** Calendar name (X-WR-CALNAME); default the festival's name. */
+  /** Calendar name (X-WR-CALNAME); default the festival's name; '' for none. */
   calendarName?: string;
   prodId?: string;
+  /** How an event stands in a feed that follows it: SEQUENCE and LAST-MODIFIED (epoch ms). */
+  revision?: (event: ScheduleEvent) => EventRevision | undefined;
+  /** How often a subscribed calendar should fetch again, in minutes (REFRESH-INTERVAL, X-PUBLISHED-TTL). */
+  refreshMinutes?: number;
 }
+
+export interface EventRevision {
+  /** 0 for the first version, one more for every change. */
+  sequence: number;
+  /** Epoch ms. */
+  lastModified: number;
+}
+
+/** The iCalendar STATUS of each overall request state (lib/filter.ts). */
+const STATUS = { confirmed: 'CONFIRMED', pending: 'TENTATIVE', denied: 'CANCELLED' } as const;
 
 const CRLF = '\r\n';
 
@@ -170,12 +191,14 @@ function eventLines(
   stamp: string,
   timeZone: string | undefined,
   locations: ReadonlyMap<string, ScheduleData['locations'][number]>,
+  revision: EventRevision | undefined,
 ): string[] {
   const places = event.locationIds.map((id) => locations.get(id)).filter((location) => location !== undefined);
   const lines = [
     'BEGIN:VEVENT',
     `UID:${escapeText(`${event.id}@pandakit`)}`,
     `DTSTAMP:${stamp}`,
+    ...(revision ? [`SEQUENCE:${Math.max(0, Math.floor(revision.sequence))}`, `LAST-MODIFIED:${formatUtc(revision.lastModified)}`] : []),
     dateTimeLine('DTSTART', event.start, timeZone),
     dateTimeLine('DTEND', Math.max(event.end, event.start + 1000), timeZone),
     `SUMMARY:${escapeText(event.subtitle ? `${event.title} – ${event.subtitle}` : event.title)}`,
@@ -193,7 +216,7 @@ function eventLines(
   );
   if (categories.length > 0) lines.push(`CATEGORIES:${[...new Set(categories)].map(escapeText).join(',')}`);
   if (event.url) lines.push(`URL:${clean(event.url).replace(/[\s"]/g, encodeURIComponent)}`);
-  lines.push(`STATUS:${isFullyConfirmed(event) ? 'CONFIRMED' : 'TENTATIVE'}`, 'END:VEVENT');
+  lines.push(`STATUS:${STATUS[eventStatus(event)]}`, 'END:VEVENT');
   return lines;
 }
 
@@ -207,18 +230,36 @@ export function exportICal(data: ScheduleData, options: ICalOptions = {}): strin
   const timeZone = events.length === 0 || isUtcLike(zone, from, to) ? undefined : zone;
   const stamp = formatUtc(nowOf(options.now));
   const locations = new Map(data.locations.map((location) => [location.id, location]));
+  const name = options.calendarName ?? data.festival.name;
+  const refresh = options.refreshMinutes === undefined ? undefined : `PT${Math.max(1, Math.round(options.refreshMinutes))}M`;
   const lines = [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',
     `PRODID:${escapeText(options.prodId ?? DEFAULT_PRODID)}`,
     'CALSCALE:GREGORIAN',
     'METHOD:PUBLISH',
-    `X-WR-CALNAME:${escapeText(options.calendarName ?? data.festival.name)}`,
+    ...(name === '' ? [] : [`X-WR-CALNAME:${escapeText(name)}`]),
+    ...(refresh ? [`REFRESH-INTERVAL;VALUE=DURATION:${refresh}`, `X-PUBLISHED-TTL:${refresh}`] : []),
     ...(timeZone ? [`X-WR-TIMEZONE:${escapeText(timeZone)}`, ...vtimezoneLines(timeZone, from, to)] : []),
-    ...events.flatMap((event) => eventLines(data, event, stamp, timeZone, locations)),
+    ...events.flatMap((event) => eventLines(data, event, stamp, timeZone, locations, options.revision?.(event))),
     'END:VCALENDAR',
   ];
   return lines.map(foldLine).join(CRLF) + CRLF;
+}
+
+/**
+ * One event alone, for "add this event to my calendar": no calendar name, so that calendar
+ * apps offer to add the event to one of the person's calendars rather than make a new one.
+ * Undefined when the schedule has no such event.
+ */
+export function exportEventICal(data: ScheduleData, eventId: string, options: Omit<ICalOptions, 'eventIds'> = {}): string | undefined {
+  if (!data.events.some((event) => event.id === eventId)) return undefined;
+  return exportICal(data, { calendarName: '', ...options, eventIds: [eventId] });
+}
+
+/** A file name for one event's calendar, e.g. "opening-night.ics". */
+export function eventICalFileName(event: ScheduleEvent): string {
+  return `${slugify(event.title) || 'event'}.ics`;
 }
 
 /** A file name for the export, e.g. "hoffnung-3000.ics" or "hoffnung-3000-favourites.ics". */

@@ -57,6 +57,7 @@ export const detailsStyles = css`
     position: sticky;
     bottom: 0;
     display: flex;
+    flex-wrap: wrap;
     gap: 0.5rem;
     justify-content: end;
     margin-top: 0.5rem;

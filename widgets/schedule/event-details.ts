@@ -1,6 +1,7 @@
 /**
  * The panel of an opened event in `<panda-schedule>`: when and where, how its resource
- * requests stand, who takes part and organises it, its text and its (http(s)) links.
+ * requests stand, who takes part and organises it, its text and its (http(s)) links, and
+ * the event alone as iCalendar ("add to my calendar").
  * Escape or the close button close it.
  *
  * A `<dialog>`: on a phone modal (a sheet over the page, the rest inert until it closes),
@@ -14,6 +15,7 @@ import { httpUrl, type ScheduleEvent } from '../lib/schedule-data.js';
 import { formatDate, formatTimeRange } from '../lib/time.js';
 import { shortKey } from '../shared/dom.js';
 import { star, type ScheduleContext } from './event-parts.js';
+import { downloadEvent } from './schedule-export.js';
 import { placesOf } from './schedule-model.js';
 
 export function eventDetails(context: ScheduleContext, event: ScheduleEvent, close: () => void) {
@@ -65,7 +67,10 @@ export function eventDetails(context: ScheduleContext, event: ScheduleEvent, clo
           </ul>`
         : nothing
     }
-    <div class="actions">${star(context, event, false)}<button type="button" data-close @click=${close}>${t('event.close')}</button></div>
+    <div class="actions">
+      ${star(context, event, false)}<button type="button" data-add-to-calendar @click=${() => downloadEvent(data, event)}>${t('event.addToCalendar')}</button
+      ><button type="button" data-close @click=${close}>${t('event.close')}</button>
+    </div>
   </dialog>`;
 }
 

@@ -14,6 +14,7 @@
  *   ./page-controller.ts (hash, printing, width, clock), ./draw-budget.ts (a slice a frame).
  */
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { feedLinks } from '../lib/feed-paths.js';
 import { filterEvents, isFilterActive, type ScheduleFilter } from '../lib/filter.js';
 import { translator, type Translate } from '../lib/i18n.js';
 import type { ScheduleData, ScheduleEvent } from '../lib/schedule-data.js';
@@ -107,6 +108,7 @@ export class PandaSchedule extends LitElement {
     day: { reflect: true },
     timeZone: { attribute: 'time-zone', reflect: true },
     helpUrl: { attribute: 'help-url' },
+    feeds: {},
     noDeepLinks: { attribute: 'no-deep-links', type: Boolean },
     now: { attribute: false },
     source: { attribute: false },
@@ -137,6 +139,11 @@ export class PandaSchedule extends LitElement {
   declare timeZone: TimeZoneMode;
   /** Where the read-only notice links to, to learn how to take part (http(s)). */
   declare helpUrl: string | undefined;
+  /**
+   * Where `panda serve --http` serves this festival's live feeds (an http(s) URL, e.g.
+   * https://feeds.example.org): the export menu then offers to subscribe to them.
+   */
+  declare feeds: string | undefined;
   /** Neither read nor write `#panda-day=` / `#panda-event=` in the page's URL. */
   declare noDeepLinks: boolean;
   /** The clock (epoch ms) for the now-line and "now and next"; default the real time. */
@@ -376,6 +383,7 @@ export class PandaSchedule extends LitElement {
       filter: this.filter,
       filterActive: isFilterActive(this.#scheduleFilter()),
       favourites: this.#favourites.size,
+      feeds: feedLinks(this.feeds, context.data.festival.id),
       onView: (view) => (this.view = view),
       onToggleFilters: () => (this.filtersOpen = !this.filtersOpen),
       onZone: (mode: TimeZoneMode) => (this.timeZone = mode),

@@ -1,10 +1,11 @@
 /**
  * What the export menu of `<panda-schedule>` downloads: iCalendar of the whole schedule or
- * of the favourites, frab JSON and XML. The frab exporter comes in its own chunk, loaded
- * when a visitor asks for it (few do; every page would carry it otherwise).
+ * of the favourites, frab JSON and XML; and one event's iCalendar from its details. The frab
+ * exporter comes in its own chunk, loaded when a visitor asks for it (few do; every page
+ * would carry it otherwise).
  */
-import { exportICal, ICAL_MEDIA_TYPE, icalFileName } from '../lib/export-ical.js';
-import type { ScheduleData } from '../lib/schedule-data.js';
+import { eventICalFileName, exportEventICal, exportICal, ICAL_MEDIA_TYPE, icalFileName } from '../lib/export-ical.js';
+import type { ScheduleData, ScheduleEvent } from '../lib/schedule-data.js';
 import { download } from '../shared/dom.js';
 
 let loading: Promise<typeof import('../lib/export-frab.js')> | undefined;
@@ -25,4 +26,10 @@ export async function downloadExport(data: ScheduleData, kind: ExportKind, favou
   const { exportFrabJson, exportFrabXml, frabFileName } = await frabExporter();
   if (kind === 'json') download(JSON.stringify(exportFrabJson(data), null, 2), 'application/json', frabFileName(data, 'json'));
   else download(exportFrabXml(data), 'application/xml', frabFileName(data, 'xml'));
+}
+
+/** Downloads one event as iCalendar, for "add to my calendar". */
+export function downloadEvent(data: ScheduleData, event: ScheduleEvent): void {
+  const text = exportEventICal(data, event.id);
+  if (text !== undefined) download(text, ICAL_MEDIA_TYPE, eventICalFileName(event));
 }

@@ -76,6 +76,9 @@ export const toolbarStyles = css`
   .menu button {
     text-align: start;
   }
+  .menu a {
+    padding: 0.2rem 0.4rem;
+  }
   .narrow .toolbar {
     gap: 0.4rem 0.75rem;
   }

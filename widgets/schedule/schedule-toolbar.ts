@@ -1,7 +1,8 @@
 /**
  * The toolbar of `<panda-schedule>`: the views, the time zone (the festival's or the
  * visitor's), the filters (location and kind when there is a choice, text, favourites only)
- * and the export menu (iCalendar of all or of the favourites, frab JSON and XML).
+ * and the export menu (iCalendar of all or of the favourites, frab JSON and XML; with
+ * `feeds`, the links to subscribe to the live feeds).
  *
  * Narrow (a phone): the pressed view is the one on screen, so Grid, which does not fit, is
  * unavailable and says why beside it; the time zone and filters fold behind one button,
@@ -12,6 +13,7 @@ import { filterOptions, type FilterOption, type FilterOptions, type ScheduleFilt
 import type { ScheduleData } from '../lib/schedule-data.js';
 import { formatTimeZoneName } from '../lib/time.js';
 import type { ScheduleContext } from './event-parts.js';
+import type { FeedLinks } from '../lib/feed-paths.js';
 import type { ExportKind } from './schedule-export.js';
 import type { TimeZoneMode, View } from './schedule-model.js';
 
@@ -40,6 +42,8 @@ export interface ToolbarOptions {
   filter: FilterState;
   filterActive: boolean;
   favourites: number;
+  /** The festival's live feeds (`panda serve --http`), when the page names their server. */
+  feeds: FeedLinks | undefined;
   onView(view: View): void;
   onToggleFilters(): void;
   onZone(mode: TimeZoneMode): void;
@@ -58,7 +62,7 @@ function filterChoices(data: ScheduleData, locale: string): FilterOptions {
 
 export function scheduleToolbar(context: ScheduleContext, options: ToolbarOptions) {
   const { t } = context;
-  const { shown, narrow, zoneMode, filter, favourites } = options;
+  const { shown, narrow, zoneMode, filter, favourites, feeds } = options;
   const choices = filterChoices(context.data, context.format.locale);
   const viewButton = (value: View, label: string) => {
     const unavailable = narrow && value === 'grid';
@@ -145,6 +149,13 @@ export function scheduleToolbar(context: ScheduleContext, options: ToolbarOption
       </button>
       <button type="button" data-export="json" @click=${() => options.onExport('json')}>${t('export.frabJson')}</button>
       <button type="button" data-export="xml" @click=${() => options.onExport('xml')}>${t('export.frabXml')}</button>
+      ${
+        feeds
+          ? html`<a href=${feeds.webcal} data-feed="webcal">${t('export.subscribe')}</a>
+              <a href=${feeds.json} data-feed="json" target="_blank" rel="noopener">${t('export.feedJson')}</a>
+              <a href=${feeds.xml} data-feed="xml" target="_blank" rel="noopener">${t('export.feedXml')}</a>`
+          : nothing
+      }
     </div>
   </details>`;
   // In the order they are seen in, which is the order of the tab key.
