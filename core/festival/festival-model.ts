@@ -88,6 +88,12 @@ const compareIds = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
  * device keys the owner's profile names; an authorization counts only from the users the
  * resource's policy asks.
  */
+/** Documents materialised between two steps of `FestivalModel.build`. */
+const STEP_DOCUMENTS = 200;
+
+/** What the constructor is given when `build` makes the model in steps instead. */
+const IN_STEPS: Iterable<ModelOperation> = Object.freeze([]);
+
 export class FestivalModel {
   readonly festivals = new Map<Hash, Festival>();
   readonly profiles = new Map<Hash, Profile>();
@@ -98,17 +104,43 @@ export class FestivalModel {
   readonly invalid: InvalidDocument[] = [];
   /** Ids of deleted documents. */
   readonly deleted = new Set<Hash>();
-  readonly #bookings: Bookings;
+  #bookings!: Bookings;
   #requests: Map<Hash, Map<Hash, RequestStatus>> | undefined;
   readonly #profileByOwner = new Map<string, Profile>();
   readonly #invalidIds = new Set<Hash>();
   #profileByDevice: Map<string, Profile> | undefined;
 
+  /**
+   * The model of `operations`, built at once. `FestivalModel.build` builds it in steps, for
+   * a thread that must stay responsive meanwhile.
+   */
   constructor(
     operations: Iterable<ModelOperation>,
     readonly policies = new PolicyRegistry(),
     schemas?: SchemaRegistry,
   ) {
+    if (operations === IN_STEPS) return;
+    for (const _step of this.#steps(operations, schemas));
+  }
+
+  /**
+   * The model of `operations`, built in steps of about `STEP_DOCUMENTS` documents, with
+   * `between()` awaited after each: a page passes one that yields to its event loop once
+   * a slice of time is used up, so that no step of a big festival's model is a long task.
+   */
+  static async build(
+    operations: Iterable<ModelOperation>,
+    between: () => Promise<void> | undefined,
+    policies = new PolicyRegistry(),
+    schemas?: SchemaRegistry,
+  ): Promise<FestivalModel> {
+    const model = new FestivalModel(IN_STEPS, policies);
+    for (const _step of model.#steps(operations, schemas)) await between();
+    return model;
+  }
+
+  /** Builds the model, yielding between steps. */
+  *#steps(operations: Iterable<ModelOperation>, schemas: SchemaRegistry | undefined): Generator<void, void, undefined> {
     // Creates by schema, and everything that follows a create by document: most documents
     // are a lone CREATE, so only the few with history need a map entry. Stored operations
     // are decoded document by document as they are materialised, so a decoded operation is
@@ -153,28 +185,32 @@ export class FestivalModel {
     const ownDocument = { accepts: (operation: DocumentOperation, create: DocumentOperation) => operation.publicKey === create.publicKey };
     // Each document's history is looked up in one pass before any decoding: between
     // decodes, the map and the ids have long left the CPU caches.
-    const build = <T>(schemaId: string, parse: (view: DocumentView) => T, into: Map<Hash, T>, options: MaterializeOptions) => {
+    const build = function* <T>(model: FestivalModel, schemaId: string, parse: (view: DocumentView) => T, into: Map<Hash, T>, options: MaterializeOptions) {
       const list = creates.get(schemaId) ?? [];
       const histories = list.map((create) => following.get(create.id));
-      for (let i = 0; i < list.length; i++) this.#add(materialize(list[i]!, histories[i], options), parse, into);
+      for (let i = 0; i < list.length; i++) {
+        model.#add(materialize(list[i]!, histories[i], options), parse, into);
+        if (i % STEP_DOCUMENTS === STEP_DOCUMENTS - 1) yield;
+      }
     };
-    build(PROFILE_SCHEMA_ID, parseProfile, this.profiles, ownDocument);
+    yield* build(this, PROFILE_SCHEMA_ID, parseProfile, this.profiles, ownDocument);
     for (const profile of [...this.profiles.values()].sort((a, b) => compareIds(a.id, b.id))) {
       if (!this.#profileByOwner.has(profile.owner)) this.#profileByOwner.set(profile.owner, profile);
     }
     const ownersDocument = { accepts: (operation: DocumentOperation, create: DocumentOperation) => this.actsFor(operation.publicKey, create.publicKey) };
-    build(FESTIVAL_SCHEMA_ID, parseFestival, this.festivals, ownersDocument);
-    build(RESOURCE_SCHEMA_ID, parseResource, this.resources, ownersDocument);
-    build(EVENT_SCHEMA_ID, parseEvent, this.events, ownersDocument);
-    build(AUTHORIZATION_SCHEMA_ID, parseAuthorization, this.authorizations, ownersDocument);
+    yield* build(this, FESTIVAL_SCHEMA_ID, parseFestival, this.festivals, ownersDocument);
+    yield* build(this, RESOURCE_SCHEMA_ID, parseResource, this.resources, ownersDocument);
+    yield* build(this, EVENT_SCHEMA_ID, parseEvent, this.events, ownersDocument);
+    yield* build(this, AUTHORIZATION_SCHEMA_ID, parseAuthorization, this.authorizations, ownersDocument);
 
+    yield;
     this.#bookings = evaluateBookings({
       resources: this.resources,
       deletedResources: this.deleted,
       events: this.events,
       authorizations: this.authorizations.values(),
       actsFor: (author, user) => this.actsFor(author, user),
-      policies,
+      policies: this.policies,
     });
   }
 

@@ -112,12 +112,13 @@ export class FestivalNode {
 
   /**
    * `checkDocuments: false` signs whatever it is given, valid festival document or not: only
-   * for tests and tools that play a careless or hostile peer.
+   * for tests and tools that play a careless or hostile peer. `between`: the model is built
+   * in steps with this awaited between them (`FestivalModel.build`), as a page needs it.
    */
   constructor(
     readonly store: Store,
     readonly policies = new PolicyRegistry(),
-    readonly options: { checkDocuments?: boolean } = {},
+    readonly options: { checkDocuments?: boolean; between?: () => Promise<void> | undefined } = {},
   ) {}
 
   /** The current model (rebuilt after changes). */
@@ -159,7 +160,10 @@ export class FestivalNode {
       this.#complete = false;
       throw error;
     }
-    const model = new FestivalModel(this.#decoded.values(), this.policies);
+    const { between } = this.options;
+    const model = between
+      ? await FestivalModel.build(this.#decoded.values(), between, this.policies)
+      : new FestivalModel(this.#decoded.values(), this.policies);
     if (generation === this.#generation) this.#model = model;
     return model;
   }

@@ -1037,6 +1037,33 @@ describe('convergence: a whole festival', async () => {
     }
   });
 
+  test('built in steps (FestivalModel.build), shuffled, the model is the same', async () => {
+    const stored = (await Promise.all(FESTIVAL_SCHEMAS.map((schema) => node.store.getOperationsBySchema(schema.id)))).flat();
+    let steps = 0;
+    const model = await FestivalModel.build(shuffle(stored, mulberry32(7)), () => {
+      steps++;
+      return new Promise<void>((resolve) => setTimeout(resolve, 0));
+    });
+    assert.deepEqual(snapshot(model, EVERYONE), expected);
+    // A festival this small is one step of documents, then the bookings.
+    assert.equal(steps, 1);
+  });
+
+  test('a festival of 450 events is built in steps of 200 documents', async () => {
+    const big = new FestivalNode(new MemoryStore());
+    const owner = keyOf(3);
+    const festival = await big.createFestival(owner, { name: 'Big', start: T0, end: T0 + 24 * HOUR });
+    for (let i = 0; i < 450; i++)
+      await big.createEvent(owner, { festival: festival.documentId, title: `Talk ${i}`, start: T0 + i * 60, end: T0 + i * 60 + 30, resources: [] });
+    const stored = (await Promise.all(FESTIVAL_SCHEMAS.map((schema) => big.store.getOperationsBySchema(schema.id)))).flat();
+    let steps = 0;
+    const model = await FestivalModel.build(stored, () => void steps++);
+    assert.equal(model.events.size, 450);
+    assert.deepEqual(snapshot(model, EVERYONE), snapshot(new FestivalModel(stored), EVERYONE));
+    // Steps after the 200th and the 400th event, and one before the bookings.
+    assert.equal(steps, 3);
+  });
+
   test('a stored operation that does not decode is reported with its code, not skipped', async () => {
     const [create] = await node.store.getOperationsBySchema(FESTIVAL_SCHEMA_IDS.panda_festival);
     const broken = { ...create!, bytes: create!.bytes.slice(0, -1) };

@@ -18,7 +18,7 @@ import { answerQuery, DexieStore, FestivalNode, isHash, MemoryStore, PandaError,
 import { FestivalPeer } from '../../peer/index.js';
 import { fromProviderQueries, type ScheduleData } from '../lib/schedule-data.js';
 import type { CreatePeerSource, PeerSourceOptions, WidgetSource } from '../lib/source.js';
-import { nextTask } from '../shared/dom.js';
+import { nextTask, timeSlices } from '../shared/dom.js';
 
 export const DATABASE_NAME = 'panda-kit-widgets';
 
@@ -73,7 +73,8 @@ class PagePeer {
 
   static async #open(): Promise<PagePeer> {
     const { store, release } = await openStore();
-    const node = new FestivalNode(store);
+    // The model of a big festival is built in slices, so that the page answers input meanwhile.
+    const node = new FestivalNode(store, undefined, { between: timeSlices() });
     try {
       // Each widget joins for itself: a festival with a secret meets through a network of its own.
       return new PagePeer(node, await FestivalPeer.open({ store, node, broadcast: true, networkPerSecret: true }), release);
