@@ -76,8 +76,8 @@ export class FestivalPeer {
     const node = options.node;
     this.#subscriptions.add(
       replicator.on((event) => {
-        // The model reads just this operation on its next build, not the whole store again.
-        if (event.type === 'entry') node?.changed([event.hash]);
+        // The model decodes just this operation on its next build, without reading it back.
+        if (event.type === 'entry') node?.stored([event.operation]);
         this.#emit(event);
       }),
     );

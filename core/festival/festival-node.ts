@@ -92,11 +92,12 @@ export class FestivalNode {
   readonly schemas: SchemaRegistry = festivalSchemaRegistry();
   readonly #decoded = new Map<Hash, FestivalOperation>();
   /**
-   * Operations stored since the last build, named by `changed(ids)`: while `#complete`, a
-   * build reads and decodes just these instead of every stored operation again, so a sync
-   * that brings thousands of entries costs one store read per entry, not per entry and build.
+   * Operations stored since the last build, named by `changed(ids)` or handed over by
+   * `stored(operations)`: while `#complete`, a build decodes just these instead of every
+   * stored operation again (reading from the store only those named by id), so a sync that
+   * brings thousands of entries costs nothing per entry and build but their decoding.
    */
-  #arrived = new Set<Hash>();
+  #arrived = new Map<Hash, StoredOperation | undefined>();
   /** Whether `#decoded` holds every festival operation of the store, but those in `#arrived`. */
   #complete = false;
   // Bumped by every `changed()` without ids: a full read that started before one may have
@@ -141,13 +142,14 @@ export class FestivalNode {
 
   async #load(generation: number): Promise<FestivalModel> {
     const arrived = this.#arrived;
-    this.#arrived = new Set();
+    this.#arrived = new Map();
     const complete = this.#complete;
     const unnamedChanges = this.#unnamedChanges;
     try {
       if (complete) {
-        const stored = await Promise.all([...arrived].filter((id) => !this.#decoded.has(id)).map((id) => this.store.getOperation(id)));
-        for (const operation of stored) if (operation && FESTIVAL_SCHEMA_ID_SET.has(operation.schemaId)) this.#decode(operation);
+        const named = [...arrived].filter(([id, operation]) => operation === undefined && !this.#decoded.has(id));
+        const read = await Promise.all(named.map(([id]) => this.store.getOperation(id)));
+        for (const operation of [...arrived.values(), ...read]) if (operation && FESTIVAL_SCHEMA_ID_SET.has(operation.schemaId)) this.#decode(operation);
       } else {
         // What arrives while the store is read is read again next time (decoding skips repeats):
         // named ids are in the new `#arrived`, an unnamed change means reading everything again.
@@ -174,11 +176,23 @@ export class FestivalNode {
    * (the next build reads the whole store).
    */
   changed(ids?: Iterable<Hash>): void {
-    if (ids) for (const id of ids) this.#arrived.add(id);
-    else {
+    if (ids) {
+      for (const id of ids) if (!this.#arrived.has(id)) this.#arrived.set(id, undefined);
+    } else {
       this.#complete = false;
       this.#unnamedChanges++;
     }
+    this.#stale();
+  }
+
+  /** Call after something else stored these operations (a replicator's `entry` events): the next build decodes them as they are. */
+  stored(operations: Iterable<StoredOperation>): void {
+    for (const operation of operations) this.#arrived.set(operation.id, operation);
+    this.#stale();
+  }
+
+  /** The model is out of date: the next `model()` builds it again; listeners hear of it (coalesced). */
+  #stale(): void {
     this.#generation++;
     this.#model = undefined;
     this.#loading = undefined;

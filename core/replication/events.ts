@@ -1,8 +1,10 @@
 /** What a replicator tells its listeners (`Replicator.on`). */
 import type { Hash } from '../hash/hash.js';
+import type { StoredOperation } from '../storage/store.js';
 
 export type ReplicatorEvent =
-  | { type: 'entry'; hash: Hash; publicKey: string; documentId: Hash; from: string | undefined }
+  /** `operation`: as stored, so that a listener building a model need not read it back. */
+  | { type: 'entry'; hash: Hash; publicKey: string; documentId: Hash; operation: StoredOperation; from: string | undefined }
   | { type: 'fork'; publicKey: string; logId: number; seqNum: number; from: string | undefined }
   | { type: 'offence'; peer: string; code: string; message: string }
   | { type: 'blocked'; peer: string }

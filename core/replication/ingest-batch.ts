@@ -21,7 +21,7 @@ export interface BatchEntry {
 /** The stored operation a publish result stands for. */
 export function storedOperation(published: PublishResult, bytes: Uint8Array): StoredOperation {
   const { hash, documentId, operation, entry } = published;
-  return {
+  const stored: StoredOperation = {
     id: hash,
     documentId,
     schemaId: operation.schemaId,
@@ -31,6 +31,8 @@ export function storedOperation(published: PublishResult, bytes: Uint8Array): St
     action: operation.action,
     bytes,
   };
+  if (operation.previous) stored.previous = operation.previous;
+  return stored;
 }
 
 /** What became of each entry of `batch`, in its order; stored ones are in the scope index already. */

@@ -268,13 +268,14 @@ export class Replicator {
     const { publicKey } = published.entry;
     const logId = Number(published.entry.logId);
     const seqNum = Number(published.entry.seqNum);
-    this.index.add(storedOperation(published, incoming.operation));
+    const stored = storedOperation(published, incoming.operation);
+    this.index.add(stored);
     this.#logs.note({ publicKey, logId, documentId, schemaId: operation.schemaId, latestSeqNum: seqNum, latestHash: hash });
     // The logs held, or their scope, may have changed.
     this.#logSets.clear();
     this.#activity.wrote(publicKey, this.#settings.clock.now());
     const from = incoming.connection;
-    this.emit({ type: 'entry', hash, publicKey, documentId, from: from?.remoteId });
+    this.emit({ type: 'entry', hash, publicKey, documentId, operation: stored, from: from?.remoteId });
     pushLive(this.#livePush, this.#connections, { entry: incoming.entry, operation: incoming.operation, documentId, author: publicKey, seqNum }, from);
     await this.#wake({ kind: 'log-entry', publicKey, logId, seqNum });
     await this.#wake({ kind: 'operation', id: hash });
