@@ -21,11 +21,42 @@ export const MAX_PROFILES_LISTED = 1000;
 export const QUERY_NAMES = ['festival', 'schedule', 'resource', 'resources', 'profile', 'profiles', 'bookings', 'freeSlots', 'conflicts', 'pending'] as const;
 export type QueryName = (typeof QUERY_NAMES)[number];
 
-/** JSON-safe copies: bigints as numbers, Maps and Sets as arrays. */
+/**
+ * JSON-safe copies, as a JSON round trip would make them, without the text in between:
+ * bigints as numbers, Maps and Sets as arrays, numbers that are not finite as null,
+ * undefined properties left out (undefined in arrays as null). Answers are copied so that
+ * what a caller does to them never reaches the model.
+ */
 export function toPlainData(value: unknown): unknown {
-  return JSON.parse(
-    JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? Number(item) : item instanceof Map || item instanceof Set ? [...item] : item)),
-  );
+  return plainCopy(value) ?? null;
+}
+
+function plainCopy(value: unknown): unknown {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      // JSON writes -0 as 0.
+      return Number.isFinite(value) ? value + 0 : null;
+    case 'bigint':
+      return Number(value);
+    case 'object':
+      break;
+    default:
+      return undefined;
+  }
+  if (value === null) return null;
+  if (Array.isArray(value) || value instanceof Map || value instanceof Set) {
+    const items = Array.isArray(value) ? value : [...(value as Iterable<unknown>)];
+    return items.map((item) => plainCopy(item) ?? null);
+  }
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) {
+    const item = plainCopy((value as Record<string, unknown>)[key]);
+    if (item !== undefined) copy[key] = item;
+  }
+  return copy;
 }
 
 function documentId(params: Record<string, unknown>, name: string): Hash {

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { answerQuery, FestivalNode, hashingReady, isPandaError, KeyPair, MemoryStore, QUERY_NAMES } from '../../core/index.js';
+import { answerQuery, FestivalNode, hashingReady, isPandaError, KeyPair, MemoryStore, QUERY_NAMES, toPlainData } from '../../core/index.js';
 
 const T0 = 1_750_000_000;
 const HOUR = 3600;
@@ -137,5 +137,47 @@ describe('answerQuery', () => {
     );
     void main;
     void night;
+  });
+});
+
+describe('toPlainData', () => {
+  // What it must equal: the JSON round trip it replaces.
+  const viaJson = (value: unknown): unknown =>
+    JSON.parse(
+      JSON.stringify(value, (_key, item: unknown) =>
+        typeof item === 'bigint' ? Number(item) : item instanceof Map || item instanceof Set ? [...item] : item,
+      ) ?? 'null',
+    );
+
+  test('copies as a JSON round trip would: bigints, Maps, Sets, undefined, numbers that are not finite', () => {
+    const value = {
+      seq: 7n,
+      byId: new Map([['a', { n: 1, gone: undefined }]]),
+      tags: new Set(['x', 'y']),
+      list: [1, undefined, Number.NaN, Infinity, null, 'text', true, () => 1],
+      nested: { deeper: [{ when: -0 }] },
+      skipped: undefined,
+      fn: () => 2,
+    };
+    assert.deepEqual(toPlainData(value), viaJson(value));
+    assert.equal(toPlainData(undefined), null);
+    assert.equal(toPlainData(3n), 3);
+  });
+
+  test('every query answer equals its JSON round trip and shares nothing with the model', async () => {
+    const { model, owner, main, cellar } = await setup();
+    for (const [query, value] of [
+      ['schedule', model.schedule(main)],
+      ['bookings', model.bookings(cellar)],
+      ['resources', [...model.resources.values()]],
+      ['festivals', [...model.festivals.values()]],
+      ['pending', model.pendingFor(owner.publicKey())],
+    ] as const) {
+      const copy = toPlainData(value);
+      assert.deepEqual(copy, viaJson(value), query);
+    }
+    const [item] = toPlainData(model.schedule(main)) as Array<{ event: { title: string } }>;
+    item!.event.title = 'changed';
+    assert.notEqual(model.schedule(main)[0]!.event.title, 'changed');
   });
 });
