@@ -3,7 +3,8 @@
  * IndexedDB transaction, with what the batch wrote kept in memory until its end. Every
  * IndexedDB request is a round trip to the browser's storage process; a batch waits for
  * none of its writes (they go out together, `bulkAdd`, when `work` is done) and asks for
- * each log once (the answer is kept: the batch's own writes are the only ones meanwhile).
+ * each log once (the answer is kept: the batch's own writes are the only ones meanwhile);
+ * logs asked for together (in the same microtask) are read in one request.
  * Reads see the batch's writes before them.
  */
 import { PandaError } from '../errors.js';
@@ -23,6 +24,9 @@ export class DexieBatch implements Store {
   readonly #logs = new Map<string, LogInfo | undefined>();
   readonly #written = new Map<string, LogInfo>();
   readonly #logsByDocument = new Map<string, LogInfo>();
+  /** Logs asked for and not read yet, and the read that will answer them. */
+  #wanted = new Map<string, [string, number]>();
+  #reading: Promise<void> | undefined;
 
   constructor(private readonly tables: DexieTables) {}
 
@@ -48,10 +52,23 @@ export class DexieBatch implements Store {
   async getLog(publicKey: string, logId: number) {
     const key = logKey(publicKey, logId);
     if (this.#logs.has(key)) return this.#logs.get(key);
-    const log = await this.tables.getLog(publicKey, logId);
-    // A write of the batch may have come while the read was under way.
-    if (!this.#logs.has(key)) this.#logs.set(key, log);
+    this.#wanted.set(key, [publicKey, logId]);
+    this.#reading ??= Promise.resolve().then(() => this.#readWanted());
+    await this.#reading;
     return this.#logs.get(key);
+  }
+
+  async #readWanted(): Promise<void> {
+    const wanted = this.#wanted;
+    this.#wanted = new Map();
+    this.#reading = undefined;
+    const logs = await this.tables.getLogsAt([...wanted.values()]);
+    let i = 0;
+    for (const key of wanted.keys()) {
+      const log = logs[i++];
+      // A write of the batch may have come while the read was under way.
+      if (!this.#logs.has(key)) this.#logs.set(key, log);
+    }
   }
 
   async getLogs(publicKey?: string) {

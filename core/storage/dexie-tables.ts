@@ -34,6 +34,11 @@ export class DexieTables implements Store {
     return this.tables.logs.get([publicKey, logId]);
   }
 
+  /** The logs at these keys, in their order (undefined where there is none): one request for all. */
+  getLogsAt(keys: ReadonlyArray<[string, number]>) {
+    return this.tables.logs.bulkGet(keys as Array<[string, number]>);
+  }
+
   getLogs(publicKey?: string) {
     return publicKey === undefined ? this.tables.logs.toArray() : this.tables.logs.where('publicKey').equals(publicKey).toArray();
   }

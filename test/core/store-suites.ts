@@ -442,6 +442,27 @@ export function storeSuites(name: string, makeStore: () => Store) {
       assert.equal((await store.getOperationsByDocument(items[0]!.hash)).length, 21);
     });
 
+    test('logs asked for together inside a batch are each answered right: held, missing, asked twice, written in the batch', async () => {
+      const store = makeStore();
+      const items = await elsewhere();
+      const [first, ...rest] = await Promise.all(items.map((item) => checkEntry(schemas, item.entry, item.operation)));
+      await storeCheckedEntry(store, first!);
+      const answers = await inBatch(store, async (inside) => {
+        const together = await Promise.all([
+          inside.getLog(alice.publicKey(), 0),
+          inside.getLog(alice.publicKey(), 7),
+          inside.getLog(alice.publicKey(), 0),
+          inside.getLog(bob.publicKey(), 0),
+        ]);
+        await storeCheckedEntry(inside, rest[0]!);
+        return [...together, await inside.getLog(alice.publicKey(), 0)];
+      });
+      assert.deepEqual(
+        answers.map((log) => log?.latestSeqNum),
+        [1, undefined, 1, undefined, 2],
+      );
+    });
+
     test('a batch the storage fails writes nothing of it', { skip: makeStore().batch === undefined && 'no batches: each write stands alone' }, async () => {
       const store = makeStore();
       const checked = await Promise.all((await elsewhere()).map((item) => checkEntry(schemas, item.entry, item.operation)));
