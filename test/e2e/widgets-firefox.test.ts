@@ -4,7 +4,8 @@
  * own, so the component tests run in Chromium and this checks the shipped bundle in Debian's
  * Firefox: a frab schedule from `src` under a strict Content Security Policy, read-only and
  * saying so, day tabs and the live region, arrow keys with a roving tabindex, the time zone
- * switch, favourites kept in the browser, no `javascript:` link from the data, and axe clean.
+ * switch, favourites kept in the browser, no `javascript:` link from the data, axe clean,
+ * and the layout smoke checks of the Chromium layout tests at 320, 390, 768 and 1366 px.
  */
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
@@ -30,7 +31,22 @@ const IN_PAGE = `window.S = {
   events: () => [...S.root().querySelectorAll('[role="gridcell"][data-event]')].map((cell) => cell.dataset.event),
   focused: () => S.root().activeElement?.dataset.event ?? null,
   tabbable: () => [...S.root().querySelectorAll('[data-event][tabindex="0"]')].map((cell) => cell.dataset.event),
+  shown: () => S.root().querySelector('[role="grid"]') ? 'grid' : S.root().querySelector('[part="now"]') ? 'now' : S.root().querySelector('[part="list"]') ? 'list' : 'none',
+  pressed: () => [...S.root().querySelectorAll('[data-view][aria-pressed="true"]')].map((button) => button.dataset.view).join(),
+  inside: (element) => { const box = element.getBoundingClientRect(); return box.left >= -0.5 && box.top >= -0.5 && box.right <= innerWidth + 0.5 && box.bottom <= innerHeight + 0.5; },
+  // Titles narrower than 6 letters, by their text (none is what a reader needs).
+  narrowTitles: () => [...S.root().querySelectorAll('.list > li .what')].filter((box) => box.getBoundingClientRect().width > 1 && box.getBoundingClientRect().width < 6 * parseFloat(getComputedStyle(box).fontSize) - 0.5).map((box) => box.textContent.trim().slice(0, 30)),
+  menuOutside: () => { const details = S.root().querySelector('details.export'); details.open = true; const outside = [details.querySelector('.menu'), ...details.querySelectorAll('.menu button')].filter((item) => !S.inside(item)).map((item) => item.textContent.trim()); details.open = false; return outside; },
 };`;
+
+/**
+ * Sets the viewport over WebDriver BiDi. Puppeteer's setViewport also overrides the screen
+ * orientation, a command Firefox ESR 140 does not know.
+ */
+async function setViewport(page: Page, width: number, height: number): Promise<void> {
+  const frame = page.mainFrame() as unknown as { browsingContext: { setViewport(options: { viewport: { width: number; height: number } }): Promise<void> } };
+  await frame.browsingContext.setViewport({ viewport: { width, height } });
+}
 
 describe('the built widgets in Firefox ESR', { skip, timeout: 120_000 }, () => {
   let server: Server;
@@ -130,4 +146,28 @@ describe('the built widgets in Firefox ESR', { skip, timeout: 120_000 }, () => {
     )) as string[];
     assert.deepEqual(violations, []);
   });
+
+  for (const width of [320, 390, 768, 1366]) {
+    test(`at ${width} px: the pressed view button is the view on screen, titles have room, the export menu stays inside`, async () => {
+      await setViewport(page, width, 900);
+      await waitForExpression(page, `S.root().querySelector('.base').classList.contains('narrow') === ${width < 600}`);
+      await page.evaluate(`S.root().querySelector('[data-view="list"]').click()`);
+      await waitForExpression(page, `S.shown() === 'list'`);
+      assert.equal(await page.evaluate('S.pressed()'), 'list');
+      assert.ok(((await page.evaluate(`S.root().querySelectorAll('.list > li .what').length`)) as number) > 5, 'the day in the list');
+      assert.deepEqual(await page.evaluate('S.narrowTitles()'), []);
+      assert.deepEqual(await page.evaluate('S.menuOutside()'), []);
+      await page.evaluate(`S.root().querySelector('[data-view="grid"]').click()`);
+      if (width < 600) {
+        // The grid does not fit a phone: the list stays, and the button says why.
+        assert.equal(await page.evaluate(`S.root().querySelector('[data-view="grid"]').getAttribute('aria-disabled')`), 'true');
+        assert.equal(await page.evaluate('S.shown()'), 'list');
+      } else await waitForExpression(page, `S.shown() === 'grid'`);
+      assert.equal(await page.evaluate('S.pressed()'), await page.evaluate('S.shown()'));
+      const violations = (await page.evaluate(
+        'axe.run(document.querySelector("panda-schedule"), { rules: { region: { enabled: false } } }).then((results) => results.violations.map((item) => item.id + ": " + item.nodes.length))',
+      )) as string[];
+      assert.deepEqual(violations, []);
+    });
+  }
 });
