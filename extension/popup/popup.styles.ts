@@ -126,4 +126,65 @@ export const popupStyles = css`
     align-items: center;
     gap: 0.3rem;
   }
+
+  /* The first-run welcome: a card of numbered steps, each ticked off once done. */
+  section.welcome {
+    padding: 0.75rem;
+    border: 1px solid var(--panda-border);
+    border-radius: 8px;
+    background: var(--panda-surface);
+    margin-bottom: 0.6rem;
+  }
+
+  section.welcome > p {
+    margin-bottom: 0.5rem;
+  }
+
+  .welcome ol {
+    display: grid;
+    gap: 0.6rem;
+    margin: 0 0 0.6rem;
+    padding-left: 1.3rem;
+  }
+
+  .welcome h3 {
+    margin: 0 0 0.2rem;
+    font-size: 0.9rem;
+  }
+
+  .welcome [data-done] h3 {
+    color: var(--panda-muted);
+  }
+
+  .tick {
+    color: var(--panda-accent);
+  }
+
+  .welcome details {
+    margin-top: 0;
+  }
+
+  /* My events: where each stands, coloured after its state. */
+  .status {
+    font-weight: 600;
+  }
+
+  [data-state='confirmed'] > .status {
+    color: var(--panda-accent);
+  }
+
+  [data-state='declined'] > .status {
+    color: var(--panda-danger);
+  }
+
+  ul.requests {
+    gap: 0;
+    font-size: 0.85rem;
+    color: var(--panda-muted);
+  }
+
+  ul.requests li + li {
+    padding-top: 0;
+    border-top: none;
+  }
 `;
