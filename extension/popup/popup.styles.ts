@@ -92,7 +92,8 @@ export const popupStyles = css`
   }
 
   form > button,
-  section > button {
+  section > button,
+  li > button {
     justify-self: start;
   }
 
@@ -144,10 +145,14 @@ export const popupStyles = css`
     display: grid;
     gap: 0.6rem;
     margin: 0 0 0.6rem;
-    padding-left: 1.3rem;
+    padding: 0;
+    list-style: none;
   }
 
   .welcome h3 {
+    display: flex;
+    align-items: center;
+    gap: 0.4rem;
     margin: 0 0 0.2rem;
     font-size: 0.9rem;
   }
@@ -156,8 +161,17 @@ export const popupStyles = css`
     color: var(--panda-muted);
   }
 
-  .tick {
-    color: var(--panda-accent);
+  /* The step's number, a tick once it is done. */
+  .step-mark {
+    display: inline-grid;
+    place-items: center;
+    flex: none;
+    width: 1.3rem;
+    height: 1.3rem;
+    border-radius: 50%;
+    background: var(--panda-accent);
+    color: var(--panda-accent-text);
+    font-size: 0.75rem;
   }
 
   .welcome details {

@@ -6,7 +6,7 @@
  * (welcome.ts). Outcomes show in the areas `welcome-name`, `welcome-backup`,
  * `welcome-passphrase` and `welcome`.
  */
-import { html, nothing, type TemplateResult } from 'lit';
+import { html, type TemplateResult } from 'lit';
 import type { PopupState } from '../shared/popup-protocol.js';
 import type { ActionController } from '../ui/actions.js';
 import { submittedForm } from '../ui/forms.js';
@@ -33,6 +33,7 @@ export class WelcomeSection {
       <p class="muted">Your key lives in this browser and signs what you publish. Two steps, and a third if you like.</p>
       <ol>
         ${this.step(
+          1,
           'name',
           'Name yourself',
           profileName === undefined ? undefined : html`Others see you as <strong>${visibleText(profileName)}</strong>.`,
@@ -54,6 +55,7 @@ export class WelcomeSection {
               ${this.actions.feedback('welcome-name')}`,
         )}
         ${this.step(
+          2,
           'backup',
           'Back up your key',
           state.backedUp ? html`Backup saved. Keep the file and its passphrase somewhere safe.` : undefined,
@@ -62,6 +64,7 @@ export class WelcomeSection {
               ${this.security.renderBackupExport('welcome-backup')}`,
         )}
         ${this.step(
+          3,
           'passphrase',
           'A passphrase (optional)',
           state.hasPassphrase ? html`Your keys are encrypted.` : undefined,
@@ -87,10 +90,10 @@ export class WelcomeSection {
     </section>`;
   }
 
-  /** One step: ticked off with what it achieved once `done`, else its form. */
-  private step(name: string, title: string, done: TemplateResult | undefined, form: () => TemplateResult) {
+  /** Step `number`: ticked off with what it achieved once `done`, else its form. */
+  private step(number: number, name: string, title: string, done: TemplateResult | undefined, form: () => TemplateResult) {
     return html`<li data-step=${name} ?data-done=${done !== undefined}>
-      <h3>${done ? html`<span class="tick" aria-hidden="true">✓</span> ` : nothing}${title}</h3>
+      <h3><span class="step-mark" aria-hidden="true">${done ? '✓' : number}</span>${title}</h3>
       ${done ? html`<p class="muted">${done}</p>` : form()}
     </li>`;
   }

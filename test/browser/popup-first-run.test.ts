@@ -51,7 +51,13 @@ describe('the first-run welcome', () => {
     expect(headings(root)).to.deep.equal(['Welcome to Panda Kit']);
     expect(root.querySelector('[data-first-start]')).to.equal(null);
     const step = (name: string) => root.querySelector<HTMLElement>(`[data-step="${name}"]`)!;
-    expect(Array.from(root.querySelectorAll('[data-step] h3')).map(text)).to.deep.equal(['Name yourself', 'Back up your key', 'A passphrase (optional)']);
+    const marks = () => Array.from(root.querySelectorAll('[data-step] .step-mark')).map(text);
+    expect(Array.from(root.querySelectorAll('[data-step] h3')).map((heading) => text(heading).slice(1))).to.deep.equal([
+      'Name yourself',
+      'Back up your key',
+      'A passphrase (optional)',
+    ]);
+    expect(marks()).to.deep.equal(['1', '2', '3']);
     // "Me" is the vault's name, not the person's: the field starts empty.
     const nameForm = step('name').querySelector<HTMLFormElement>('[data-name-yourself]')!;
     expect((nameForm.elements.namedItem('name') as HTMLInputElement).value).to.equal('');
@@ -65,6 +71,7 @@ describe('the first-run welcome', () => {
     await waitFor(() => step('name').hasAttribute('data-done'), 'the name step ticked off');
     expect(client.callsOf('popup_nameYourself')).to.deep.equal([{ name: 'Mira' }]);
     expect(text(step('name'))).to.contain('Others see you as Mira.');
+    expect(marks()).to.deep.equal(['✓', '2', '3']);
     expect(root.querySelector('header')!.textContent).to.contain('Mira');
 
     const backupForm = step('backup').querySelector<HTMLFormElement>('[data-export-backup]')!;
