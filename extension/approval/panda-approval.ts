@@ -66,6 +66,7 @@ export class PandaApproval extends LitElement {
         data-id=${first.id}
         .request=${first}
         .signer=${state.identities.find((identity) => identity.publicKey === first.publicKey)}
+        .names=${state.names}
         ?busy=${this.answers.isDeciding(first.id)}
         @panda-decide=${this.answers.decide}
       ></panda-request-card>

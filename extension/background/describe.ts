@@ -4,7 +4,8 @@
  * (and, for a change, the value it had). Values are data — the page's text, or names stored
  * in the festival model — and the prompt shows them as quoted data, never as the extension's
  * own sentence (visible-text.ts makes control and bidi characters visible there). Times are
- * shown in the festival's time zone; linked documents by their names with a short id.
+ * shown in the festival's time zone; linked documents by their names, their owners' profile
+ * names and a short id; people by their profile names and short keys.
  */
 import type { FestivalModel, Hash } from '../../core/index.js';
 import type { PromptDetail } from '../shared/popup-protocol.js';
@@ -92,11 +93,19 @@ export function instant(seconds: number, timeZone: string, locale = 'en-GB'): st
 const shortId = (id: string) => (id.length > 16 ? `${id.slice(4, 12)}…` : id);
 const shortKey = (key: string) => (key.length > 14 ? `${key.slice(0, 8)}…${key.slice(-4)}` : key);
 
-/** A linked document by its name (data) and a short id. */
+/** A user by their profile's name and short key, or by the short key alone. */
+function personOf(model: FestivalModel, key: string): string {
+  const name = model.profileOf(key)?.name;
+  return name ? `${name} (${shortKey(key)})` : shortKey(key);
+}
+
+/** A linked document by its name (data), whose it is (where its owner has a profile) and a short id. */
 function nameOf(model: FestivalModel, id: string): string {
-  const item = model.events.get(id) ?? model.resources.get(id);
-  const name = item?.title ?? model.festivals.get(id)?.name ?? model.profiles.get(id)?.name;
-  return name === undefined ? `unknown ${shortId(id)}` : `${name} (${shortId(id)})`;
+  const item = model.events.get(id) ?? model.resources.get(id) ?? model.festivals.get(id);
+  const name = item ? ('title' in item ? item.title : item.name) : model.profiles.get(id)?.name;
+  if (name === undefined) return `unknown ${shortId(id)}`;
+  const owner = item && model.profileOf(item.owner)?.name;
+  return owner ? `${name} (by ${owner}, ${shortId(id)})` : `${name} (${shortId(id)})`;
 }
 
 /** A value as text: an object (array, map) as JSON, anything else as String() gives it. */
@@ -119,7 +128,7 @@ function shown(model: FestivalModel, name: string, value: unknown, timeZone: str
   }
   if (KEYS.has(name)) {
     const keys = listOf(value);
-    return keys.length === 0 ? '(none)' : keys.map(shortKey).join(', ');
+    return keys.length === 0 ? '(none)' : keys.map((key) => personOf(model, key)).join(', ');
   }
   return textOf(value);
 }

@@ -8,7 +8,7 @@ import type { FestivalNode, Hash, ReplicationHealth } from '../../core/index.js'
 import { isHash } from '../../core/index.js';
 import { type Vault, isVaultError, type Identity } from '../vault/vault.js';
 import type { PeerLink } from '../peer/peer-link.js';
-import type { Decision, FestivalView, IdentityView, OwnerRequestView, PopupMethod, PopupMethods, PopupState } from '../shared/popup-protocol.js';
+import type { Decision, IdentityView, OwnerRequestView, PopupFestivalView, PopupMethod, PopupMethods, PopupState } from '../shared/popup-protocol.js';
 import { POPUP_METHODS } from '../shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
 import type { ApprovalQueue } from './approvals.js';
@@ -17,9 +17,11 @@ import type { DataWatch } from './data-watch.js';
 import type { FestivalSettings } from './festival-settings.js';
 import type { KeyValueStorage } from './stored-records.js';
 import type { Permissions } from './permissions.js';
+import { myEventViews } from './my-events.js';
 import { profileNames } from './planner-views.js';
 import type { ProviderRouter } from './provider-router.js';
 import { invalid } from './request-params.js';
+import { Welcome } from './welcome.js';
 
 export interface PopupApiServices {
   vault: Vault;
@@ -60,7 +62,22 @@ const view = ({ id, name, publicKey }: Identity): IdentityView => ({ id, name, p
 const emptyHealth = (): ReplicationHealth => ({ peers: [], festivals: [], authors: [], forks: 0, blocked: [] });
 
 export class PopupApi {
-  constructor(private readonly services: PopupApiServices) {}
+  readonly #welcome: Welcome;
+
+  constructor(private readonly services: PopupApiServices) {
+    this.#welcome = new Welcome(services.storage);
+  }
+
+  /**
+   * How many requests wait for the person's decision (the toolbar badge): the sites'
+   * questions, and requests for the active identity's resources it has not voted on.
+   */
+  async waitingCount(): Promise<number> {
+    const { vault, approvals, node } = this.services;
+    const sites = approvals.pending().length;
+    if (vault.isLocked) return sites;
+    return sites + (await node.model()).pendingFor(vault.activeIdentity().publicKey).length;
+  }
 
   async handle(method: string, params?: unknown): Promise<unknown> {
     if (!POPUP_METHODS.includes(method as PopupMethod))
@@ -151,7 +168,27 @@ export class PopupApi {
       }
       case 'popup_authorize':
         return this.#authorize(object(params));
+      case 'popup_nameYourself':
+        return this.#nameYourself(string(object(params), 'name').trim());
+      case 'popup_closeWelcome': {
+        const { outcome } = object(params);
+        if (outcome !== 'done' && outcome !== 'skipped') invalid('outcome is done or skipped');
+        await this.#welcome.close(outcome);
+        return true;
+      }
     }
+  }
+
+  /** The identity is renamed first (the vault checks the name), then its profile created or changed. */
+  async #nameYourself(name: string): Promise<IdentityView> {
+    const { vault, node, router } = this.services;
+    const identity = await vault.renameIdentity(vault.activeIdentity().id, name);
+    const profile = (await node.model()).profileOf(identity.publicKey);
+    await router.publishAsPerson(
+      vault.keyPair(identity.id),
+      profile ? { type: 'profile', action: 'update', documentId: profile.id, fields: { name } } : { type: 'profile', action: 'create', fields: { name } },
+    );
+    return view(identity);
   }
 
   async #authorize(params: Record<string, unknown>): Promise<true> {
@@ -179,7 +216,8 @@ export class PopupApi {
     const loss = dataWatch?.loss();
     const choices = new Map(vault.originChoices());
     const active = locked ? null : vault.activeIdentity();
-    const festivals: FestivalView[] = settings.ids().map((id) => this.#festivalView(id, model, health));
+    const servers = new Map(settings.list().map((setting) => [setting.festivalId, setting.signaling.length]));
+    const festivals: PopupFestivalView[] = settings.ids().map((id) => this.#festivalView(id, model, health, servers.get(id) ?? 0));
     let ownerRequests: OwnerRequestView[] = [];
     if (active) {
       ownerRequests = model.pendingFor(active.publicKey).map(({ resource, event }) => {
@@ -195,6 +233,8 @@ export class PopupApi {
         };
       });
     }
+    const names = locked ? {} : profileNames(model);
+    const backedUp = typeof backupMade === 'number';
     return {
       locked,
       hasPassphrase: vault.hasPassphrase,
@@ -205,13 +245,15 @@ export class PopupApi {
       festivals,
       peers: health.peers.length,
       ownerRequests,
-      names: locked ? {} : profileNames(model),
+      myEvents: active ? myEventViews(model, active.publicKey, names) : [],
+      names,
       dataLoss: loss ? { hadDocuments: loss.had.logs, foundDocuments: loss.found.logs, noticedAt: loss.noticedAt } : null,
-      backedUp: typeof backupMade === 'number',
+      backedUp,
+      welcome: !locked && (await this.#welcome.isOpen(backedUp)),
     };
   }
 
-  #festivalView(id: Hash, model: Awaited<ReturnType<FestivalNode['model']>>, health: ReplicationHealth): FestivalView {
+  #festivalView(id: Hash, model: Awaited<ReturnType<FestivalNode['model']>>, health: ReplicationHealth, servers: number): PopupFestivalView {
     const tree = new Set(model.festivalTree(id));
     const figures = health.festivals.find((festival) => festival.id === id);
     // Who wrote in this festival: the owners of its festivals, resources and events.
@@ -231,6 +273,8 @@ export class PopupApi {
       missing: figures?.missing ?? 0,
       entries: figures?.entries ?? 0,
       lastActive,
+      servers,
+      owner: model.festivals.get(id)?.owner ?? null,
     };
   }
 

@@ -17,6 +17,7 @@ import { IndexedDbVaultStorage, moveRecord } from '../vault/indexeddb-storage.js
 import { Vault, VAULT_STORAGE_KEY, type VaultStorage } from '../vault/vault.js';
 import { approvalWindow } from './approval-window.js';
 import { ApprovalQueue } from './approvals.js';
+import { ToolbarBadge } from './badge.js';
 import { DataWatch } from './data-watch.js';
 import { FestivalSettings } from './festival-settings.js';
 import { needsOffscreenPeer, OffscreenPeer } from './offscreen-peer.js';
@@ -82,10 +83,12 @@ export class OpenPages {
   #timer: ReturnType<typeof setInterval> | undefined;
   /** Called when the popup closes (with requests still waiting, they need a window). */
   onPopupClosed: (() => void) | undefined;
+  /** Called on every change (not on the timer's refreshes): the toolbar badge counts again. */
+  onChanged: (() => void) | undefined;
 
   add(port: browser.Runtime.Port, page: 'popup' | 'approval'): void {
     this.#ports.set(port, page);
-    this.#timer ??= setInterval(() => this.notify(), REFRESH_INTERVAL);
+    this.#timer ??= setInterval(() => this.#tell(), REFRESH_INTERVAL);
     port.onDisconnect.addListener(() => {
       this.#ports.delete(port);
       if (this.#ports.size === 0) {
@@ -100,7 +103,13 @@ export class OpenPages {
     return [...this.#ports.values()].includes('popup');
   }
 
+  /** Something changed: the open pages fetch their state again. */
   notify(): void {
+    this.onChanged?.();
+    this.#tell();
+  }
+
+  #tell(): void {
     for (const port of this.#ports.keys()) {
       try {
         port.postMessage({ type: 'changed' });
@@ -222,6 +231,9 @@ export async function createServices(pages: OpenPages): Promise<BackgroundServic
     closeApproval: () => prompt.done(),
     ...(dataWatch ? { dataWatch } : {}),
   });
+  const badge = new ToolbarBadge(browser.action, () => popup.waitingCount());
+  pages.onChanged = () => void badge.update();
+  void badge.update();
   const planner = new PlannerApi({
     vault,
     node,

@@ -1,13 +1,15 @@
 /**
- * The festivals in `<panda-popup>`: how many peers, entries and missing entries each has,
- * when it was last active, and leaving it. Outcomes show in the area `festivals`.
+ * The festivals in `<panda-popup>`: who made each (by profile name), how it replicates in
+ * words (health-words.ts; the figures in a tooltip), when it was last active, and leaving
+ * it. Outcomes show in the area `festivals`.
  */
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import type { PopupState } from '../shared/popup-protocol.js';
 import type { ActionController } from '../ui/actions.js';
 import { counted, relativeTime, shortKey } from '../ui/format.js';
+import { healthWords, onlineWords } from './health-words.js';
+import { festivalName, personName } from './popup-parts.js';
 import type { PopupStateController } from '../ui/popup-state.js';
-import { festivalName } from './popup-parts.js';
 
 export class FestivalsSection {
   constructor(
@@ -19,7 +21,7 @@ export class FestivalsSection {
     const now = Date.now();
     return html`<section aria-labelledby="festivals-heading">
       <h2 id="festivals-heading">Festivals</h2>
-      <p class="muted" data-total-peers>Connected to ${counted(state.peers, 'peer')}</p>
+      <p class="muted" data-total-peers>${onlineWords(state.peers)}</p>
       ${
         state.festivals.length === 0
           ? html`<p class="muted">Not taking part in any festival yet.</p>`
@@ -28,9 +30,12 @@ export class FestivalsSection {
                 (festival) =>
                   html`<li data-festival=${festival.id}>
                     <strong>${festivalName(festival) ?? html`<span class="key">${shortKey(festival.id)}</span>`}</strong>
+                    ${festival.owner ? html`<p class="muted" data-festival-owner>by ${personName(state.names, festival.owner)}</p>` : nothing}
+                    <p data-health title=${`${counted(festival.entries, 'entry', 'entries')} held here, ${festival.missing} missing`}>
+                      ${healthWords(festival)}
+                    </p>
                     <p class="muted">
-                      ${counted(festival.peers, 'peer')} · ${counted(festival.entries, 'entry', 'entries')} · ${festival.missing} missing ·
-                      ${festival.lastActive === null ? 'no activity seen yet' : html`active <span data-last-active>${relativeTime(festival.lastActive, now)}</span>`}
+                      ${festival.lastActive === null ? 'No activity seen yet' : html`Active <span data-last-active>${relativeTime(festival.lastActive, now)}</span>`}
                     </p>
                     <button
                       class="danger"

@@ -1,7 +1,7 @@
 /**
  * What the popup says before anything else, when it has something to say: that festival
  * data went missing (and is being fetched again from peers), and, until the person saved a
- * backup, that they should (and may set a passphrase).
+ * backup, that they should (and may set a passphrase) — unless the welcome asks it already.
  */
 import { html, nothing } from 'lit';
 import type { PopupState } from '../shared/popup-protocol.js';
@@ -23,7 +23,7 @@ export function renderNotices(state: PopupState, dismissDataLoss: () => void) {
       : nothing
   }
   ${
-    state.backedUp
+    state.backedUp || state.welcome
       ? nothing
       : html`<section class="notice" data-first-start>
           <h2>Save a backup of your identities</h2>

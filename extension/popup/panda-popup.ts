@@ -1,7 +1,8 @@
 /**
  * `<panda-popup>`: the toolbar popup. The identity in use and the others, the questions sites
- * are waiting on, requests for the person's resources, connected sites, festivals, and the
- * vault's passphrase and backups; while locked, only the unlock form. Everything comes from
+ * are waiting on, requests for the person's resources, their own events, connected sites,
+ * festivals, and the vault's passphrase and backups; while locked, only the unlock form. On
+ * the first start the welcome comes first, with only the requests beside it. Everything comes from
  * `popup_state` through `client` (popup.ts sets the background's; tests a fake). Each section
  * is its own module beside this one; the element holds the state they share.
  */
@@ -15,11 +16,13 @@ import { RequestAnswers } from '../ui/request-answers.js';
 import { sharedStyles } from '../ui/shared.styles.js';
 import { FestivalsSection } from './festivals-section.js';
 import { IdentitiesSection } from './identities-section.js';
+import { renderMyEvents } from './my-events-section.js';
 import { renderNotices } from './notices.js';
 import { popupStyles } from './popup.styles.js';
 import { RequestsSection } from './requests-section.js';
 import { SecuritySection } from './security-section.js';
 import { SitesSection } from './sites-section.js';
+import { WelcomeSection } from './welcome-section.js';
 
 export class PandaPopup extends LitElement {
   static override properties = {
@@ -46,6 +49,7 @@ export class PandaPopup extends LitElement {
     current: () => this.backupDownload,
     offer: (text) => this.offerBackup(text),
   });
+  private readonly welcome = new WelcomeSection(this.actions, this.live, this.security);
 
   constructor() {
     super();
@@ -80,9 +84,13 @@ export class PandaPopup extends LitElement {
   }
 
   private renderUnlocked(state: PopupState) {
-    return html`${renderNotices(state, () => void this.actions.run('notices', 'dismiss-data-loss', () => this.live.request('popup_dismissDataLoss')))}
-    ${this.identities.render(state)} ${this.requests.renderPending(state)} ${this.requests.renderOwnerRequests(state)} ${this.sites.render(state)}
-    ${this.festivals.render(state)} ${this.security.render(state)}`;
+    const notices = renderNotices(state, () => void this.actions.run('notices', 'dismiss-data-loss', () => this.live.request('popup_dismissDataLoss')));
+    // A site may ask during the welcome: its question shows below, nothing else does yet.
+    if (state.welcome)
+      return html`${notices} ${this.welcome.render(state)} ${state.pending.length > 0 ? this.requests.renderPending(state) : nothing}
+      ${this.requests.renderOwnerRequests(state)}`;
+    return html`${notices} ${this.identities.render(state)} ${this.requests.renderPending(state)} ${this.requests.renderOwnerRequests(state)}
+    ${renderMyEvents(state)} ${this.sites.render(state)} ${this.festivals.render(state)} ${this.security.render(state)}`;
   }
 
   /** Offers an exported backup as a link (the previous one's URL released) and clicks it once. */

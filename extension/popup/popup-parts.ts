@@ -1,6 +1,6 @@
 /**
- * Small pieces several sections of `<panda-popup>` show: a festival's name and a choice of
- * identity.
+ * Small pieces several sections of `<panda-popup>` show: a festival's name, a person by
+ * their profile name (the short key where they have none) and a choice of identity.
  */
 import { html } from 'lit';
 import type { IdentityView } from '../shared/popup-protocol.js';
@@ -15,3 +15,7 @@ export const identityOptions = (identities: IdentityView[], selectedId: string |
   identities.map(
     (identity) => html`<option value=${identity.id} ?selected=${identity.id === selectedId}>${identity.name} (${shortKey(identity.publicKey)})</option>`,
   );
+
+/** A person by their profile's name (as data), else by their short key. */
+export const personName = (names: Record<string, string>, key: string) =>
+  names[key] ? html`<span data-person>${visibleText(names[key])}</span>` : html`<span class="key" data-person>${shortKey(key)}</span>`;

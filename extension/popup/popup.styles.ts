@@ -92,7 +92,8 @@ export const popupStyles = css`
   }
 
   form > button,
-  section > button {
+  section > button,
+  li > button {
     justify-self: start;
   }
 
@@ -125,5 +126,79 @@ export const popupStyles = css`
     display: flex;
     align-items: center;
     gap: 0.3rem;
+  }
+
+  /* The first-run welcome: a card of numbered steps, each ticked off once done. */
+  section.welcome {
+    padding: 0.75rem;
+    border: 1px solid var(--panda-border);
+    border-radius: 8px;
+    background: var(--panda-surface);
+    margin-bottom: 0.6rem;
+  }
+
+  section.welcome > p {
+    margin-bottom: 0.5rem;
+  }
+
+  .welcome ol {
+    display: grid;
+    gap: 0.6rem;
+    margin: 0 0 0.6rem;
+    padding: 0;
+    list-style: none;
+  }
+
+  .welcome h3 {
+    display: flex;
+    align-items: center;
+    gap: 0.4rem;
+    margin: 0 0 0.2rem;
+    font-size: 0.9rem;
+  }
+
+  .welcome [data-done] h3 {
+    color: var(--panda-muted);
+  }
+
+  /* The step's number, a tick once it is done. */
+  .step-mark {
+    display: inline-grid;
+    place-items: center;
+    flex: none;
+    width: 1.3rem;
+    height: 1.3rem;
+    border-radius: 50%;
+    background: var(--panda-accent);
+    color: var(--panda-accent-text);
+    font-size: 0.75rem;
+  }
+
+  .welcome details {
+    margin-top: 0;
+  }
+
+  /* My events: where each stands, coloured after its state. */
+  .status {
+    font-weight: 600;
+  }
+
+  [data-state='confirmed'] > .status {
+    color: var(--panda-accent);
+  }
+
+  [data-state='declined'] > .status {
+    color: var(--panda-danger);
+  }
+
+  ul.requests {
+    gap: 0;
+    font-size: 0.85rem;
+    color: var(--panda-muted);
+  }
+
+  ul.requests li + li {
+    padding-top: 0;
+    border-top: none;
   }
 `;

@@ -6,12 +6,12 @@
 import { html, nothing } from 'lit';
 import type { OwnerRequestView, PopupState } from '../shared/popup-protocol.js';
 import type { ActionController } from '../ui/actions.js';
-import { shortKey } from '../ui/format.js';
 import { identicon } from '../ui/identicon.js';
 import type { PopupStateController } from '../ui/popup-state.js';
 import type { RequestAnswers } from '../ui/request-answers.js';
 import '../ui/request-card/panda-request-card.js';
 import { visibleText } from '../ui/visible-text.js';
+import { personName } from './popup-parts.js';
 
 export class RequestsSection {
   constructor(
@@ -37,6 +37,7 @@ export class RequestsSection {
                       ?active=${index === 0}
                       .request=${request}
                       .signer=${state.identities.find((identity) => identity.publicKey === request.publicKey)}
+                      .names=${state.names}
                       ?busy=${this.answers.isDeciding(request.id)}
                     ></panda-request-card>
                   </li>`,
@@ -59,12 +60,7 @@ export class RequestsSection {
             <p><strong>${visibleText(request.resourceTitle)}</strong> for <strong>${visibleText(request.eventTitle)}</strong></p>
             <p class="muted">${request.when}</p>
             <p class="muted with-identicon">
-              Asked by
-              ${identicon(request.requestedBy, 16)}${
-                state.names[request.requestedBy]
-                  ? html`<span data-requested-by>${visibleText(state.names[request.requestedBy]!)}</span>`
-                  : html`<span class="key" data-requested-by>${shortKey(request.requestedBy)}</span>`
-              }
+              Asked by ${identicon(request.requestedBy, 16)}<span data-requested-by>${personName(state.names, request.requestedBy)}</span>
             </p>
             <div class="row" role="group" aria-label=${`Answer the request for ${request.resourceTitle} by ${request.eventTitle}`}>
               <button class="primary" data-authorize="confirm" ?disabled=${busy} @click=${() => this.authorize(request, 'confirm')}>Confirm</button>

@@ -1,8 +1,9 @@
 /**
- * Security in `<panda-popup>`: locking, setting or changing the vault's passphrase (area
- * `security`), exporting a backup of the identities (area `backup`) and restoring one (area
- * `restore`). The exported file itself is offered by the popup (`BackupOffer`), which owns
- * its object URL.
+ * Security in `<panda-popup>`: locking, setting (folded until asked for) or changing the
+ * vault's passphrase (area `security`), exporting a backup of the identities (area `backup`)
+ * and restoring one (area `restore`). The forms that set a passphrase and export a backup
+ * also serve the first-run welcome, with its own areas. The exported file itself is offered
+ * by the popup (`BackupOffer`), which owns its object URL.
  */
 import { html, nothing } from 'lit';
 import type { PopupState } from '../shared/popup-protocol.js';
@@ -29,7 +30,6 @@ export class SecuritySection {
   ) {}
 
   render(state: PopupState) {
-    const download = this.backup.current();
     return html`<section aria-labelledby="security-heading">
       <h2 id="security-heading">Security</h2>
       ${
@@ -44,22 +44,15 @@ export class SecuritySection {
                   <button type="submit" ?disabled=${this.actions.isBusy('passphrase')}>Change passphrase</button>
                 </form>
               </details>`
-          : html`<p class="muted">Your keys are stored without a passphrase. Set one to encrypt them; then Panda Kit can be locked.</p>
-              <form data-set-passphrase @submit=${this.setPassphrase}>
-                <label>Passphrase (at least 8 characters) <input type="password" name="passphrase" required autocomplete="new-password" /></label>
-                <label>Passphrase again <input type="password" name="repeat" required autocomplete="new-password" /></label>
-                <button type="submit" ?disabled=${this.actions.isBusy('passphrase')}>Set passphrase</button>
-              </form>`
+          : html`<details data-passphrase-fold>
+              <summary>Set a passphrase</summary>
+              ${this.renderSetPassphrase('security')}
+            </details>`
       }
       ${this.actions.feedback('security')}
       <details>
         <summary>Back up your identities</summary>
-        <form data-export-backup @submit=${this.exportBackup}>
-          <label>Passphrase for the backup file <input type="password" name="passphrase" required autocomplete="new-password" /></label>
-          <button type="submit" ?disabled=${this.actions.isBusy('export')}>Export backup</button>
-        </form>
-        ${download ? html`<p><a data-backup-download href=${download.url} download=${download.fileName}>Save ${download.fileName}</a></p>` : nothing}
-        ${this.actions.feedback('backup')}
+        ${this.renderBackupExport('backup')}
       </details>
       <details>
         <summary>Restore a backup</summary>
@@ -73,19 +66,40 @@ export class SecuritySection {
     </section>`;
   }
 
+  /** The form that sets the first passphrase; its outcome shows in `area`. */
+  renderSetPassphrase(area: string) {
+    return html`<p class="muted">Your keys are stored without a passphrase. Set one to encrypt them; then Panda Kit can be locked.</p>
+      <form data-set-passphrase @submit=${(event: SubmitEvent) => this.setPassphrase(event, area)}>
+        <label>Passphrase (at least 8 characters) <input type="password" name="passphrase" required autocomplete="new-password" /></label>
+        <label>Passphrase again <input type="password" name="repeat" required autocomplete="new-password" /></label>
+        <button type="submit" ?disabled=${this.actions.isBusy('passphrase')}>Set passphrase</button>
+      </form>`;
+  }
+
+  /** The form that exports a backup, the file's link once there is one, and the outcome (area `area`). */
+  renderBackupExport(area: string) {
+    const download = this.backup.current();
+    return html`<form data-export-backup @submit=${(event: SubmitEvent) => this.exportBackup(event, area)}>
+        <label>Passphrase for the backup file <input type="password" name="passphrase" required autocomplete="new-password" /></label>
+        <button type="submit" ?disabled=${this.actions.isBusy('export')}>Export backup</button>
+      </form>
+      ${download ? html`<p><a data-backup-download href=${download.url} download=${download.fileName}>Save ${download.fileName}</a></p>` : nothing}
+      ${this.actions.feedback(area)}`;
+  }
+
   private readonly lock = async (): Promise<void> => {
     await this.actions.run('security', 'lock', () => this.live.request('popup_lock'));
   };
 
-  private readonly setPassphrase = async (event: SubmitEvent): Promise<void> => {
+  private async setPassphrase(event: SubmitEvent, area: string): Promise<void> {
     const submitted = submittedForm(event);
     const passphrase = submitted.text('passphrase');
-    if (passphrase !== submitted.text('repeat')) return this.actions.fail('security', PASSPHRASES_DIFFER);
-    const done = await this.actions.run('security', 'passphrase', () => this.live.request('popup_setPassphrase', { passphrase }));
+    if (passphrase !== submitted.text('repeat')) return this.actions.fail(area, PASSPHRASES_DIFFER);
+    const done = await this.actions.run(area, 'passphrase', () => this.live.request('popup_setPassphrase', { passphrase }));
     if (done === undefined) return;
     submitted.form.reset();
-    this.actions.note('security', 'Passphrase set. Your keys are now encrypted.');
-  };
+    this.actions.note(area, 'Passphrase set. Your keys are now encrypted.');
+  }
 
   private readonly changePassphrase = async (event: SubmitEvent): Promise<void> => {
     const submitted = submittedForm(event);
@@ -99,13 +113,13 @@ export class SecuritySection {
     this.actions.note('security', 'Passphrase changed.');
   };
 
-  private readonly exportBackup = async (event: SubmitEvent): Promise<void> => {
+  private async exportBackup(event: SubmitEvent, area: string): Promise<void> {
     const submitted = submittedForm(event);
-    const text = await this.actions.run('backup', 'export', () => this.live.request('popup_exportBackup', { passphrase: submitted.text('passphrase') }));
+    const text = await this.actions.run(area, 'export', () => this.live.request('popup_exportBackup', { passphrase: submitted.text('passphrase') }));
     if (text === undefined) return;
     submitted.form.reset();
     await this.backup.offer(text);
-  };
+  }
 
   private readonly restoreBackup = async (event: SubmitEvent): Promise<void> => {
     const submitted = submittedForm(event);

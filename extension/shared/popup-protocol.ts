@@ -84,6 +84,29 @@ export interface FestivalView {
   lastActive: number | null;
 }
 
+/** A festival as the popup shows it. */
+export interface PopupFestivalView extends FestivalView {
+  /** Signaling servers it meets peers through (0: this device only). */
+  servers: number;
+  /** Who made it (public key), or null while its data has not arrived. */
+  owner: string | null;
+}
+
+/** One of the active identity's events and where its requests stand. */
+export interface MyEventView {
+  id: string;
+  title: string;
+  /** "Fri 21:00-23:00" in the festival's time zone. */
+  when: string;
+  festivalName: string | null;
+  /** confirmed: everything requested is confirmed (or nothing was); declined: a request was refused or lost to an earlier one. */
+  state: 'confirmed' | 'waiting' | 'declined';
+  /** "Confirmed", "Waiting for Klangkeller", "Declined by Werkstatt", "2 of 3 resources confirmed · Waiting for Bühne". */
+  headline: string;
+  /** Each request in words: "waiting for Mira to decide". */
+  requests: Array<{ resourceTitle: string; words: string }>;
+}
+
 /** A request for one of the active identity's resources that waits for its decision. */
 export interface OwnerRequestView {
   resourceId: string;
@@ -106,16 +129,20 @@ export interface PopupState {
   activeIdentityId: string | null;
   pending: PendingView[];
   sites: SiteView[];
-  festivals: FestivalView[];
+  festivals: PopupFestivalView[];
   /** Connected peers in all. */
   peers: number;
   ownerRequests: OwnerRequestView[];
+  /** The active identity's events; empty while locked. */
+  myEvents: MyEventView[];
   /** Profile names by public key, for users who made a profile (shown instead of keys). */
   names: Record<string, string>;
   /** Festival data found missing at start (the browser reset its database), until it is back or dismissed. */
   dataLoss: { hadDocuments: number; foundDocuments: number; noticedAt: number } | null;
   /** Whether a backup of the identities was ever saved (first start nudges the person to make one). */
   backedUp: boolean;
+  /** Whether to show the first-run welcome (until the person finished or skipped it). */
+  welcome: boolean;
 }
 
 /** Every method, its params and its result. */
@@ -142,6 +169,10 @@ export interface PopupMethods {
   popup_restoreBackup: { params: { text: string; passphrase: string }; result: { added: number; existing: number } };
   /** The active identity confirms or denies a request for its resource (signed at once: the person is the one asking). */
   popup_authorize: { params: { resourceId: string; eventId: string; decision: 'confirm' | 'deny'; note?: string }; result: true };
+  /** The welcome's first step: the active identity takes `name`, and its profile says so (signed at once). */
+  popup_nameYourself: { params: { name: string }; result: IdentityView };
+  /** The welcome was finished or skipped: it does not come back. */
+  popup_closeWelcome: { params: { outcome: 'done' | 'skipped' }; result: true };
   /** The approval window answered its last question: whether it may close (false: another one came meanwhile). */
   popup_approvalDone: { params: undefined; result: boolean };
 }
@@ -165,6 +196,8 @@ export const POPUP_METHODS: readonly PopupMethod[] = [
   'popup_exportBackup',
   'popup_restoreBackup',
   'popup_authorize',
+  'popup_nameYourself',
+  'popup_closeWelcome',
   'popup_approvalDone',
 ];
 

@@ -6,120 +6,15 @@
  */
 import { expect } from 'chai';
 import type { Runtime } from 'webextension-polyfill';
-import { PandaApproval } from '../../extension/approval/panda-approval.js';
-import { PandaPopup } from '../../extension/popup/panda-popup.js';
+import type { PandaApproval } from '../../extension/approval/panda-approval.js';
+import type { PandaPopup } from '../../extension/popup/panda-popup.js';
 import { createPopupClient, type PopupRuntime } from '../../extension/shared/popup-client.js';
-import type { PopupClient, PopupMethod, PopupMethods, PopupState } from '../../extension/shared/popup-protocol.js';
 import { POPUP_PORT, POPUP_TARGET } from '../../extension/shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../../extension/shared/protocol.js';
 import { backupFileName, kindPhrase, relativeTime, shortKey } from '../../extension/ui/format.js';
 import { identiconPattern } from '../../extension/ui/identicon.js';
+import { FakeClient, ALICE_KEY, BOB_KEY, lockedState, MINUTE, mount, unlockedState } from './popup-support.js';
 import { alerts, deepQuery, deepText, deferred, fill, waitFor } from './ui-support.js';
-
-customElements.define('panda-popup', PandaPopup);
-customElements.define('panda-approval', PandaApproval);
-
-const ALICE_KEY = 'ab12cd34' + '5'.repeat(52) + 'ef56';
-const BOB_KEY = '0f'.repeat(32);
-const MINUTE = 60_000;
-
-function unlockedState(): PopupState {
-  return {
-    locked: false,
-    hasPassphrase: true,
-    identities: [
-      { id: 'alice', name: 'Alice', publicKey: ALICE_KEY },
-      { id: 'bob', name: 'Bob at work', publicKey: BOB_KEY },
-    ],
-    activeIdentityId: 'alice',
-    pending: [
-      { id: 7, origin: 'https://hoffnung3000.de', kind: 'connect', description: 'Connect to Panda Kit', createdAt: 1 },
-      {
-        id: 9,
-        origin: 'https://hoffnung3000.de',
-        kind: 'publish:event:create',
-        description: 'Create an event',
-        details: [{ label: 'Title', value: 'Night of chaos' }],
-        allowAlways: true,
-        publicKey: BOB_KEY,
-        createdAt: 2,
-      },
-    ],
-    sites: [
-      {
-        origin: 'https://hoffnung3000.de',
-        connected: true,
-        always: ['publish:event:create'],
-        connectedAt: 1,
-        identityId: 'bob',
-        festivals: ['0020' + 'aa'.repeat(32)],
-      },
-      { origin: 'https://example.org', connected: false, always: [], connectedAt: 1, identityId: 'alice', festivals: [] },
-    ],
-    festivals: [
-      { id: '0020' + 'aa'.repeat(32), name: 'Hoffnung 3000', peers: 2, missing: 5, entries: 120, lastActive: Date.now() - 3 * MINUTE },
-      { id: '0020' + 'bb'.repeat(32), name: null, peers: 1, missing: 40, entries: 0, lastActive: null },
-    ],
-    peers: 3,
-    dataLoss: null,
-    backedUp: true,
-    ownerRequests: [
-      { resourceId: 'r1', resourceTitle: 'Klangkeller', eventId: 'e1', eventTitle: 'Night of chaos', when: 'Fri 21:00-23:00', requestedBy: BOB_KEY },
-    ],
-    names: {},
-  };
-}
-
-function lockedState(): PopupState {
-  return { ...unlockedState(), locked: true, identities: [], activeIdentityId: null, ownerRequests: [] };
-}
-
-type Handler = (params: unknown) => unknown;
-
-/** Records every request; answers `popup_state` with `state` and the others with `handlers[method]` (default: true). */
-class FakeClient implements PopupClient {
-  readonly calls: Array<{ method: PopupMethod; params: unknown }> = [];
-  readonly handlers: Partial<Record<PopupMethod, Handler>> = {};
-  readonly listeners = new Set<() => void>();
-
-  constructor(public state: PopupState) {}
-
-  async request<M extends PopupMethod>(method: M, params?: PopupMethods[M]['params']): Promise<PopupMethods[M]['result']> {
-    this.calls.push({ method, params });
-    const handler = this.handlers[method];
-    if (handler) return (await handler(params)) as PopupMethods[M]['result'];
-    return method === 'popup_state' ? structuredClone(this.state) : true;
-  }
-
-  onChanged(listener: () => void): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
-  }
-
-  changed(): void {
-    for (const listener of this.listeners) listener();
-  }
-
-  callsOf(method: PopupMethod): unknown[] {
-    return this.calls.filter((call) => call.method === method).map((call) => call.params);
-  }
-}
-
-const mounted: HTMLElement[] = [];
-
-async function mount<E extends PandaPopup | PandaApproval>(tag: 'panda-popup' | 'panda-approval', client: FakeClient): Promise<E> {
-  const element = document.createElement(tag) as E;
-  element.client = client;
-  document.body.append(element);
-  mounted.push(element);
-  await waitFor(() => client.callsOf('popup_state').length > 0 && !deepText(element).includes('Loading'), 'the first state');
-  await element.updateComplete;
-  return element;
-}
-
-afterEach(() => {
-  for (const element of mounted.splice(0)) element.remove();
-});
 
 describe('format and identicon', () => {
   it('shortens keys, names request kinds, times and backup files', () => {
@@ -156,6 +51,7 @@ describe('<panda-popup>', () => {
     expect(Array.from(root.querySelectorAll('h2')).map((heading) => heading.textContent)).to.deep.equal([
       'Requests',
       'Your resources',
+      'My events',
       'Sites',
       'Festivals',
       'Security',
@@ -178,9 +74,9 @@ describe('<panda-popup>', () => {
     expect(root.querySelector('[data-site="https://example.org"]')!.textContent).to.contain('not connected');
 
     const festivals = Array.from(root.querySelectorAll('[data-festival]')).map((festival) => festival.textContent.replace(/\s+/g, ' '));
-    expect(festivals[0]).to.contain('Hoffnung 3000').and.contain('2 peers').and.contain('120 entries').and.contain('5 missing').and.contain('3 minutes ago');
+    expect(festivals[0]).to.contain('Hoffnung 3000').and.contain('5 entries still coming from 2 people').and.contain('3 minutes ago');
     expect(festivals[1]).to.contain(shortKey('0020' + 'bb'.repeat(32)));
-    expect(root.querySelector('[data-total-peers]')!.textContent).to.contain('3 peers');
+    expect(root.querySelector('[data-total-peers]')!.textContent).to.equal('Online with 3 people');
     expect(root.querySelector('[data-lock]')).to.not.equal(null);
     expect(root.querySelector('[data-locked]')).to.equal(null);
   });
@@ -255,7 +151,14 @@ describe('<panda-popup>', () => {
     const popup = await mount<PandaPopup>('panda-popup', client);
     const root = popup.shadowRoot!;
     expect(root.querySelector('[data-lock]')).to.equal(null);
-    const form = root.querySelector<HTMLFormElement>('[data-set-passphrase]')!;
+    // Folded until asked for.
+    const fold = root.querySelector<HTMLDetailsElement>('[data-passphrase-fold]')!;
+    const form = fold.querySelector<HTMLFormElement>('[data-set-passphrase]')!;
+    expect(fold.open).to.equal(false);
+    expect(form.checkVisibility()).to.equal(false);
+    expect(fold.querySelector('summary')!.textContent).to.equal('Set a passphrase');
+    fold.querySelector('summary')!.click();
+    await waitFor(() => form.checkVisibility(), 'the unfolded form');
     fill(form, { passphrase: 'short', repeat: 'shorter' });
     form.requestSubmit();
     await waitFor(() => alerts(root).length > 0, 'an alert');

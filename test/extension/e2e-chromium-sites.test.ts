@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { NodePeer } from '../../node/node-peer.js';
 import { releaseNodeDataChannel, startSignalingServer, type SignalingServer } from '../peer/support.js';
-import { approvalWindow, decide, decideInApproval, decideLast, launch, open, skip, type Session } from './e2e-chromium-support.js';
+import { approvalWindow, decide, decideInApproval, decideLast, launch, open, skip, skipWelcome, type Session } from './e2e-chromium-support.js';
 import { ask, builtExtension, call, errorCode, evaluate, resultOf, serveTestSites, testExtension, type TestSites } from './e2e-support.js';
 
 const T0 = Math.floor(Date.UTC(2026, 6, 3, 19) / 1000);
@@ -155,6 +155,7 @@ describe('Chromium: what a site may see and sign (issue 13)', { skip }, () => {
 
     const popup = await session.context.newPage();
     await popup.goto(`chrome-extension://${session.extensionId}/popup.html`);
+    await skipWelcome(popup);
     const site = popup.locator(`li[data-site="${sites.frame}"]`);
     // The first festival's hostile name is shown as data here too: the override visible, not obeyed.
     assert.match(await site.locator('[data-site-festivals]').innerText(), /⟨U\+202E⟩gpj\.exe/);

@@ -1,7 +1,8 @@
 /**
  * What the Chromium end-to-end tests share: starting Chromium with an unpacked extension
- * (playwright-core, headless), opening the test pages, and answering the extension's
- * questions in its approval window or popup as the person would.
+ * (playwright-core, headless), opening the test pages, answering the extension's questions
+ * in its approval window or popup as the person would, skipping the popup's welcome and
+ * reading the toolbar badge.
  */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -86,4 +87,20 @@ export async function decideLast(session: Session, text: string, decision: 'appr
   const closed = window.waitForEvent('close', { timeout: 10_000 });
   await decide(window, text, decision);
   await closed;
+}
+
+/** Waits until the toolbar badge shows `text` (the service worker's `chrome.action`); the last text seen otherwise. */
+export async function badgeShows(session: Session, text: string, ms = 10_000): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const shown = await session.worker.evaluate<string>('chrome.action.getBadgeText({})');
+    if (shown === text || Date.now() > deadline) return shown;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Skips the popup's first-run welcome in `popup` (stored: it does not come back on this profile). */
+export async function skipWelcome(popup: Page): Promise<void> {
+  await popup.locator('[data-welcome-close="skipped"]').click();
+  await popup.locator('[data-welcome]').waitFor({ state: 'detached' });
 }

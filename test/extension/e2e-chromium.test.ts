@@ -3,7 +3,8 @@
  * pages find the provider, requests go page → MAIN-world provider → content script → service
  * worker → ProviderRouter and back.
  *
- * - The shipped build as it is: discovery, 4200 and 4100 from the real router, the popup.
+ * - The shipped build as it is: discovery, 4200 and 4100 from the real router, the popup, the
+ *   toolbar badge counting a site's question.
  * - The test build (the same files, background.js with test-only methods, see
  *   e2e-background.ts): the origin comes from the browser however the page forges it, a frame
  *   of another origin is its own origin, events stay with their origin, a stopped service
@@ -17,7 +18,7 @@ import { after, before, describe, test } from 'node:test';
 import * as p2panda from 'p2panda-js';
 import { PROVIDER_RDNS } from '../../extension/shared/protocol.js';
 import { startSignalingServer, type SignalingServer } from '../peer/support.js';
-import { approvalWindow, decide, decideInApproval, decideLast, launch, open, skip, type Session } from './e2e-chromium-support.js';
+import { approvalWindow, badgeShows, decide, decideInApproval, decideLast, launch, open, skip, skipWelcome, type Session } from './e2e-chromium-support.js';
 import {
   ask,
   builtExtension,
@@ -104,8 +105,13 @@ describe('Chromium: the shipped build', { skip }, () => {
     await page.goto(`chrome-extension://${session.extensionId}/popup.html`);
     await page.locator('panda-popup h1').waitFor();
     assert.equal(await page.locator('panda-popup h1').innerText(), 'Panda Kit');
-    // A first start made an identity "Me" (no passphrase yet): it is shown, with its short key.
+    // A first start made an identity "Me" (no passphrase yet): it is shown, with its short key, and the welcome.
     await page.locator('panda-popup [data-key]').waitFor();
+    await page.locator('panda-popup [data-welcome]').waitFor();
+    await skipWelcome(page);
+    await page.reload();
+    await page.locator('panda-popup [data-active-identity]').waitFor();
+    assert.equal(await page.locator('panda-popup [data-welcome]').count(), 0, 'skipped, the welcome does not come back');
     assert.match(await page.locator('panda-popup [data-key]').innerText(), /^[0-9a-f]{8}…[0-9a-f]{4}$/);
     assert.match(await page.locator('panda-popup [data-active-identity]').innerText(), /\bMe\b/);
     await page.goto(`chrome-extension://${session.extensionId}/approval.html`);
@@ -260,11 +266,14 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
     const other = await open(a, `${sites.frame}/frame`);
     const refused = ask(other, { method: 'panda_connect' });
     const first = await approvalWindow(a);
+    // The toolbar badge counts the question waiting, and is cleared once it is answered.
+    assert.equal(await badgeShows(a, '1'), '1');
     // Nothing else waits after this answer: the window closes itself; the next question opens a new one.
     const firstClosed = first.waitForEvent('close', { timeout: 10_000 });
     await decide(first, sites.frame, 'deny');
     assert.deepEqual(((await refused) as { error: { code: number } }).error.code, 4001);
     await firstClosed;
+    assert.equal(await badgeShows(a, ''), '');
     await other.close();
 
     const connecting = ask(page, { method: 'panda_connect' });
@@ -398,6 +407,8 @@ describe('Chromium: taking part (the shipped build, two profiles, a signaling se
   test('with a passphrase set in the popup, a stop of the service worker keeps the vault unlocked and the data', async () => {
     const popup = await a.context.newPage();
     await popup.goto(`chrome-extension://${a.extensionId}/popup.html`);
+    await skipWelcome(popup);
+    await popup.locator('[data-passphrase-fold] summary').click();
     const form = popup.locator('[data-set-passphrase]');
     await form.locator('input[name="passphrase"]').fill(PASSPHRASE);
     await form.locator('input[name="repeat"]').fill(PASSPHRASE);

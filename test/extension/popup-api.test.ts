@@ -5,91 +5,9 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { FestivalNode, hashingReady, KeyPair, MemoryStore, type ReplicationHealth } from '../../core/index.js';
-import { ApprovalQueue } from '../../extension/background/approvals.js';
 import { FestivalSettings, parseJoinOptions } from '../../extension/background/festival-settings.js';
-import { Permissions } from '../../extension/background/permissions.js';
-import { PopupApi } from '../../extension/background/popup-api.js';
-import { ProviderRouter } from '../../extension/background/provider-router.js';
-import type { PeerConfig, PeerLink } from '../../extension/peer/peer-link.js';
-import { ProviderErrorCode, ProviderRpcError } from '../../extension/shared/protocol.js';
-import { MemoryVaultStorage, Vault } from '../../extension/vault/vault.js';
-
-const T0 = 1_750_000_000;
-const HOUR = 3600;
-const SITE = 'https://hoffnung3000.de';
-
-const code = (expected: number, dataCode?: string) => (error: unknown) =>
-  error instanceof ProviderRpcError && error.code === expected && (dataCode === undefined || (error.data as { code?: string } | undefined)?.code === dataCode);
-
-class FakePeer implements PeerLink {
-  configs: PeerConfig[] = [];
-  announced = 0;
-  health_: ReplicationHealth = { peers: [], festivals: [], authors: [], forks: 0, blocked: [] };
-  async configure(config: PeerConfig) {
-    this.configs.push(config);
-  }
-  async announce() {
-    this.announced++;
-  }
-  async health() {
-    return this.health_;
-  }
-}
-
-async function setup() {
-  await hashingReady();
-  const node = new FestivalNode(new MemoryStore());
-  const vault = await Vault.open(new MemoryVaultStorage(), new MemoryVaultStorage(), { pbkdf2Iterations: 1_000, unsafeTestIterations: true });
-  const me = vault.activeIdentity();
-  const myKey = vault.keyPair(me.id);
-  const guest = new KeyPair();
-  const festival = await node.createFestival(myKey, { name: 'Hoffnung 3000', start: T0, end: T0 + 72 * HOUR, timezone: 'Europe/Berlin' });
-  const cellar = await node.createResource(myKey, { festival: festival.documentId, title: 'Klangkeller', kind: 'location', policy: 'manual' });
-  const night = await node.createEvent(guest, {
-    festival: festival.documentId,
-    title: 'Night of chaos',
-    start: T0 + 2 * HOUR,
-    end: T0 + 4 * HOUR,
-    resources: [cellar.documentId],
-  });
-  const local = new MemoryVaultStorage();
-  const permissions = await Permissions.open(local);
-  const settings = await FestivalSettings.open(local);
-  let prompts = 0;
-  const approvals = new ApprovalQueue({ openPrompt: () => void prompts++ });
-  const peer = new FakePeer();
-  const router = new ProviderRouter({
-    node,
-    permissions,
-    approvals,
-    identityFor: async (origin) => ({ publicKey: vault.identityFor(origin).publicKey, keyPair: vault.keyPair(vault.identityFor(origin).id) }),
-    settings,
-    settingsChanged: async () => void (await peer.configure(settings.peerConfig())),
-    identityChoices: async () => vault.identities().map(({ id, name, publicKey }) => ({ id, name, publicKey })),
-    chooseIdentity: async (origin, identity) =>
-      vault.setIdentityFor(origin, identity === 'new' ? (await vault.createIdentity(`For ${new URL(origin).host}`)).id : identity),
-  });
-  const api = new PopupApi({ vault, approvals, permissions, router, node, peer, settings });
-  return {
-    api,
-    vault,
-    me,
-    node,
-    festival: festival.documentId,
-    cellar: cellar.documentId,
-    night: night.documentId,
-    guest,
-    approvals,
-    permissions,
-    settings,
-    peer,
-    router,
-    local,
-    prompts: () => prompts,
-  };
-}
-
+import { ProviderErrorCode } from '../../extension/shared/protocol.js';
+import { code, setup, SITE } from './popup-api-support.js';
 describe('popup API', () => {
   test('the state: identities, requests waiting, sites, festivals with health, requests for my resources', async () => {
     const { api, me, approvals, permissions, settings, festival, cellar, night, guest, peer } = await setup();
@@ -120,7 +38,9 @@ describe('popup API', () => {
       [['https://other.example', me.id]],
     );
     // Last active counts only authors who wrote in this festival (the unknown key wrote elsewhere).
-    assert.deepEqual(state.festivals, [{ id: festival, name: 'Hoffnung 3000', peers: 1, missing: 2, entries: 3, lastActive: 1234 }]);
+    assert.deepEqual(state.festivals, [
+      { id: festival, name: 'Hoffnung 3000', peers: 1, missing: 2, entries: 3, lastActive: 1234, servers: 1, owner: me.publicKey },
+    ]);
     assert.equal(state.peers, 1);
     assert.equal(state.ownerRequests.length, 1);
     assert.deepEqual(

@@ -36,6 +36,7 @@ export class PandaRequestCard extends LitElement {
   static override properties = {
     request: { attribute: false },
     signer: { attribute: false },
+    names: { attribute: false },
     busy: { type: Boolean },
     prominent: { type: Boolean, reflect: true },
     active: { type: Boolean, reflect: true },
@@ -46,6 +47,8 @@ export class PandaRequestCard extends LitElement {
   declare request: PendingView | undefined;
   /** The identity that would sign, when the page knows it (not while locked). */
   declare signer: IdentityView | undefined;
+  /** Profile names by public key: the signer is shown as the sites see them. */
+  declare names: Record<string, string>;
   /** An answer is on its way: the buttons are disabled. */
   declare busy: boolean;
   /** Larger, answers stacked: the approval window's single question. */
@@ -67,6 +70,7 @@ export class PandaRequestCard extends LitElement {
     super();
     this.request = undefined;
     this.signer = undefined;
+    this.names = {};
     this.busy = false;
     this.prominent = false;
     this.active = false;
@@ -142,6 +146,7 @@ export class PandaRequestCard extends LitElement {
     const request = this.request;
     if (!request) return nothing;
     const publicKey = this.signer?.publicKey ?? request.publicKey;
+    const profileName = publicKey ? this.names[publicKey] : undefined;
     const disabled = this.busy || !this.armed || this.#answered === request.id;
     return html`<article aria-label=${`Request from ${request.origin}`}>
       <p class="origin">${request.origin}</p>
@@ -166,7 +171,12 @@ export class PandaRequestCard extends LitElement {
           : publicKey
             ? html`<p class="signer">
                 ${identicon(publicKey, 20)}
-                <span>As ${this.signer ? html`<strong>${this.signer.name}</strong> ` : nothing}<span class="key">${shortKey(publicKey)}</span></span>
+                <span
+                  >As
+                  ${this.signer ? html`<strong>${this.signer.name}</strong> ` : nothing}${
+                    profileName && profileName !== this.signer?.name ? html`<span data-profile-name>(profile “${visibleText(profileName)}”)</span> ` : nothing
+                  }<span class="key">${shortKey(publicKey)}</span></span
+                >
               </p>`
             : nothing
       }
