@@ -22,6 +22,8 @@ import { SqliteStore } from '../node/sqlite-store.js';
 import { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS } from '../node/schedule-export.js';
 import { DOCUMENT_HELP, isDocumentCommand, runDocumentCommand } from './document-commands.js';
 import { IMPORT_SCHEDULE_HELP, isImportScheduleCommand, runImportSchedule } from './import-schedule-command.js';
+import { BOT_HELP, isBotCommand, parseServeBot, runBotCommand, SERVE_BOT_HELP, startBots } from './bot-command.js';
+import { untilStopped } from './until-stopped.js';
 import { usage } from './flags.js';
 
 export const HELP = `panda - a Panda Kit peer for festivals planned peer to peer
@@ -36,6 +38,7 @@ Commands:
                              else ws://127.0.0.1:4444)
     --festival ID            also join this festival (repeatable; remembered)
     --port N                 start the signaling server here on port N and use it
+${SERVE_BOT_HELP}
   identity create [--force]  Make this peer's key pair (--force replaces an existing one)
   identity show              Print the public key
   festival join ID [--secret S]
@@ -51,6 +54,7 @@ Commands:
                              iCalendar or as c3voc/frab JSON or XML, for calendar and
                              schedule apps (EventFahrplan, Giggity, ConfClerk); default stdout
 ${IMPORT_SCHEDULE_HELP}
+${BOT_HELP}
   status                     Health: peers, missing entries per festival, authors last active
 
 ${DOCUMENT_HELP}
@@ -90,6 +94,7 @@ async function openOffline(data: DataDir) {
 export async function run(argv: string[], output: Output = console.log, signal?: AbortSignal, note: Output = console.error): Promise<number> {
   if (isDocumentCommand(argv)) return runDocumentCommand(argv, output, note);
   if (isImportScheduleCommand(argv)) return runImportSchedule(argv, output, note);
+  if (isBotCommand(argv)) return runBotCommand(argv, output, signal, note);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -106,6 +111,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       qr: { type: 'boolean' },
       join: { type: 'boolean' },
       format: { type: 'string' },
+      bot: { type: 'string', multiple: true },
     },
   });
   const [command, sub, argument] = positionals;
@@ -216,10 +222,12 @@ export async function run(argv: string[], output: Output = console.log, signal?:
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) usage(`--port takes a port number, not "${values.port}"`);
+      const bots = (values.bot ?? []).map(parseServeBot);
+      const festivals = [...(values.festival ?? []), ...bots.map((bot) => bot.festival)];
       const peer = await NodePeer.open({
         dataDir: data.path,
         ...(values.signaling ? { signaling: values.signaling } : {}),
-        ...(values.festival ? { festivals: values.festival } : {}),
+        ...(festivals.length > 0 ? { festivals } : {}),
         ...(port === undefined ? {} : { signalingPort: port }),
       });
       output(`panda peer ${peer.identity.publicKey()}`);
@@ -227,7 +235,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       output(`signaling: ${peer.signaling.join(', ')}${port === undefined ? '' : ' (started here)'}`);
       output(`festivals: ${peer.replicator.festivals().join(', ') || '(none yet: panda festival join ID)'}`);
       let failed: { code: string; message: string } | undefined;
-      let stop = () => {};
+      const { stopped, stop } = untilStopped(signal);
       peer.replicator.on((event) => {
         if (event.type === 'connected' || event.type === 'disconnected' || event.type === 'blocked' || event.type === 'fork')
           output(`${event.type}: ${'peer' in event ? event.peer : event.publicKey}`);
@@ -237,15 +245,9 @@ export async function run(argv: string[], output: Output = console.log, signal?:
           stop();
         }
       });
-      await new Promise<void>((resolve) => {
-        stop = resolve;
-        if (signal?.aborted) resolve();
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-        if (!signal) {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        }
-      });
+      const stopBots = startBots(peer, bots, output);
+      await stopped;
+      await stopBots();
       await peer.close();
       if (failed) throw new PandaError('STORE_CORRUPT', failed.message, { path: data.databasePath });
       output('stopped');
