@@ -24,6 +24,7 @@ import { DOCUMENT_HELP, isDocumentCommand, runDocumentCommand } from './document
 import { IMPORT_SCHEDULE_HELP, isImportScheduleCommand, runImportSchedule } from './import-schedule-command.js';
 import { BOT_HELP, isBotCommand, parseServeBot, runBotCommand, SERVE_BOT_HELP, startBots } from './bot-command.js';
 import { untilStopped } from './until-stopped.js';
+import { ARCHIVE_HELP, isArchiveCommand, runArchive } from './archive-command.js';
 import { usage } from './flags.js';
 
 export const HELP = `panda - a Panda Kit peer for festivals planned peer to peer
@@ -55,6 +56,7 @@ ${SERVE_BOT_HELP}
                              schedule apps (EventFahrplan, Giggity, ConfClerk); default stdout
 ${IMPORT_SCHEDULE_HELP}
 ${BOT_HELP}
+${ARCHIVE_HELP}
   status                     Health: peers, missing entries per festival, authors last active
 
 ${DOCUMENT_HELP}
@@ -95,6 +97,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
   if (isDocumentCommand(argv)) return runDocumentCommand(argv, output, note);
   if (isImportScheduleCommand(argv)) return runImportSchedule(argv, output, note);
   if (isBotCommand(argv)) return runBotCommand(argv, output, signal, note);
+  if (isArchiveCommand(argv)) return runArchive(argv, output, note);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
