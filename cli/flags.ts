@@ -136,6 +136,22 @@ export class Flags {
     return Number(value);
   }
 
+  /** A length of time such as 2h, 30m, 90s or 1h30m, in seconds, from `min` to `max` seconds. */
+  duration(name: string, min: number, max: number): number | undefined {
+    const value = this.get(name);
+    if (value === undefined) return undefined;
+    const match = /^\s*(?:(\d{1,5})h)?(?:(\d{1,7})m)?(?:(\d{1,9})s)?\s*$/.exec(value);
+    if (!match || match.slice(1).every((part) => part === undefined)) flagInvalid(name, `${quoted(value)} is not a length of time such as 2h, 30m or 1h30m`);
+    const [hours = 0, minutes = 0, seconds = 0] = match
+      .slice(1)
+      .map(Number)
+      .map((n) => (Number.isNaN(n) ? 0 : n));
+    const total = hours * 3600 + minutes * 60 + seconds;
+    const words = (n: number) => (n % 3600 === 0 ? `${n / 3600}h` : n % 60 === 0 ? `${n / 60}m` : `${n}s`);
+    if (total < min || total > max) flagInvalid(name, `${quoted(value)} is not from ${words(min)} to ${words(max)}`);
+    return total;
+  }
+
   /** An ISO 8601 date-time in Unix seconds, read in `timeZone` unless it carries an offset. */
   time(name: string, timeZone: string, note: (line: string) => void): number | undefined {
     const value = this.get(name);

@@ -22,6 +22,9 @@ import { SqliteStore } from '../node/sqlite-store.js';
 import { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS } from '../node/schedule-export.js';
 import { DOCUMENT_HELP, isDocumentCommand, runDocumentCommand } from './document-commands.js';
 import { IMPORT_SCHEDULE_HELP, isImportScheduleCommand, runImportSchedule } from './import-schedule-command.js';
+import { BOT_HELP, isBotCommand, parseServeBot, runBotCommand, SERVE_BOT_HELP, startBots } from './bot-command.js';
+import { untilStopped } from './until-stopped.js';
+import { ARCHIVE_HELP, isArchiveCommand, runArchive } from './archive-command.js';
 import { usage } from './flags.js';
 
 export const HELP = `panda - a Panda Kit peer for festivals planned peer to peer
@@ -39,6 +42,7 @@ Commands:
     --http PORT              also serve every festival's schedule feeds over HTTP:
                              /festivals (the list), /festivals/ID.ics (webcal), .json, .xml
     --host HOST              where --http listens (default 127.0.0.1: this machine only)
+${SERVE_BOT_HELP}
   identity create [--force]  Make this peer's key pair (--force replaces an existing one)
   identity show              Print the public key
   festival join ID [--secret S]
@@ -54,6 +58,8 @@ Commands:
                              iCalendar or as c3voc/frab JSON or XML, for calendar and
                              schedule apps (EventFahrplan, Giggity, ConfClerk); default stdout
 ${IMPORT_SCHEDULE_HELP}
+${BOT_HELP}
+${ARCHIVE_HELP}
   status                     Health: peers, missing entries per festival, authors last active
 
 ${DOCUMENT_HELP}
@@ -93,6 +99,8 @@ async function openOffline(data: DataDir) {
 export async function run(argv: string[], output: Output = console.log, signal?: AbortSignal, note: Output = console.error): Promise<number> {
   if (isDocumentCommand(argv)) return runDocumentCommand(argv, output, note);
   if (isImportScheduleCommand(argv)) return runImportSchedule(argv, output, note);
+  if (isBotCommand(argv)) return runBotCommand(argv, output, signal, note);
+  if (isArchiveCommand(argv)) return runArchive(argv, output, note);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -111,6 +119,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       qr: { type: 'boolean' },
       join: { type: 'boolean' },
       format: { type: 'string' },
+      bot: { type: 'string', multiple: true },
     },
   });
   const [command, sub, argument] = positionals;
@@ -224,10 +233,12 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       const http = values.http === undefined ? undefined : Number(values.http);
       if (http !== undefined && !(Number.isInteger(http) && http > 0 && http < 65536)) usage(`--http takes a port number, not "${values.http}"`);
       if (values.host !== undefined && http === undefined) usage('--host is where --http listens: give --http PORT too');
+      const bots = (values.bot ?? []).map(parseServeBot);
+      const festivals = [...(values.festival ?? []), ...bots.map((bot) => bot.festival)];
       const peer = await NodePeer.open({
         dataDir: data.path,
         ...(values.signaling ? { signaling: values.signaling } : {}),
-        ...(values.festival ? { festivals: values.festival } : {}),
+        ...(festivals.length > 0 ? { festivals } : {}),
         ...(port === undefined ? {} : { signalingPort: port }),
         ...(http === undefined ? {} : { http: values.host === undefined ? { port: http } : { port: http, host: values.host } }),
       });
@@ -237,7 +248,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       output(`festivals: ${peer.replicator.festivals().join(', ') || '(none yet: panda festival join ID)'}`);
       if (peer.feedServer) output(`feeds: ${peer.feedServer.url}/festivals`);
       let failed: { code: string; message: string } | undefined;
-      let stop = () => {};
+      const { stopped, stop } = untilStopped(signal);
       peer.replicator.on((event) => {
         if (event.type === 'connected' || event.type === 'disconnected' || event.type === 'blocked' || event.type === 'fork')
           output(`${event.type}: ${'peer' in event ? event.peer : event.publicKey}`);
@@ -247,15 +258,9 @@ export async function run(argv: string[], output: Output = console.log, signal?:
           stop();
         }
       });
-      await new Promise<void>((resolve) => {
-        stop = resolve;
-        if (signal?.aborted) resolve();
-        signal?.addEventListener('abort', () => resolve(), { once: true });
-        if (!signal) {
-          process.once('SIGINT', () => resolve());
-          process.once('SIGTERM', () => resolve());
-        }
-      });
+      const stopBots = startBots(peer, bots, output);
+      await stopped;
+      await stopBots();
       await peer.close();
       if (failed) throw new PandaError('STORE_CORRUPT', failed.message, { path: data.databasePath });
       output('stopped');

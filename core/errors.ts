@@ -81,7 +81,8 @@ export type NetworkErrorCode = 'SIGNALING_FAILED' | 'SIGNALING_MESSAGE_INVALID' 
 export type FeedErrorCode = 'HTTP_LISTEN_FAILED';
 
 /** cli/. */
-export type CliErrorCode = 'CLI_USAGE' | 'CLI_FLAG_MISSING' | 'CLI_FLAG_INVALID' | 'CLI_NOT_FOUND' | 'CLI_NOT_ALLOWED';
+export type CliErrorCode =
+  'CLI_USAGE' | 'CLI_FLAG_MISSING' | 'CLI_FLAG_INVALID' | 'CLI_NOT_FOUND' | 'CLI_NOT_ALLOWED' | 'CLI_PEER_RUNNING' | 'CLI_WRITE_FAILED' | 'CLI_WIDGETS_MISSING';
 
 /** widgets/. */
 export type WidgetErrorCode = 'SCHEDULE_INVALID' | 'SCHEDULE_FORMAT_UNKNOWN';
