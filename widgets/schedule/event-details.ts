@@ -7,6 +7,8 @@
  * A `<dialog>`: on a phone modal (a sheet over the page, the rest inert until it closes),
  * elsewhere beside the events, over the right of the grid or list without moving them, so
  * that another event can be opened while it is open (./event-details.styles.ts).
+ *
+ * A chunk of its own (./lazy.ts): most visitors read the schedule without opening an event.
  */
 import { html, nothing } from 'lit';
 import { eventStatus } from '../lib/filter.js';
@@ -17,6 +19,8 @@ import { shortKey } from '../shared/dom.js';
 import { star, type ScheduleContext } from './event-parts.js';
 import { downloadEvent } from './schedule-export.js';
 import { placesOf } from './schedule-model.js';
+
+export { detailsStyles } from './event-details.styles.js';
 
 export function eventDetails(context: ScheduleContext, event: ScheduleEvent, close: () => void) {
   const { t, lang, format, data } = context;

@@ -5,7 +5,8 @@
  * - ./schedule-toolbar.ts, ./day-tabs.ts, ./schedule-grid.ts, ./schedule-list.ts (list and
  *   now-and-next) and ./event-details.ts: the templates, each with its styles beside it
  *   (`*.styles.ts`; ./schedule.styles.ts holds the frame and printing), sharing the event
- *   parts and the context they draw with (./event-parts.ts);
+ *   parts and the context they draw with (./event-parts.ts); the details come in a chunk of
+ *   their own (./lazy.ts), fetched once the schedule is drawn;
  * - ./schedule-header.ts: the festival's name and logo, and the read-only banner;
  * - ./schedule-model.ts: days (cached with each day's filtered events), location names, a
  *   day's grid model (laid out by ./grid-layout.ts) and the now-line, without the DOM;
@@ -13,7 +14,7 @@
  * - controllers: ./favourites-controller.ts (the visitor's favourites of the festival shown),
  *   ./page-controller.ts (hash, printing, width, clock), ./draw-budget.ts (a slice a frame).
  */
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { feedLinks } from '../lib/feed-paths.js';
 import { filterEvents, isFilterActive, type ScheduleFilter } from '../lib/filter.js';
 import { translator, type Translate } from '../lib/i18n.js';
@@ -27,9 +28,9 @@ import { SourceController } from '../shared/source-controller.js';
 import { dayTabs, revealSelectedTab } from './day-tabs.js';
 import { readHash, writeHash, type DeepLink } from './deep-links.js';
 import { DrawBudget } from './draw-budget.js';
-import { eventDetails, showDetails } from './event-details.js';
 import type { ScheduleContext } from './event-parts.js';
 import { FavouritesController } from './favourites-controller.js';
+import { loadDetails } from './lazy.js';
 import { PageController } from './page-controller.js';
 import { focusEvent, focusWhenDrawn } from './schedule-focus.js';
 import { gridView } from './schedule-grid.js';
@@ -167,6 +168,8 @@ export class PandaSchedule extends LitElement {
   readonly #days = new DayCache();
   #linked = false;
   #openedFrom: string | undefined;
+  /** The details' chunk, once loaded (./lazy.ts). */
+  #details: Awaited<ReturnType<typeof loadDetails>> | undefined;
 
   constructor() {
     super();
@@ -224,6 +227,8 @@ export class PandaSchedule extends LitElement {
     if (data && !this.#linked) {
       this.#linked = true;
       this.#followLink();
+      // Once the schedule is drawn: the details then open at once, offline too.
+      void this.updateComplete.then(() => this.#withDetails()).catch(() => undefined);
     }
   }
 
@@ -243,6 +248,16 @@ export class PandaSchedule extends LitElement {
     this.selected = this.#openedFrom = event.id;
     this.focusKey = undefined;
     void this.#focusEvent(event.id, true);
+    void this.#withDetails().catch(() => undefined);
+  }
+
+  /** Loads the details' chunk, adopting its styles after the element's, and draws them. */
+  async #withDetails(): Promise<void> {
+    const parts = await loadDetails();
+    if (this.#details) return;
+    this.#details = parts;
+    adoptStyles(this.renderRoot as ShadowRoot, [...PandaSchedule.elementStyles, parts.detailsStyles]);
+    this.requestUpdate();
   }
 
   #writeHash(link: DeepLink): void {
@@ -274,7 +289,11 @@ export class PandaSchedule extends LitElement {
     this.selected = event.id;
     this.#openedFrom = from;
     this.#writeHash({ event: event.id });
-    focusWhenDrawn(this, '#details-title');
+    // Offline before the chunk came: nothing opens; the next click tries again.
+    void this.#withDetails().then(
+      () => focusWhenDrawn(this, '#details-title'),
+      () => undefined,
+    );
   }
 
   /** Closes the details (once: Escape may also cancel the dialog) and focuses the event again. */
@@ -342,7 +361,7 @@ export class PandaSchedule extends LitElement {
     const filter = this.#scheduleFilter();
     const view = this.printing ? 'print' : this.#view;
     const selected = this.selected ? data.events.find((event) => event.id === this.selected) : undefined;
-    const details = selected ? eventDetails(context, selected, () => this.#close()) : nothing;
+    const details = selected && this.#details ? this.#details.eventDetails(context, selected, () => this.#close()) : nothing;
     return html`<div part="base" class=${`base view-${view}${this.narrow ? ' narrow' : ''}`}>
       ${scheduleHeader(data.festival)} ${readOnlyBanner(t, this.data.current, this.data.provider, this.helpUrl)} ${error} ${this.#toolbar(context)}
       ${
@@ -363,7 +382,7 @@ export class PandaSchedule extends LitElement {
   }
 
   protected override updated(): void {
-    showDetails(this.renderRoot, this.narrow);
+    this.#details?.showDetails(this.renderRoot, this.narrow);
     revealSelectedTab(this.renderRoot, `${this.day} ${this.narrow}`);
   }
 

@@ -7,15 +7,10 @@
 import { eventICalFileName, exportEventICal, exportICal, ICAL_MEDIA_TYPE, icalFileName } from '../lib/export-ical.js';
 import type { ScheduleData, ScheduleEvent } from '../lib/schedule-data.js';
 import { download } from '../shared/dom.js';
+import { lazily } from './lazy.js';
 
-let loading: Promise<typeof import('../lib/export-frab.js')> | undefined;
 /** One load for all: downloads asked for one after another come in that order. */
-const frabExporter = () =>
-  (loading ??= import('../lib/export-frab.js').catch((error: unknown) => {
-    // Offline, say: the next click tries again.
-    loading = undefined;
-    throw error;
-  }));
+const frabExporter = lazily(() => import('../lib/export-frab.js'));
 
 export type ExportKind = 'ical' | 'favourites' | 'json' | 'xml';
 
