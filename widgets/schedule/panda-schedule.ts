@@ -16,7 +16,7 @@
  */
 import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
 import { feedLinks } from '../lib/feed-paths.js';
-import { filterEvents, isFilterActive, type ScheduleFilter } from '../lib/filter.js';
+import { eventStatus, filterEvents, type ScheduleFilter } from '../lib/filter.js';
 import { translator, type Translate } from '../lib/i18n.js';
 import type { ScheduleData, ScheduleEvent } from '../lib/schedule-data.js';
 import { initialDayKey, type ScheduleDay } from '../lib/schedule-time.js';
@@ -33,13 +33,13 @@ import { FavouritesController } from './favourites-controller.js';
 import { loadDetails } from './lazy.js';
 import { PageController } from './page-controller.js';
 import { focusEvent, focusWhenDrawn } from './schedule-focus.js';
-import { gridView } from './schedule-grid.js';
+import { gridLegend, gridView } from './schedule-grid.js';
 import { errorNotice, readOnlyBanner, scheduleHeader } from './schedule-header.js';
 import { onGridKey, onTabKey, type KeyActions } from './schedule-keys.js';
-import { listView, nowNextView, printedDays } from './schedule-list.js';
+import { listView, noMatches, nowNextView, printedDays } from './schedule-list.js';
 import { DayCache, gridModel, locationNames, shownView, zoneOf, type ShownDay, type TimeZoneMode, type View } from './schedule-model.js';
 import { downloadExport } from './schedule-export.js';
-import { scheduleFilter, scheduleToolbar, type FilterState } from './schedule-toolbar.js';
+import { DEFAULT_FILTER, filterActive, scheduleFilter, scheduleToolbar, type FilterState } from './schedule-toolbar.js';
 import { scheduleStyles } from './schedule.styles.js';
 
 /** Narrower than this (a phone), the grid gives way to the list, the filters fold away and details open as a modal dialog. */
@@ -80,6 +80,7 @@ export const NARROW_WIDTH = 600;
  * @csspart list - The list view.
  * @csspart now - The now-and-next view.
  * @csspart now-line - The line at the current time in the grid.
+ * @csspart legend - The key to the grid's styles (confirmed, waiting, declined, favourite).
  * @csspart details - The opened event: a `<dialog>`, beside the events, or modal when the element is narrow.
  *
  * @cssprop --panda-color-text - Text colour.
@@ -180,7 +181,7 @@ export class PandaSchedule extends LitElement {
     this.narrow = false;
     this.filtersOpen = false;
     this.printing = false;
-    this.filter = { location: '', kind: '', text: '', favouritesOnly: false };
+    this.filter = DEFAULT_FILTER;
     this.announcement = '';
     // It adds itself to the element's controllers.
     new PageController(this, {
@@ -244,6 +245,7 @@ export class PandaSchedule extends LitElement {
     }
     const event = data.events.find((item) => item.id === link.event);
     if (!event) return;
+    if (eventStatus(event) === 'denied' && !this.filter.declined) this.#setFilter({ declined: true });
     this.day = festivalDayKey(event.start, this.#zone);
     this.selected = this.#openedFrom = event.id;
     this.focusKey = undefined;
@@ -400,7 +402,7 @@ export class PandaSchedule extends LitElement {
       filtersOpen: this.filtersOpen,
       zoneMode: this.timeZone === 'local' ? 'local' : 'festival',
       filter: this.filter,
-      filterActive: isFilterActive(this.#scheduleFilter()),
+      filterActive: filterActive(this.filter, this.#favourites.ids),
       favourites: this.#favourites.size,
       feeds: feedLinks(this.feeds, context.data.festival.id),
       onView: (view) => (this.view = view),
@@ -414,15 +416,20 @@ export class PandaSchedule extends LitElement {
   #dayView(context: ScheduleContext, view: View, days: ReadonlyArray<ScheduleDay<ScheduleEvent>>, dayKey: string | undefined, shown: ShownDay) {
     const { data } = context;
     const { events } = shown;
-    if (events.length === 0) return html`<p class="muted empty">${data.events.length === 0 ? this.#t('schedule.empty') : this.#t('schedule.noMatches')}</p>`;
+    if (events.length === 0) {
+      if (data.events.length === 0 || !dayKey)
+        return html`<p class="muted empty">${this.#t(data.events.length === 0 ? 'schedule.empty' : 'schedule.noMatches')}</p>`;
+      const other = this.#days.elsewhere(data, days, dayKey, this.#scheduleFilter(), this.filter);
+      return noMatches(context, dayKey, other, (key) => this.#chooseDay(key));
+    }
     if (view !== 'grid' || !dayKey) return listView(context, events, this.#draw.limit(`list ${dayKey}`, this.filter, events.length));
     const model = (shown.grid ??= gridModel(data, events, context.zone));
-    return gridView(context, model, {
+    return html`${gridView(context, model, {
       dayKey,
       focusKey: this.focusKey,
       drawLimit: (total) => this.#draw.limit(`grid ${dayKey}`, this.filter, total),
       onKey: (event) => onGridKey(event, model, days, dayKey, this.#keyActions),
       onFocus: (key) => (this.focusKey = key),
-    });
+    })}${gridLegend(context)}`;
   }
 }

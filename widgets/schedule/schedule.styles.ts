@@ -35,6 +35,15 @@ const frameStyles = css`
     grid-area: 1 / 1;
     min-width: 0;
   }
+  /* A button that reads as a link, in a sentence. */
+  .link {
+    padding: 0;
+    border: none;
+    background: none;
+    font: inherit;
+    color: var(--_accent);
+    text-decoration: underline;
+  }
   .logo {
     max-height: 3rem;
     max-width: 8rem;
