@@ -12,9 +12,10 @@
  *   day's grid model (laid out by ./grid-layout.ts) and the now-line, without the DOM;
  * - ./schedule-keys.ts: what keys do in the grid and the tabs; ./deep-links.ts: the URL hash;
  * - controllers: ./favourites-controller.ts (the visitor's favourites of the festival shown),
+ *   ./favourites-share.ts (favourites to and from another device by a link, in a chunk),
  *   ./page-controller.ts (hash, printing, width, clock), ./draw-budget.ts (a slice a frame).
  */
-import { adoptStyles, html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { feedLinks } from '../lib/feed-paths.js';
 import { eventStatus, filterEvents, type ScheduleFilter } from '../lib/filter.js';
 import { translator, type Translate } from '../lib/i18n.js';
@@ -26,11 +27,12 @@ import { baseStyles } from '../shared/base.styles.js';
 import { emit, langOf } from '../shared/dom.js';
 import { SourceController } from '../shared/source-controller.js';
 import { dayTabs, revealSelectedTab } from './day-tabs.js';
-import { readHash, writeHash, type DeepLink } from './deep-links.js';
+import { carriesFavourites, readHash, writeHash, type DeepLink } from './deep-links.js';
 import { DrawBudget } from './draw-budget.js';
 import type { ScheduleContext } from './event-parts.js';
 import { FavouritesController } from './favourites-controller.js';
-import { loadDetails } from './lazy.js';
+import { adoptSheet, loadDetails, loadShare } from './lazy.js';
+import type { FavouritesShare } from './favourites-share.js';
 import { PageController } from './page-controller.js';
 import { focusEvent, focusWhenDrawn } from './schedule-focus.js';
 import { gridLegend, gridView } from './schedule-grid.js';
@@ -81,6 +83,7 @@ export const NARROW_WIDTH = 600;
  * @csspart now - The now-and-next view.
  * @csspart now-line - The line at the current time in the grid.
  * @csspart legend - The key to the grid's styles (confirmed, waiting, declined, favourite).
+ * @csspart share - The dialog with the link that carries the favourites to another device.
  * @csspart details - The opened event: a `<dialog>`, beside the events, or modal when the element is narrow.
  *
  * @cssprop --panda-color-text - Text colour.
@@ -165,6 +168,8 @@ export class PandaSchedule extends LitElement {
 
   private readonly data = new SourceController(this, () => this.#dataArrived());
   readonly #favourites = new FavouritesController(this);
+  /** Favourites to and from another device (./favourites-share.ts), once asked for. */
+  #share: FavouritesShare | undefined;
   readonly #draw = new DrawBudget(this);
   readonly #days = new DayCache();
   #linked = false;
@@ -237,6 +242,7 @@ export class PandaSchedule extends LitElement {
   #followLink(): void {
     const data = this.data.data;
     if (this.noDeepLinks || !data) return;
+    if (carriesFavourites(location.hash)) this.#withShare((share) => share.follow(data));
     const link = readHash(location.hash);
     if (!link) return;
     if ('day' in link) {
@@ -253,12 +259,20 @@ export class PandaSchedule extends LitElement {
     void this.#withDetails().catch(() => undefined);
   }
 
+  /** Loads the sharing chunk (offline before it came: nothing; the next click tries again). */
+  #withShare(act: (share: FavouritesShare) => void): void {
+    void loadShare().then(
+      (parts) => act((this.#share ??= new parts.FavouritesShare(this, this.#favourites))),
+      () => undefined,
+    );
+  }
+
   /** Loads the details' chunk, adopting its styles after the element's, and draws them. */
   async #withDetails(): Promise<void> {
     const parts = await loadDetails();
     if (this.#details) return;
     this.#details = parts;
-    adoptStyles(this.renderRoot as ShadowRoot, [...PandaSchedule.elementStyles, parts.detailsStyles]);
+    adoptSheet(this.renderRoot as ShadowRoot, parts.detailsStyles);
     this.requestUpdate();
   }
 
@@ -365,7 +379,8 @@ export class PandaSchedule extends LitElement {
     const selected = this.selected ? data.events.find((event) => event.id === this.selected) : undefined;
     const details = selected && this.#details ? this.#details.eventDetails(context, selected, () => this.#close()) : nothing;
     return html`<div part="base" class=${`base view-${view}${this.narrow ? ' narrow' : ''}`}>
-      ${scheduleHeader(data.festival)} ${readOnlyBanner(t, this.data.current, this.data.provider, this.helpUrl)} ${error} ${this.#toolbar(context)}
+      ${scheduleHeader(data.festival)} ${readOnlyBanner(t, this.data.current, this.data.provider, this.helpUrl)} ${error} ${this.#share?.render(context)}
+      ${this.#toolbar(context)}
       ${
         view === 'print'
           ? printedDays(context, days, filter)
@@ -409,7 +424,8 @@ export class PandaSchedule extends LitElement {
       onToggleFilters: () => (this.filtersOpen = !this.filtersOpen),
       onZone: (mode: TimeZoneMode) => (this.timeZone = mode),
       onFilter: (change) => this.#setFilter(change),
-      onExport: (kind) => void downloadExport(context.data, kind, () => this.#favourites.toICal(context.data)),
+      onExport: (kind) =>
+        kind === 'share' ? this.#withShare((share) => share.open()) : void downloadExport(context.data, kind, () => this.#favourites.toICal(context.data)),
     });
   }
 

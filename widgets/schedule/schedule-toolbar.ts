@@ -169,6 +169,7 @@ export function scheduleToolbar(context: ScheduleContext, options: ToolbarOption
       <button type="button" data-export="favourites" ?disabled=${favourites === 0} @click=${() => options.onExport('favourites')}>
         ${t('export.icalFavourites')}
       </button>
+      <button type="button" data-export="share" ?disabled=${favourites === 0} @click=${() => options.onExport('share')}>${t('export.shareFavourites')}</button>
       <button type="button" data-export="json" @click=${() => options.onExport('json')}>${t('export.frabJson')}</button>
       <button type="button" data-export="xml" @click=${() => options.onExport('xml')}>${t('export.frabXml')}</button>
       ${
