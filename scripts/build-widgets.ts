@@ -26,6 +26,7 @@ import { nodeResolve } from '@rollup/plugin-node-resolve';
 import type { OutputOptions, Plugin, RollupOptions, RollupOutput } from 'rollup';
 import esbuild from 'rollup-plugin-esbuild';
 import { cborWithoutEval } from '../extension/build/rollup.js';
+import { templateWhitespace } from './template-whitespace.js';
 
 // Typed as the CommonJS module object under NodeNext; at run time the default export is the plugin.
 const commonjs = commonjsImport as unknown as typeof commonjsImport.default;
@@ -94,6 +95,8 @@ export function widgetsConfig(options: WidgetsBuildOptions = {}): RollupOptions 
       nodeResolve({ browser: true }),
       commonjs(),
       esbuild({ target: 'es2022', minify: true, tsconfig: resolve(root, 'tsconfig.json') }),
+      // After esbuild: it reads the JavaScript. Only the widgets' own templates.
+      templateWhitespace((id) => id.startsWith(resolve(root, 'widgets'))),
       integrity,
     ],
     output: {

@@ -2,7 +2,7 @@
 /**
  * <panda-schedule> in Chromium against fake sources: grid, list and now-and-next views, day
  * tabs and deep links, keyboard navigation (roving tabindex), time zones, filters,
- * favourites, exports, read-only notice, confirmation as text, narrow containers, print,
+ * favourites, exports, read-only notice, confirmation in words, narrow containers, print,
  * German, hostile data and axe.
  */
 import { expect } from 'chai';
@@ -136,13 +136,16 @@ describe('<panda-schedule>', () => {
 
     it('says how confirmed each event is, in words', async () => {
       const element = await schedule();
-      expect(text(cell(element, 'e-opening'))).to.contain('100% confirmed');
-      expect(text(cell(element, 'e-workshop'))).to.contain('50% confirmed');
-      expect(text(cell(element, 'e-concert'))).to.contain('0% confirmed');
+      expect(text(cell(element, 'e-opening'))).to.contain('Confirmed · 100%');
+      expect(text(cell(element, 'e-workshop'))).to.contain('Waiting for Beamer · 50%');
+      expect(text(cell(element, 'e-concert'))).to.contain('Waiting for Zelt · 0%');
       expect(cell(element, 'e-concert')!.dataset.state).to.equal('pending');
       element.day = '2026-07-05';
       await settle(element);
-      expect(text(cell(element, 'e-closing'))).to.contain('75% confirmed');
+      // Declined events show when asked for (widgets-schedule-status.test.ts).
+      $(element, 'input[data-filter="declined"]')!.click();
+      await settle(element);
+      expect(text(cell(element, 'e-closing'))).to.contain('Declined by Desk · 75%');
       expect(cell(element, 'e-closing')!.dataset.state).to.equal('denied');
     });
 
@@ -253,7 +256,7 @@ describe('<panda-schedule>', () => {
       expect($(element, '[role="grid"]')).to.equal(null);
       const items = $$(element, '.list > li');
       expect(items.map((item) => item.dataset.event)).to.deep.equal(['e-opening', 'e-workshop', 'e-concert']);
-      expect(text(items[1]!)).to.contain('10:30–12:00').and.contain('Klangkeller').and.contain('50% confirmed');
+      expect(text(items[1]!)).to.contain('10:30–12:00').and.contain('Klangkeller').and.contain('Waiting for Beamer · 50%');
       await expectAccessible(element);
     });
 
@@ -261,7 +264,8 @@ describe('<panda-schedule>', () => {
       const element = await schedule({ attributes: { view: 'now' } });
       expect($$(element, '[data-now] > li').map((item) => item.dataset.event)).to.deep.equal(['e-opening', 'e-workshop']);
       const next = $$(element, '[data-next] > li');
-      expect(next.map((item) => item.dataset.event)).to.deep.equal(['e-concert', 'e-breakfast', 'e-hostile', 'e-closing']);
+      // e-closing, with a declined request, is hidden at first.
+      expect(next.map((item) => item.dataset.event)).to.deep.equal(['e-concert', 'e-breakfast', 'e-hostile']);
       expect(text(next[0]!)).to.contain('20:00').and.contain('starts in 9 hours');
       expect(text($$(element, '[data-now] > li')[0]!)).to.contain('until 11:00');
       await expectAccessible(element);
@@ -300,7 +304,7 @@ describe('<panda-schedule>', () => {
       expect($(element, '[role="grid"]')).to.equal(null);
       expect($(element, '.toolbar')).to.not.equal(null);
       expect(getComputedStyle($(element, '.toolbar')!).display).to.equal('none');
-      expect($$(element, '.list > li').length).to.equal(6);
+      expect($$(element, '.list > li').length, 'all but the declined e-closing').to.equal(5);
       expect($$(element, 'h3').length).to.be.at.least(3);
       window.dispatchEvent(new Event('afterprint'));
       await settle(element);
@@ -396,7 +400,7 @@ describe('<panda-schedule>', () => {
       search.value = 'nothing like it';
       search.dispatchEvent(new Event('input'));
       await settle(element);
-      expect(text($(element, '.empty'))).to.equal('No events match the filters');
+      expect(text($(element, '.empty'))).to.equal('No match today');
     });
 
     it('keeps favourites on the device and filters by them', async () => {
@@ -422,7 +426,7 @@ describe('<panda-schedule>', () => {
       $(again, '.list > li[data-event="e-workshop"] .star')!.click();
       await settle(again);
       expect(localStorage.getItem(favouritesKey(FESTIVAL_ID))).to.equal(null);
-      expect(text($(again, '.empty'))).to.equal('No events match the filters');
+      expect(text($(again, '.empty'))).to.equal('No match today');
     });
   });
 
@@ -532,11 +536,15 @@ describe('<panda-schedule>', () => {
 
   describe('languages', () => {
     it('speaks German with lang="de"', async () => {
-      const element = await schedule({ source: new FakeSource(scheduleData(), 'peer', false), attributes: { lang: 'de', day: '2026-07-05' } });
+      const element = await schedule({ source: new FakeSource(scheduleData(), 'peer', false), attributes: { lang: 'de', day: '2026-07-03' } });
       expect(text($(element, '[data-view="grid"]'))).to.equal('Raster');
       expect(text($(element, '[data-view="list"]'))).to.equal('Liste');
       expect(text($(element, '[data-read-only]'))).to.contain('Nur lesen: Installiere die Panda-Kit-Erweiterung, um mitzumachen');
-      expect(text(cell(element, 'e-closing'))).to.match(/75\s%\sbestätigt/);
+      expect(text(cell(element, 'e-workshop'))).to.match(/Wartet auf Beamer · 50\s%/);
+      expect(text($(element, '[data-legend]')))
+        .to.contain('Legende')
+        .and.contain('Bestätigt')
+        .and.contain('Abgelehnt');
       expect(text($(element, '[role="tab"][data-day="2026-07-05"]'))).to.contain(formatDayKey('2026-07-05', 'de', 'medium'));
       expect($(element, '[role="tablist"]')!.getAttribute('aria-label')).to.equal('Tage');
       await expectAccessible(element);

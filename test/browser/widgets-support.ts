@@ -10,6 +10,9 @@ import { fromProviderQueries, type ScheduleData } from '../../widgets/lib/schedu
 import type { PandaProvider, WidgetSource } from '../../widgets/lib/source.js';
 import { localTimeZone } from '../../widgets/lib/time.js';
 import '../../widgets/index.js';
+// The details' chunk, as a page has it soon after a schedule is drawn (panda-schedule fetches
+// it then): a test that opens an event at once finds it loaded, as a visitor would.
+import '../../widgets/schedule/event-details.js';
 
 /** A zone that is not the browser's, so that "my time" differs from festival time. No DST in either. */
 export const FESTIVAL_ZONE = localTimeZone() === 'Asia/Tokyo' ? 'America/Bogota' : 'Asia/Tokyo';

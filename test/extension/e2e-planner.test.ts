@@ -349,7 +349,7 @@ describe('the planner end to end: organise, share, join, request, confirm and vo
     const page = visitor.contexts()[0]!.pages()[0]!;
     const schedule = page.locator('panda-schedule');
     await schedule.getByText('Opening concert').first().waitFor({ timeout: SYNC });
-    await page.waitForFunction(`document.querySelector('panda-schedule').shadowRoot.textContent.includes('100% confirmed')`, undefined, { timeout: SYNC });
+    await page.waitForFunction(`document.querySelector('panda-schedule').shadowRoot.textContent.includes('Confirmed · 100%')`, undefined, { timeout: SYNC });
     await page.waitForFunction(
       `[...document.querySelectorAll('panda-resource')].every((card) => card.shadowRoot.textContent.includes('Looked after by Ana Organiser'))`,
       undefined,

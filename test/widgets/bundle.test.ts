@@ -34,6 +34,7 @@ test('widgets/lib bundles without the DOM and without Node', async () => {
     'schedule-view.ts',
     'source.ts',
     'sources.ts',
+    'status-words.ts',
     'time.ts',
     'xml-reader.ts',
   ]);

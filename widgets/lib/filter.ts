@@ -130,6 +130,8 @@ export interface FilterOptions {
   tracks: FilterOption[];
   /** Only when the schedule spans nested festivals. */
   festivals: FilterOption[];
+  /** Events with a declined request ('denied'), which a schedule may hide until asked. */
+  declined: number;
 }
 
 /**
@@ -161,5 +163,6 @@ export function filterOptions(data: ScheduleData, locale = 'en'): FilterOptions 
             .filter((festival) => festivalCounts.has(festival.id))
             .map((festival) => ({ value: festival.id, label: festival.name, count: festivalCounts.get(festival.id)! }))
         : [],
+    declined: data.events.filter((event) => eventStatus(event) === 'denied').length,
   };
 }

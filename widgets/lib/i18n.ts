@@ -21,6 +21,9 @@ const en = {
   'schedule.loading': 'Loading the schedule…',
   'schedule.empty': 'No events yet',
   'schedule.noMatches': 'No events match the filters',
+  'schedule.noMatchToday': 'No match today',
+  'schedule.noMatchOn': 'No match on {day}',
+  'schedule.matchesOn': { one: '{count} on {day}', other: '{count} on {day}' },
   'schedule.eventCount': { one: '{count} event', other: '{count} events' },
   'view.label': 'View',
   'view.list': 'List',
@@ -52,6 +55,7 @@ const en = {
   'filter.search': 'Search',
   'filter.searchPlaceholder': 'Search titles, descriptions, people…',
   'filter.favouritesOnly': 'Favourites only',
+  'filter.showDeclined': { one: 'Show {count} declined', other: 'Show {count} declined' },
   'filter.clear': 'Clear filters',
   'favourite.add': 'Add to favourites',
   'favourite.remove': 'Remove from favourites',
@@ -60,6 +64,7 @@ const en = {
   'export.label': 'Export',
   'export.ical': 'Add to calendar (iCal)',
   'export.icalFavourites': 'Favourites to calendar (iCal)',
+  'export.shareFavourites': 'Favourites to another device',
   'export.frabJson': 'Schedule as JSON (frab)',
   'export.frabXml': 'Schedule as XML (frab)',
   'export.subscribe': 'Subscribe (webcal)',
@@ -83,6 +88,11 @@ const en = {
   'status.percentConfirmed': '{percent} confirmed',
   'status.resourcesConfirmed': { one: '{confirmed} of {count} resource confirmed', other: '{confirmed} of {count} resources confirmed' },
   'status.nothingRequested': 'Needs no resources',
+  'status.waitingFor': 'Waiting for {name}',
+  'legend.label': 'Key',
+  'status.declinedBy': 'Declined by {names}',
+  'vote.confirm': '{name} agreed',
+  'vote.deny': '{name} declined',
   'readOnly.notice': 'Read-only: install the Panda Kit extension to take part',
   'readOnly.static': 'Read-only schedule',
   // resource
@@ -165,6 +175,9 @@ const de: { readonly [K in MessageKey]: Message } = {
   'schedule.loading': 'Programm wird geladen…',
   'schedule.empty': 'Noch keine Veranstaltungen',
   'schedule.noMatches': 'Keine Veranstaltungen passen zu den Filtern',
+  'schedule.noMatchToday': 'Heute kein Treffer',
+  'schedule.noMatchOn': 'Am {day} kein Treffer',
+  'schedule.matchesOn': { one: '{count} am {day}', other: '{count} am {day}' },
   'schedule.eventCount': { one: '{count} Veranstaltung', other: '{count} Veranstaltungen' },
   'view.label': 'Ansicht',
   'view.list': 'Liste',
@@ -196,6 +209,7 @@ const de: { readonly [K in MessageKey]: Message } = {
   'filter.search': 'Suche',
   'filter.searchPlaceholder': 'Titel, Beschreibungen, Personen durchsuchen…',
   'filter.favouritesOnly': 'Nur Favoriten',
+  'filter.showDeclined': { one: '{count} abgelehnte zeigen', other: '{count} abgelehnte zeigen' },
   'filter.clear': 'Filter zurücksetzen',
   'favourite.add': 'Zu den Favoriten',
   'favourite.remove': 'Aus den Favoriten entfernen',
@@ -204,6 +218,7 @@ const de: { readonly [K in MessageKey]: Message } = {
   'export.label': 'Exportieren',
   'export.ical': 'In den Kalender (iCal)',
   'export.icalFavourites': 'Favoriten in den Kalender (iCal)',
+  'export.shareFavourites': 'Favoriten auf ein anderes Gerät',
   'export.frabJson': 'Programm als JSON (frab)',
   'export.frabXml': 'Programm als XML (frab)',
   'export.subscribe': 'Abonnieren (webcal)',
@@ -227,6 +242,11 @@ const de: { readonly [K in MessageKey]: Message } = {
   'status.percentConfirmed': '{percent} bestätigt',
   'status.resourcesConfirmed': { one: '{confirmed} von {count} Ressource bestätigt', other: '{confirmed} von {count} Ressourcen bestätigt' },
   'status.nothingRequested': 'Braucht keine Ressourcen',
+  'status.waitingFor': 'Wartet auf {name}',
+  'legend.label': 'Legende',
+  'status.declinedBy': 'Abgelehnt von {names}',
+  'vote.confirm': '{name} hat zugestimmt',
+  'vote.deny': '{name} hat abgelehnt',
   'readOnly.notice': 'Nur lesen: Installiere die Panda-Kit-Erweiterung, um mitzumachen',
   'readOnly.static': 'Programm nur zum Lesen',
   'resource.title': 'Ressource',
@@ -361,12 +381,15 @@ export function translator(lang: Lang): Translate {
   return (key: MessageKey, params?: Record<string, string | number>) => formatMessage(lang, messages[key] ?? en[key], params);
 }
 
-/** "75% confirmed" / "75 % bestätigt" (a ratio 0..1; floors so that 99.6% is not shown as 100%). */
-export function percentConfirmed(lang: Lang, confirmation: number): string {
-  const ratio = Number.isFinite(confirmation) ? Math.min(1, Math.max(0, confirmation)) : 0;
-  const percent = numberFormat(lang, 'percent').format(Math.floor(ratio * 100) / 100);
-  return translator(lang)('status.percentConfirmed', { percent });
+/** "75%" / "75 %" (a ratio 0..1; floors so that 99.6% is not shown as 100%). */
+export function formatPercent(lang: Lang, ratio: number): string {
+  const clamped = Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 0;
+  return numberFormat(lang, 'percent').format(Math.floor(clamped * 100) / 100);
 }
+
+/** "75% confirmed" / "75 % bestätigt". */
+export const percentConfirmed = (lang: Lang, confirmation: number): string =>
+  translator(lang)('status.percentConfirmed', { percent: formatPercent(lang, confirmation) });
 
 /** "2 of 3 resources confirmed" / "1 von 1 Ressource bestätigt", or "Needs no resources". */
 export function resourcesConfirmed(lang: Lang, confirmed: number, requested: number): string {

@@ -26,6 +26,7 @@ import {
   type FestivalInfo,
   type GeoPosition,
   type RequestStatusView,
+  type RequestVote,
   type ResourceRequest,
   type ScheduleData,
   type ScheduleEvent,
@@ -63,6 +64,9 @@ export interface ResourceInput {
   kind: string;
   location?: { position?: GeoPosition | undefined; address?: string | undefined; url?: string | undefined } | undefined;
   capacity?: number | undefined;
+  owner?: string | undefined;
+  /** As the query answers add it (core/festival/queries.ts). */
+  ownerName?: string | undefined;
 }
 
 /** A `ScheduleItem` of `FestivalModel.schedule()`, live or as the provider's JSON. Times in Unix seconds. */
@@ -81,7 +85,12 @@ export interface ScheduleItemInput {
   festival?: FestivalInput | null | undefined;
   resources: ReadonlyArray<{
     resource?: ResourceInput | null | undefined;
-    status: { state: string; reason?: string | undefined; resource?: string | undefined };
+    status: {
+      state: string;
+      reason?: string | undefined;
+      resource?: string | undefined;
+      votes?: ReadonlyArray<{ voter: string; voterName?: string | undefined; decision: string }> | undefined;
+    };
   }>;
   locations?: readonly ResourceInput[] | undefined;
   confirmed?: number | undefined;
@@ -145,6 +154,24 @@ function locationOf(resource: Json, path: string): ScheduleLocation {
   return location;
 }
 
+/** Sets `owner` and `ownerName` where the input has them (a key, and a profile's name). */
+function named(view: { owner?: string; ownerName?: string }, owner: unknown, ownerName: unknown): void {
+  if (typeof owner === 'string' && owner !== '') view.owner = owner;
+  const name = personName(ownerName);
+  if (name) view.ownerName = name;
+}
+
+/** A request's votes; those of another shape are left out (they only name people). */
+function votesOf(value: unknown): RequestVote[] {
+  return (Array.isArray(value) ? value.slice(0, 1000) : []).flatMap((vote: unknown): RequestVote[] => {
+    if (!isObject(vote) || typeof vote.voter !== 'string' || (vote.decision !== 'confirm' && vote.decision !== 'deny')) return [];
+    const view: RequestVote = { voter: vote.voter, decision: vote.decision };
+    const name = personName(vote.voterName);
+    if (name) view.voterName = name;
+    return [view];
+  });
+}
+
 /**
  * The view of a festival's schedule from the festival model: `festival` and `tree` as the
  * provider's `festival` query returns them (`tree` = the festival and its nested ones; may
@@ -188,9 +215,11 @@ export function fromScheduleItems(
         status: statusView(state),
         state,
         known: resource !== undefined,
+        votes: votesOf(status.votes),
       };
       const reason = optionalString(status.reason, `${rPath}.status.reason`);
       if (reason) view.reason = reason;
+      if (resource) named(view, resource.owner, resource.ownerName);
       if (resource && view.kind === 'location' && !locations.has(id)) locations.set(id, locationOf(resource, `${rPath}.resource`));
       return view;
     });
@@ -213,10 +242,7 @@ export function fromScheduleItems(
       links: [],
     };
     if (festivalId !== root.id && festivalName !== '') event.track = festivalName;
-    const owner = optionalString(input.owner, `${path}.event.owner`);
-    if (owner) event.owner = owner;
-    const ownerName = personName(input.ownerName);
-    if (ownerName) event.ownerName = ownerName;
+    named(event, optionalString(input.owner, `${path}.event.owner`), input.ownerName);
     return event;
   });
   // Festivals of the tree that only arrived with items keep their names on events.

@@ -68,6 +68,21 @@ export interface ResourceRequest {
   reason?: string;
   /** Whether the resource document is known here. */
   known: boolean;
+  /** Public key of the resource's owner, who looks after it (when it is known here). */
+  owner?: string;
+  /** The owner's profile name, where they have one (untrusted text). */
+  ownerName?: string;
+  /** The latest decision of each person whose decision counts, by voter. */
+  votes: RequestVote[];
+}
+
+/** One person's decision on a request. */
+export interface RequestVote {
+  /** Their public key. */
+  voter: string;
+  /** Their profile name, where they have one (untrusted text). */
+  voterName?: string;
+  decision: 'confirm' | 'deny';
 }
 
 export interface Person {

@@ -1,7 +1,13 @@
 /**
  * Deep links of `<panda-schedule>` in the page's URL hash: `#panda-day=2026-07-03` selects a
- * day, `#panda-event=<id>` an event.
+ * day, `#panda-event=<id>` an event; `#panda-favourites=…` carries favourites from another
+ * device (./favourites-link.ts).
  */
+
+export const FAVOURITES_FRAGMENT = 'panda-favourites=';
+
+/** Whether a URL hash carries favourites. */
+export const carriesFavourites = (hash: string) => hash.startsWith(`#${FAVOURITES_FRAGMENT}`);
 
 /** A deep link in a URL hash: `#panda-day=2026-07-03` or `#panda-event=<id>`. */
 export type DeepLink = { day: string } | { event: string };

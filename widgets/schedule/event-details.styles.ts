@@ -1,20 +1,13 @@
 import { css } from 'lit';
 
 /**
- * The panel of an opened event, and the stage it opens on: the stage lays the day's events
- * and the panel in one grid cell, the panel at its end and sticky to the top of the screen,
+ * The panel of an opened event, on the stage (./schedule.styles.ts) that lays it and the
+ * day's events in one grid cell: the panel at its end and sticky to the top of the screen,
  * so that it stays in view over a long list and moves nothing. Modal (a phone), a sheet
  * from the bottom of the screen. Either way its own content scrolls, the close button kept
- * at its foot.
+ * at its foot. Adopted with the details' chunk (./lazy.ts), after the element's own sheets.
  */
 export const detailsStyles = css`
-  .stage {
-    display: grid;
-  }
-  .stage > * {
-    grid-area: 1 / 1;
-    min-width: 0;
-  }
   .details {
     position: sticky;
     inset: 0.5rem auto auto;

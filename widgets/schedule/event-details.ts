@@ -1,28 +1,55 @@
 /**
  * The panel of an opened event in `<panda-schedule>`: when and where, how its resource
- * requests stand, who takes part and organises it, its text and its (http(s)) links, and
+ * requests stand (in words, who looks after each resource and who decided, people by their
+ * profile names, short keys only for those without), who takes part and organises it, its text and its (http(s)) links, and
  * the event alone as iCalendar ("add to my calendar").
  * Escape or the close button close it.
  *
  * A `<dialog>`: on a phone modal (a sheet over the page, the rest inert until it closes),
  * elsewhere beside the events, over the right of the grid or list without moving them, so
  * that another event can be opened while it is open (./event-details.styles.ts).
+ *
+ * A chunk of its own (./lazy.ts): most visitors read the schedule without opening an event.
  */
 import { html, nothing } from 'lit';
 import { eventStatus } from '../lib/filter.js';
-import { percentConfirmed, resourcesConfirmed } from '../lib/i18n.js';
-import { httpUrl, type ScheduleEvent } from '../lib/schedule-data.js';
+import { formatPercent, resourcesConfirmed, type Lang } from '../lib/i18n.js';
+import { httpUrl, type ResourceRequest, type ScheduleEvent } from '../lib/schedule-data.js';
+import { statusWords } from '../lib/status-words.js';
 import { formatDate, formatTimeRange } from '../lib/time.js';
 import { shortKey } from '../shared/dom.js';
 import { star, type ScheduleContext } from './event-parts.js';
 import { downloadEvent } from './schedule-export.js';
 import { placesOf } from './schedule-model.js';
 
+export { detailsStyles } from './event-details.styles.js';
+
+/** "Waiting for Beamer · 50% (1 of 2 resources confirmed)". */
+function statusSummary(lang: Lang, event: ScheduleEvent): string {
+  const words = statusWords(lang, event) ?? '';
+  const count = resourcesConfirmed(lang, event.confirmed, event.requested);
+  return `${words} · ${formatPercent(lang, event.confirmation)}${words === count ? '' : ` (${count})`}`;
+}
+
+/** One request: the resource, how it stands, who looks after it and who decided, by name where they have one. */
+function requestItem({ t }: ScheduleContext, request: ResourceRequest) {
+  const status = { confirmed: t('status.confirmed'), pending: t('status.pending'), denied: t('status.denied') }[request.status];
+  return html`<li data-request=${request.id}>
+    ${request.title}: <span data-status=${request.status}>${status}</span>
+    ${request.owner ? html`<span class="muted" data-looked-after title=${request.owner}>· ${t('resource.owner', { name: request.ownerName ?? shortKey(request.owner) })}</span>` : nothing}
+    ${request.votes.map(
+      (vote) =>
+        html`<span class="muted" data-vote title=${vote.voter}
+          >· ${t(vote.decision === 'confirm' ? 'vote.confirm' : 'vote.deny', { name: vote.voterName ?? shortKey(vote.voter) })}</span
+        >`,
+    )}
+  </li>`;
+}
+
 export function eventDetails(context: ScheduleContext, event: ScheduleEvent, close: () => void) {
   const { t, lang, format, data } = context;
   const places = placesOf(context.locationNames, event);
   const url = httpUrl(event.url);
-  const statusText = { confirmed: t('status.confirmed'), pending: t('status.pending'), denied: t('status.denied') };
   return html`<dialog
     part="details"
     class="details"
@@ -45,11 +72,9 @@ export function eventDetails(context: ScheduleContext, event: ScheduleEvent, clo
     ${event.festivalId !== data.festival.id && event.festivalName ? html`<p>${t('event.festival', { name: event.festivalName })}</p>` : nothing}
     ${
       event.requested > 0
-        ? html`<p data-status=${eventStatus(event)}>
-              ${percentConfirmed(lang, event.confirmation)}: ${resourcesConfirmed(lang, event.confirmed, event.requested)}
-            </p>
+        ? html`<p data-status=${eventStatus(event)}>${statusSummary(lang, event)}</p>
             <ul aria-label=${t('event.status')}>
-              ${event.resources.map((request) => html`<li>${request.title}: <span data-status=${request.status}>${statusText[request.status]}</span></li>`)}
+              ${event.resources.map((request) => requestItem(context, request))}
             </ul>`
         : nothing
     }

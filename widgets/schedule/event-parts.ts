@@ -5,8 +5,9 @@
  */
 import { html, nothing } from 'lit';
 import { eventStatus } from '../lib/filter.js';
-import { percentConfirmed, type Translate } from '../lib/i18n.js';
+import type { Translate } from '../lib/i18n.js';
 import type { ScheduleData, ScheduleEvent } from '../lib/schedule-data.js';
+import { statusLine } from '../lib/status-words.js';
 import type { FormatOptions } from '../lib/time.js';
 
 export interface ScheduleContext {
@@ -27,9 +28,8 @@ export interface ScheduleContext {
   toggleFavourite(event: ScheduleEvent): void;
 }
 
-/** "75% confirmed" for events that request resources; undefined for the others (frab events request none). */
-export const confirmationText = (context: ScheduleContext, event: ScheduleEvent) =>
-  event.requested === 0 ? undefined : percentConfirmed(context.lang, event.confirmation);
+/** "Waiting for Beamer · 50%" for events that request resources; undefined for the others (frab events request none). */
+export const confirmationText = (context: ScheduleContext, event: ScheduleEvent) => statusLine(context.lang, event);
 
 /** The confirmation line, for events that request resources. */
 export function confirmation(context: ScheduleContext, event: ScheduleEvent) {

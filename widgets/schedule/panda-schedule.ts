@@ -5,17 +5,19 @@
  * - ./schedule-toolbar.ts, ./day-tabs.ts, ./schedule-grid.ts, ./schedule-list.ts (list and
  *   now-and-next) and ./event-details.ts: the templates, each with its styles beside it
  *   (`*.styles.ts`; ./schedule.styles.ts holds the frame and printing), sharing the event
- *   parts and the context they draw with (./event-parts.ts);
+ *   parts and the context they draw with (./event-parts.ts); the details come in a chunk of
+ *   their own (./lazy.ts), fetched once the schedule is drawn;
  * - ./schedule-header.ts: the festival's name and logo, and the read-only banner;
  * - ./schedule-model.ts: days (cached with each day's filtered events), location names, a
  *   day's grid model (laid out by ./grid-layout.ts) and the now-line, without the DOM;
  * - ./schedule-keys.ts: what keys do in the grid and the tabs; ./deep-links.ts: the URL hash;
  * - controllers: ./favourites-controller.ts (the visitor's favourites of the festival shown),
+ *   ./favourites-share.ts (favourites to and from another device by a link, in a chunk),
  *   ./page-controller.ts (hash, printing, width, clock), ./draw-budget.ts (a slice a frame).
  */
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { feedLinks } from '../lib/feed-paths.js';
-import { filterEvents, isFilterActive, type ScheduleFilter } from '../lib/filter.js';
+import { eventStatus, filterEvents, type ScheduleFilter } from '../lib/filter.js';
 import { translator, type Translate } from '../lib/i18n.js';
 import type { ScheduleData, ScheduleEvent } from '../lib/schedule-data.js';
 import { initialDayKey, type ScheduleDay } from '../lib/schedule-time.js';
@@ -25,20 +27,21 @@ import { baseStyles } from '../shared/base.styles.js';
 import { emit, langOf } from '../shared/dom.js';
 import { SourceController } from '../shared/source-controller.js';
 import { dayTabs, revealSelectedTab } from './day-tabs.js';
-import { readHash, writeHash, type DeepLink } from './deep-links.js';
+import { carriesFavourites, readHash, writeHash, type DeepLink } from './deep-links.js';
 import { DrawBudget } from './draw-budget.js';
-import { eventDetails, showDetails } from './event-details.js';
 import type { ScheduleContext } from './event-parts.js';
 import { FavouritesController } from './favourites-controller.js';
+import { adoptSheet, loadDetails, loadShare } from './lazy.js';
+import type { FavouritesShare } from './favourites-share.js';
 import { PageController } from './page-controller.js';
 import { focusEvent, focusWhenDrawn } from './schedule-focus.js';
-import { gridView } from './schedule-grid.js';
+import { gridLegend, gridView } from './schedule-grid.js';
 import { errorNotice, readOnlyBanner, scheduleHeader } from './schedule-header.js';
 import { onGridKey, onTabKey, type KeyActions } from './schedule-keys.js';
-import { listView, nowNextView, printedDays } from './schedule-list.js';
+import { listView, noMatches, nowNextView, printedDays } from './schedule-list.js';
 import { DayCache, gridModel, locationNames, shownView, zoneOf, type ShownDay, type TimeZoneMode, type View } from './schedule-model.js';
 import { downloadExport } from './schedule-export.js';
-import { scheduleFilter, scheduleToolbar, type FilterState } from './schedule-toolbar.js';
+import { DEFAULT_FILTER, filterActive, scheduleFilter, scheduleToolbar, type FilterState } from './schedule-toolbar.js';
 import { scheduleStyles } from './schedule.styles.js';
 
 /** Narrower than this (a phone), the grid gives way to the list, the filters fold away and details open as a modal dialog. */
@@ -79,6 +82,8 @@ export const NARROW_WIDTH = 600;
  * @csspart list - The list view.
  * @csspart now - The now-and-next view.
  * @csspart now-line - The line at the current time in the grid.
+ * @csspart legend - The key to the grid's styles (confirmed, waiting, declined, favourite).
+ * @csspart share - The dialog with the link that carries the favourites to another device.
  * @csspart details - The opened event: a `<dialog>`, beside the events, or modal when the element is narrow.
  *
  * @cssprop --panda-color-text - Text colour.
@@ -163,10 +168,14 @@ export class PandaSchedule extends LitElement {
 
   private readonly data = new SourceController(this, () => this.#dataArrived());
   readonly #favourites = new FavouritesController(this);
+  /** Favourites to and from another device (./favourites-share.ts), once asked for. */
+  #share: FavouritesShare | undefined;
   readonly #draw = new DrawBudget(this);
   readonly #days = new DayCache();
   #linked = false;
   #openedFrom: string | undefined;
+  /** The details' chunk, once loaded (./lazy.ts). */
+  #details: Awaited<ReturnType<typeof loadDetails>> | undefined;
 
   constructor() {
     super();
@@ -177,7 +186,7 @@ export class PandaSchedule extends LitElement {
     this.narrow = false;
     this.filtersOpen = false;
     this.printing = false;
-    this.filter = { location: '', kind: '', text: '', favouritesOnly: false };
+    this.filter = DEFAULT_FILTER;
     this.announcement = '';
     // It adds itself to the element's controllers.
     new PageController(this, {
@@ -224,6 +233,8 @@ export class PandaSchedule extends LitElement {
     if (data && !this.#linked) {
       this.#linked = true;
       this.#followLink();
+      // Once the schedule is drawn: the details then open at once, offline too.
+      void this.updateComplete.then(() => this.#withDetails()).catch(() => undefined);
     }
   }
 
@@ -231,6 +242,7 @@ export class PandaSchedule extends LitElement {
   #followLink(): void {
     const data = this.data.data;
     if (this.noDeepLinks || !data) return;
+    if (carriesFavourites(location.hash)) this.#withShare((share) => share.follow(data));
     const link = readHash(location.hash);
     if (!link) return;
     if ('day' in link) {
@@ -239,10 +251,29 @@ export class PandaSchedule extends LitElement {
     }
     const event = data.events.find((item) => item.id === link.event);
     if (!event) return;
+    if (eventStatus(event) === 'denied' && !this.filter.declined) this.#setFilter({ declined: true });
     this.day = festivalDayKey(event.start, this.#zone);
     this.selected = this.#openedFrom = event.id;
     this.focusKey = undefined;
     void this.#focusEvent(event.id, true);
+    void this.#withDetails().catch(() => undefined);
+  }
+
+  /** Loads the sharing chunk (offline before it came: nothing; the next click tries again). */
+  #withShare(act: (share: FavouritesShare) => void): void {
+    void loadShare().then(
+      (parts) => act((this.#share ??= new parts.FavouritesShare(this, this.#favourites))),
+      () => undefined,
+    );
+  }
+
+  /** Loads the details' chunk, adopting its styles after the element's, and draws them. */
+  async #withDetails(): Promise<void> {
+    const parts = await loadDetails();
+    if (this.#details) return;
+    this.#details = parts;
+    adoptSheet(this.renderRoot as ShadowRoot, parts.detailsStyles);
+    this.requestUpdate();
   }
 
   #writeHash(link: DeepLink): void {
@@ -274,7 +305,11 @@ export class PandaSchedule extends LitElement {
     this.selected = event.id;
     this.#openedFrom = from;
     this.#writeHash({ event: event.id });
-    focusWhenDrawn(this, '#details-title');
+    // Offline before the chunk came: nothing opens; the next click tries again.
+    void this.#withDetails().then(
+      () => focusWhenDrawn(this, '#details-title'),
+      () => undefined,
+    );
   }
 
   /** Closes the details (once: Escape may also cancel the dialog) and focuses the event again. */
@@ -342,9 +377,10 @@ export class PandaSchedule extends LitElement {
     const filter = this.#scheduleFilter();
     const view = this.printing ? 'print' : this.#view;
     const selected = this.selected ? data.events.find((event) => event.id === this.selected) : undefined;
-    const details = selected ? eventDetails(context, selected, () => this.#close()) : nothing;
+    const details = selected && this.#details ? this.#details.eventDetails(context, selected, () => this.#close()) : nothing;
     return html`<div part="base" class=${`base view-${view}${this.narrow ? ' narrow' : ''}`}>
-      ${scheduleHeader(data.festival)} ${readOnlyBanner(t, this.data.current, this.data.provider, this.helpUrl)} ${error} ${this.#toolbar(context)}
+      ${scheduleHeader(data.festival)} ${readOnlyBanner(t, this.data.current, this.data.provider, this.helpUrl)} ${error} ${this.#share?.render(context)}
+      ${this.#toolbar(context)}
       ${
         view === 'print'
           ? printedDays(context, days, filter)
@@ -363,7 +399,7 @@ export class PandaSchedule extends LitElement {
   }
 
   protected override updated(): void {
-    showDetails(this.renderRoot, this.narrow);
+    this.#details?.showDetails(this.renderRoot, this.narrow);
     revealSelectedTab(this.renderRoot, `${this.day} ${this.narrow}`);
   }
 
@@ -381,29 +417,35 @@ export class PandaSchedule extends LitElement {
       filtersOpen: this.filtersOpen,
       zoneMode: this.timeZone === 'local' ? 'local' : 'festival',
       filter: this.filter,
-      filterActive: isFilterActive(this.#scheduleFilter()),
+      filterActive: filterActive(this.filter, this.#favourites.ids),
       favourites: this.#favourites.size,
       feeds: feedLinks(this.feeds, context.data.festival.id),
       onView: (view) => (this.view = view),
       onToggleFilters: () => (this.filtersOpen = !this.filtersOpen),
       onZone: (mode: TimeZoneMode) => (this.timeZone = mode),
       onFilter: (change) => this.#setFilter(change),
-      onExport: (kind) => void downloadExport(context.data, kind, () => this.#favourites.toICal(context.data)),
+      onExport: (kind) =>
+        kind === 'share' ? this.#withShare((share) => share.open()) : void downloadExport(context.data, kind, () => this.#favourites.toICal(context.data)),
     });
   }
 
   #dayView(context: ScheduleContext, view: View, days: ReadonlyArray<ScheduleDay<ScheduleEvent>>, dayKey: string | undefined, shown: ShownDay) {
     const { data } = context;
     const { events } = shown;
-    if (events.length === 0) return html`<p class="muted empty">${data.events.length === 0 ? this.#t('schedule.empty') : this.#t('schedule.noMatches')}</p>`;
+    if (events.length === 0) {
+      if (data.events.length === 0 || !dayKey)
+        return html`<p class="muted empty">${this.#t(data.events.length === 0 ? 'schedule.empty' : 'schedule.noMatches')}</p>`;
+      const other = this.#days.elsewhere(data, days, dayKey, this.#scheduleFilter(), this.filter);
+      return noMatches(context, dayKey, other, (key) => this.#chooseDay(key));
+    }
     if (view !== 'grid' || !dayKey) return listView(context, events, this.#draw.limit(`list ${dayKey}`, this.filter, events.length));
     const model = (shown.grid ??= gridModel(data, events, context.zone));
-    return gridView(context, model, {
+    return html`${gridView(context, model, {
       dayKey,
       focusKey: this.focusKey,
       drawLimit: (total) => this.#draw.limit(`grid ${dayKey}`, this.filter, total),
       onKey: (event) => onGridKey(event, model, days, dayKey, this.#keyActions),
       onFocus: (key) => (this.focusKey = key),
-    });
+    })}${gridLegend(context)}`;
   }
 }

@@ -7,20 +7,16 @@
 import { eventICalFileName, exportEventICal, exportICal, ICAL_MEDIA_TYPE, icalFileName } from '../lib/export-ical.js';
 import type { ScheduleData, ScheduleEvent } from '../lib/schedule-data.js';
 import { download } from '../shared/dom.js';
+import { lazily } from './lazy.js';
 
-let loading: Promise<typeof import('../lib/export-frab.js')> | undefined;
 /** One load for all: downloads asked for one after another come in that order. */
-const frabExporter = () =>
-  (loading ??= import('../lib/export-frab.js').catch((error: unknown) => {
-    // Offline, say: the next click tries again.
-    loading = undefined;
-    throw error;
-  }));
+const frabExporter = lazily(() => import('../lib/export-frab.js'));
 
-export type ExportKind = 'ical' | 'favourites' | 'json' | 'xml';
+/** What the export menu offers; 'share' is the favourites' link to another device (./share-controller.ts). */
+export type ExportKind = 'ical' | 'favourites' | 'json' | 'xml' | 'share';
 
 /** Downloads what the export menu offers; `favouritesICal` makes the favourites' calendar. */
-export async function downloadExport(data: ScheduleData, kind: ExportKind, favouritesICal: () => string): Promise<void> {
+export async function downloadExport(data: ScheduleData, kind: Exclude<ExportKind, 'share'>, favouritesICal: () => string): Promise<void> {
   if (kind === 'ical') return download(exportICal(data), ICAL_MEDIA_TYPE, icalFileName(data));
   if (kind === 'favourites') return download(favouritesICal(), ICAL_MEDIA_TYPE, icalFileName(data, 'favourites'));
   const { exportFrabJson, exportFrabXml, frabFileName } = await frabExporter();

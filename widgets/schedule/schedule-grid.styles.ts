@@ -148,6 +148,36 @@ export const gridStyles = css`
       ${visuallyHidden}
     }
   }
+  .legend {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.25rem 1rem;
+    margin: 0.5rem 0 0;
+    font-size: 0.85rem;
+    color: var(--_muted);
+  }
+  /* A little event box: the same borders as the events'. */
+  .key::before {
+    content: '';
+    display: inline-block;
+    width: 1.25rem;
+    height: 1.5em;
+    margin-inline-end: 0.35rem;
+    vertical-align: middle;
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-inline-start: 4px solid var(--_confirmed);
+    border-radius: var(--_radius);
+  }
+  .key[data-state='pending']::before {
+    border-inline-start-style: dashed;
+    border-inline-start-color: var(--_pending);
+  }
+  .key[data-state='denied']::before {
+    border-inline-start-style: dotted;
+    border-inline-start-color: var(--_denied);
+  }
   .now-line {
     grid-column: 2 / -1;
     align-self: start;

@@ -6,7 +6,7 @@
  *
  * A location's column is as wide as its most side-by-side events need to keep their titles
  * readable; an event's lines that its box cannot hold give way (./schedule-grid.styles.ts),
- * and its `title` holds them all.
+ * and its `title` holds them all. Below the grid, a key to its styles.
  */
 import { html, nothing } from 'lit';
 import { styleMap } from 'lit/directives/style-map.js';
@@ -100,4 +100,18 @@ export function gridView(context: ScheduleContext, model: GridModel, options: Gr
       ${line ? html`<div class="now-line" part="now-line" data-now-line aria-hidden="true" style=${styleMap({ gridRow: String(line.row + 2), '--offset': String(line.offset) })}></div>` : nothing}
     </div>
   </div>`;
+}
+
+/**
+ * The key to the grid's styles, when any event requests resources: the start border solid
+ * for confirmed events, dashed for those waiting, dotted for those with a declined request;
+ * the star for favourites. The words beside each event say as much to screen readers.
+ */
+export function gridLegend({ t, data }: ScheduleContext) {
+  if (!data.events.some((event) => event.requested > 0)) return nothing;
+  const key = (state: string, label: string) => html`<span class="key" data-state=${state}>${label}</span>`;
+  return html`<p class="legend" part="legend" data-legend>
+    <span>${t('legend.label')}:</span> ${key('confirmed', t('status.confirmed'))} ${key('pending', t('status.pending'))} ${key('denied', t('status.denied'))}
+    <span><span aria-hidden="true">★</span> ${t('favourite.title')}</span>
+  </p>`;
 }

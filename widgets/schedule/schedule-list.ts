@@ -2,11 +2,11 @@
  * The list view of `<panda-schedule>` (also what narrow elements and printing show), and the
  * now-and-next view: what is running, with when it ends, and what starts next.
  */
-import { html } from 'lit';
+import { html, nothing } from 'lit';
 import { eventStatus, filterEvents, type ScheduleFilter } from '../lib/filter.js';
 import type { ScheduleEvent } from '../lib/schedule-data.js';
 import { nowAndNext, type ScheduleDay } from '../lib/schedule-time.js';
-import { formatDayKey, formatRelative, formatTime, spanTimeRange } from '../lib/time.js';
+import { dayKey as dayKeyOf, formatDayKey, formatRelative, formatTime, spanTimeRange } from '../lib/time.js';
 import { confirmation, star, type ScheduleContext } from './event-parts.js';
 import { placesOf } from './schedule-model.js';
 
@@ -27,6 +27,26 @@ export function listView(context: ScheduleContext, events: ScheduleEvent[], limi
         </li>`,
     )}
   </ol>`;
+}
+
+/**
+ * A day where nothing passes the filters: "No match today, 2 on Wednesday", the other day a
+ * button that shows it (the nearest after, else before; `other` undefined when none has any).
+ */
+export function noMatches(context: ScheduleContext, dayKey: string, other: { key: string; count: number } | undefined, onChoose: (key: string) => void) {
+  const { t, format } = context;
+  const weekdays = context.data.festival.end - context.data.festival.start <= 7 * 24 * 3600 * 1000;
+  const day = (key: string) => formatDayKey(key, format.locale, weekdays ? 'weekday' : 'long');
+  return html`<p class="muted empty" data-no-match>
+    ${dayKey === dayKeyOf(context.now, context.zone) ? t('schedule.noMatchToday') : t('schedule.noMatchOn', { day: day(dayKey) })}${
+      other
+        ? html`,
+            <button type="button" class="link" data-other-day=${other.key} @click=${() => onChoose(other.key)}>
+              ${t('schedule.matchesOn', { count: other.count, day: day(other.key) })}
+            </button>`
+        : nothing
+    }
+  </p>`;
 }
 
 /** What printing shows: every day, headed by its date, as a list. */

@@ -56,6 +56,16 @@ export class DayCache {
     if (!shown) this.#perDay.days.set(day, (shown = { events: filterEvents(data, filter, day.events) }));
     return shown;
   }
+
+  /** The nearest day after `dayKey` with events under `filter`, else the nearest before; with how many. */
+  elsewhere(data: ScheduleData, days: ReadonlyArray<ScheduleDay<ScheduleEvent>>, dayKey: string, filter: ScheduleFilter, state: object) {
+    const index = days.findIndex((day) => day.key === dayKey);
+    for (const day of [...days.slice(index + 1), ...days.slice(0, Math.max(0, index)).reverse()]) {
+      const count = this.shown(data, day, filter, state).events.length;
+      if (count > 0) return { key: day.key, count };
+    }
+    return undefined;
+  }
 }
 
 const namesOf = new WeakMap<ScheduleData, ReadonlyMap<string, string>>();

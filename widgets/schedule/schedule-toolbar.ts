@@ -1,6 +1,7 @@
 /**
  * The toolbar of `<panda-schedule>`: the views, the time zone (the festival's or the
- * visitor's), the filters (location and kind when there is a choice, text, favourites only)
+ * visitor's), the filters (location and kind when there is a choice, text, favourites only,
+ * and whether to show the events with a declined request, hidden at first)
  * and the export menu (iCalendar of all or of the favourites, frab JSON and XML; with
  * `feeds`, the links to subscribe to the live feeds).
  *
@@ -9,7 +10,7 @@
  * which stays on the row of the export menu, so that the day's events start high up.
  */
 import { html, nothing } from 'lit';
-import { filterOptions, type FilterOption, type FilterOptions, type ScheduleFilter } from '../lib/filter.js';
+import { filterOptions, isFilterActive, type FilterOption, type FilterOptions, type ScheduleFilter } from '../lib/filter.js';
 import type { ScheduleData } from '../lib/schedule-data.js';
 import { formatTimeZoneName } from '../lib/time.js';
 import type { ScheduleContext } from './event-parts.js';
@@ -23,13 +24,27 @@ export interface FilterState {
   kind: string;
   text: string;
   favouritesOnly: boolean;
+  /** Show the events with a declined request too (hidden at first: they may not happen as planned). */
+  declined: boolean;
 }
+
+export const DEFAULT_FILTER: FilterState = { location: '', kind: '', text: '', favouritesOnly: false, declined: false };
 
 /** The filter the toolbar set, as widgets/lib/filter.ts applies it. */
 export function scheduleFilter(state: FilterState, favourites: ReadonlySet<string>): ScheduleFilter {
-  const { location, kind, text, favouritesOnly } = state;
-  return { locationIds: location ? [location] : [], kinds: kind ? [kind] : [], text, favouritesOnly, favourites };
+  const { location, kind, text, favouritesOnly, declined } = state;
+  return {
+    locationIds: location ? [location] : [],
+    kinds: kind ? [kind] : [],
+    statuses: declined ? [] : ['confirmed', 'pending'],
+    text,
+    favouritesOnly,
+    favourites,
+  };
 }
+
+/** Whether the visitor narrowed the schedule (declined events hidden, as at first, does not count). */
+export const filterActive = (state: FilterState, favourites: ReadonlySet<string>) => isFilterActive(scheduleFilter({ ...state, declined: true }, favourites));
 
 export interface ToolbarOptions {
   /** The view on screen: its button is the pressed one. */
@@ -132,12 +147,19 @@ export function scheduleToolbar(context: ScheduleContext, options: ToolbarOption
         ${t('filter.favouritesOnly')} <span class="muted">(${favourites})</span></label
       >
       ${
-        options.filterActive
-          ? html`<button type="button" data-clear @click=${() => options.onFilter({ location: '', kind: '', text: '', favouritesOnly: false })}>
-              ${t('filter.clear')}
-            </button>`
+        choices.declined > 0
+          ? html`<label class="check"
+              ><input
+                type="checkbox"
+                data-filter="declined"
+                .checked=${filter.declined}
+                @change=${(event: Event) => options.onFilter({ declined: (event.target as HTMLInputElement).checked })}
+              />
+              ${t('filter.showDeclined', { count: choices.declined })}</label
+            >`
           : nothing
       }
+      ${options.filterActive ? html`<button type="button" data-clear @click=${() => options.onFilter(DEFAULT_FILTER)}>${t('filter.clear')}</button>` : nothing}
     </div>
   </div>`;
   const exportMenu = html`<details class="export" part="export">
@@ -147,6 +169,7 @@ export function scheduleToolbar(context: ScheduleContext, options: ToolbarOption
       <button type="button" data-export="favourites" ?disabled=${favourites === 0} @click=${() => options.onExport('favourites')}>
         ${t('export.icalFavourites')}
       </button>
+      <button type="button" data-export="share" ?disabled=${favourites === 0} @click=${() => options.onExport('share')}>${t('export.shareFavourites')}</button>
       <button type="button" data-export="json" @click=${() => options.onExport('json')}>${t('export.frabJson')}</button>
       <button type="button" data-export="xml" @click=${() => options.onExport('xml')}>${t('export.frabXml')}</button>
       ${

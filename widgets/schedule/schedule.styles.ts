@@ -1,13 +1,13 @@
 import { css } from 'lit';
 import { dayTabsStyles } from './day-tabs.styles.js';
-import { detailsStyles } from './event-details.styles.js';
 import { eventPartStyles } from './event-parts.styles.js';
 import { gridStyles } from './schedule-grid.styles.js';
 import { listStyles } from './schedule-list.styles.js';
 import { toolbarStyles } from './schedule-toolbar.styles.js';
 
 /**
- * The element's frame: slot height, header, title, logo and the read-only banner; narrow
+ * The element's frame: slot height, header, title, logo, the read-only banner, and the stage
+ * that lays the day's events and the details (./event-details.styles.ts) in one cell; narrow
  * (`.narrow`, a phone), smaller, so that the day's first events show on the first screen.
  */
 const frameStyles = css`
@@ -27,6 +27,22 @@ const frameStyles = css`
   h3 {
     margin: 0.75rem 0 0.25rem;
     font-size: 1.05rem;
+  }
+  .stage {
+    display: grid;
+  }
+  .stage > * {
+    grid-area: 1 / 1;
+    min-width: 0;
+  }
+  /* A button that reads as a link, in a sentence. */
+  .link {
+    padding: 0;
+    border: none;
+    background: none;
+    font: inherit;
+    color: var(--_accent);
+    text-decoration: underline;
   }
   .logo {
     max-height: 3rem;
@@ -82,5 +98,5 @@ const printStyles = css`
   }
 `;
 
-/** Every sheet of `<panda-schedule>`, in cascade order: the frame, each template's (beside it), printing. */
-export const scheduleStyles = [frameStyles, toolbarStyles, dayTabsStyles, gridStyles, eventPartStyles, listStyles, detailsStyles, printStyles];
+/** Every sheet of `<panda-schedule>`, in cascade order: the frame, each template's (beside it), printing; the details' comes with its chunk. */
+export const scheduleStyles = [frameStyles, toolbarStyles, dayTabsStyles, gridStyles, eventPartStyles, listStyles, printStyles];
