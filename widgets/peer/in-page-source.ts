@@ -18,7 +18,8 @@ import { answerQuery, DexieStore, FestivalNode, isHash, MemoryStore, PandaError,
 import { FestivalPeer } from '../../peer/index.js';
 import { fromProviderQueries, type ScheduleData } from '../lib/schedule-data.js';
 import type { CreatePeerSource, PeerSourceOptions, WidgetSource } from '../lib/source.js';
-import { nextTask, timeSlices } from '../shared/dom.js';
+import { nextTask } from '../shared/dom.js';
+import { timeSlices } from './time-slices.js';
 
 export const DATABASE_NAME = 'panda-kit-widgets';
 
