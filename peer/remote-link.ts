@@ -40,10 +40,12 @@ export interface RemoteLinkHost {
   readonly timers: Timers;
   /** Publishes `signal` for the link's remote in the link's signal topic. */
   signal(link: RemoteLink, signal: SignalPayload): void;
-  /** The id of the festival of `topic`, if this peer is in it. */
-  festivalOf(topic: string): string | undefined;
-  /** Whether `remoteId` may replicate the festival of `topic`. */
-  isAuthorised(remoteId: string, topic: string): boolean;
+  /** The id of the festival of a channel label (a festival topic, or its overlay channel's), if this peer is in it. */
+  festivalOf(label: string): string | undefined;
+  /** Whether a channel `remoteId` opens with `label` is taken. */
+  accepts(remoteId: string, label: string): boolean;
+  /** Whether `remoteId` may use the channel `label` (it replicates that festival). */
+  isAuthorised(remoteId: string, label: string): boolean;
   /** Announces this peer to `remoteId` alone in `topic`: the proof that it is in the festival. */
   announceTo(topic: string, remoteId: string): void;
   /** A data channel is open and its remote authorised: the transport, once per channel. */
@@ -56,6 +58,14 @@ export interface RemoteLinkHost {
 
 export interface RemoteLinkOptions {
   remoteId: string;
+  /** This peer's id. */
+  localId: string;
+  /**
+   * Either side opens data channels (the overlay: whoever's overlay asks for a connection).
+   * Otherwise only the initiator does. A label both sides opened at once keeps the channel
+   * of the lower peer id.
+   */
+  anySide?: boolean | undefined;
   /** Topic the offer, answer and candidates of this link go through. */
   signalTopic: string;
   /** Whether this peer creates the data channels and the offer (the lower peer id). */
@@ -68,6 +78,8 @@ export interface RemoteLinkOptions {
 
 interface Channel {
   topic: string;
+  /** Opened by this side. */
+  local: boolean;
   channel: DataChannelLike;
   transport: DataChannelTransport | undefined;
   reported: boolean;
@@ -94,7 +106,11 @@ export class RemoteLink {
 
   readonly #host: RemoteLinkHost;
   readonly #pc: PeerConnectionLike;
-  readonly #channels = new Map<string, Channel>(); // by topic
+  readonly #channels = new Map<string, Channel>(); // by label
+  /** Answering side with `anySide`: channels to open once the connection is up. */
+  readonly #deferred = new Set<string>();
+  readonly #localId: string;
+  readonly #anySide: boolean;
   #remoteDescription = false;
   #pendingCandidates: RTCIceCandidateInit[] = [];
   /** Negotiation steps, one after the other. */
@@ -118,6 +134,8 @@ export class RemoteLink {
     this.initiator = options.initiator;
     this.signalTopic = options.signalTopic;
     this.remoteSession = options.remoteSession;
+    this.#localId = options.localId;
+    this.#anySide = options.anySide ?? false;
     pc.onicecandidate = (event: IceCandidateEvent) => this.#onIceCandidate(event);
     pc.onconnectionstatechange = () => this.#guard(() => this.#onStateChange());
     pc.ondatachannel = (event: { channel: DataChannelLike }) => this.#guard(() => this.#onIncomingChannel(event.channel));
@@ -238,6 +256,8 @@ export class RemoteLink {
       timers.clearTimeout(this.#disconnectTimer);
       this.#disconnectTimer = undefined;
       this.#host.connected(this);
+      for (const label of this.#deferred) this.openChannel(label);
+      this.#deferred.clear();
     } else if (state === 'disconnected') {
       this.#disconnectTimer ??= timers.setTimeout(() => {
         if (this.#pc.connectionState !== 'connected') this.close(true);
@@ -250,9 +270,17 @@ export class RemoteLink {
   // -------------------------------------------------------------------------------------
   // Data channels
 
-  /** Initiator side: a data channel for `topic`, unless there is one already. */
+  /** A data channel labelled `topic` (initiator side, or either with `anySide`), unless there is one already. */
   openChannel(topic: string): void {
     if (this.#closed || this.#channels.has(topic) || this.#host.festivalOf(topic) === undefined) return;
+    if (!this.initiator) {
+      if (!this.#anySide) return;
+      // The answering side opens its channels once the connection is up.
+      if (!this.#connected) {
+        this.#deferred.add(topic);
+        return;
+      }
+    }
     let channel: DataChannelLike;
     try {
       channel = this.#pc.createDataChannel(topic, { ordered: true });
@@ -260,20 +288,26 @@ export class RemoteLink {
       this.#host.report(new PandaError('WEBRTC_UNAVAILABLE', `Cannot open a data channel: ${String(error)}`));
       return;
     }
-    this.#track(channel, topic);
+    this.#track(channel, topic, true);
     // Proof for the remote that we are in this festival (and know its secret).
     this.#host.announceTo(topic, this.remoteId);
   }
 
+  /** Whether there is a data channel labelled `topic` (open or opening). */
+  hasChannel(topic: string): boolean {
+    return this.#channels.has(topic) || this.#deferred.has(topic);
+  }
+
   /** Closes the data channel of `topic`, if there is one (a link left without channels closes). */
   closeChannel(topic: string): void {
+    this.#deferred.delete(topic);
     const entry = this.#channels.get(topic);
     if (!entry) return;
+    // Gone at once: a channel of the same label may be opened again right away.
+    this.#channels.delete(topic);
     if (entry.transport) entry.transport.close();
-    else {
-      closeQuietly(entry.channel);
-      this.#channelGone(entry);
-    }
+    else closeQuietly(entry.channel);
+    this.#channelGone(entry);
   }
 
   /** The remote proved to be in the festival of `topic`: a channel that waited for it is handed over. */
@@ -284,16 +318,28 @@ export class RemoteLink {
 
   #onIncomingChannel(channel: DataChannelLike): void {
     const topic = channel.label;
-    if (this.#closed || this.initiator || this.#host.festivalOf(topic) === undefined || this.#channels.has(topic)) {
+    if (this.#closed || (this.initiator && !this.#anySide) || !this.#host.accepts(this.remoteId, topic)) {
       closeQuietly(channel);
       return;
     }
-    this.#track(channel, topic);
+    const existing = this.#channels.get(topic);
+    if (existing) {
+      // Both sides opened it at once: the lower peer id's stays, on both sides.
+      if (!existing.local || this.#localId < this.remoteId) {
+        closeQuietly(channel);
+        return;
+      }
+      this.#channels.delete(topic);
+      if (existing.transport) existing.transport.close();
+      else closeQuietly(existing.channel);
+    }
+    this.#deferred.delete(topic);
+    this.#track(channel, topic, false);
   }
 
-  #track(channel: DataChannelLike, topic: string): void {
+  #track(channel: DataChannelLike, topic: string, local: boolean): void {
     channel.binaryType = 'arraybuffer';
-    const entry: Channel = { topic, channel, transport: undefined, reported: false, authTimer: undefined };
+    const entry: Channel = { topic, local, channel, transport: undefined, reported: false, authTimer: undefined };
     this.#channels.set(topic, entry);
     const onOpen = (): void => {
       channel.removeEventListener('open', onOpen);
@@ -341,7 +387,7 @@ export class RemoteLink {
     this.#host.timers.clearTimeout(entry.authTimer);
     if (this.#channels.get(entry.topic) === entry) this.#channels.delete(entry.topic);
     // A deliberately closed last channel ends the link, without announcing again.
-    if (!this.#closed && this.#channels.size === 0 && (this.#connected || this.initiator)) this.close(false);
+    if (!this.#closed && this.#channels.size === 0 && this.#deferred.size === 0 && (this.#connected || this.initiator)) this.close(false);
   }
 
   // -------------------------------------------------------------------------------------
@@ -360,6 +406,7 @@ export class RemoteLink {
       else closeQuietly(entry.channel);
     }
     this.#channels.clear();
+    this.#deferred.clear();
     this.#pc.onicecandidate = null;
     this.#pc.onconnectionstatechange = null;
     this.#pc.ondatachannel = null;
