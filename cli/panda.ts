@@ -4,20 +4,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  bundleToQrTexts,
-  exportBundle,
-  FestivalNode,
-  hashingReady,
-  importBundle,
-  isHash,
-  isPandaError,
-  PandaError,
-  Replicator,
-  type ReplicationHealth,
-} from '../core/index.js';
+import { bundleToQrTexts, exportBundle, FestivalNode, hashingReady, importBundle, isHash, isPandaError, PandaError, Replicator } from '../core/index.js';
 import { DataDir, defaultDataDir } from '../node/data-dir.js';
 import { NodePeer } from '../node/node-peer.js';
+import type { FestivalPeerHealth } from '../peer/index.js';
 import { SqliteStore } from '../node/sqlite-store.js';
 import { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS } from '../node/schedule-export.js';
 import { DOCUMENT_HELP, isDocumentCommand, runDocumentCommand } from './document-commands.js';
@@ -36,6 +26,7 @@ Commands:
                              else ws://127.0.0.1:4444)
     --festival ID            also join this festival (repeatable; remembered)
     --port N                 start the signaling server here on port N and use it
+    --neighbours N           hold N neighbours per festival (a hub; default 5, at most 64)
   identity create [--force]  Make this peer's key pair (--force replaces an existing one)
   identity show              Print the public key
   festival join ID [--secret S]
@@ -61,8 +52,12 @@ Options for every command:
 
 type Output = (line: string) => void;
 
-function formatHealth(health: Partial<ReplicationHealth> & { updatedAt?: number; pid?: number }, output: Output): void {
+function formatHealth(health: Partial<FestivalPeerHealth> & { updatedAt?: number; pid?: number }, output: Output): void {
   output(`peers connected: ${health.peers?.length ?? 0}`);
+  for (const overlay of health.overlay ?? [])
+    output(
+      `  overlay of ${overlay.festivalId}: ${overlay.neighbours.length} neighbours, ${overlay.known} known peers${overlay.listening ? ', listening on signaling' : ''}; signals ${overlay.signals.overlay} through the overlay, ${overlay.signals.server} through the server`,
+    );
   for (const peer of health.peers ?? [])
     output(`  ${peer.id}  festivals ${peer.festivals.length}  sent ${peer.bytesSent} B  received ${peer.bytesReceived} B${peer.live ? '  live' : ''}`);
   for (const festival of health.festivals ?? [])
@@ -101,6 +96,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       signaling: { type: 'string', multiple: true },
       festival: { type: 'string', multiple: true },
       port: { type: 'string' },
+      neighbours: { type: 'string' },
       secret: { type: 'string' },
       out: { type: 'string' },
       qr: { type: 'boolean' },
@@ -201,7 +197,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       return 0;
     }
     case 'status': {
-      const status = data.status() as (Partial<ReplicationHealth> & { updatedAt?: number; pid?: number; publicKey?: string }) | undefined;
+      const status = data.status() as (Partial<FestivalPeerHealth> & { updatedAt?: number; pid?: number; publicKey?: string }) | undefined;
       if (status?.updatedAt !== undefined) {
         output(`peer ${status.publicKey ?? '?'} (pid ${status.pid ?? '?'}), figures from ${new Date(status.updatedAt).toISOString()}`);
         formatHealth(status, output);
@@ -216,11 +212,15 @@ export async function run(argv: string[], output: Output = console.log, signal?:
     case 'serve': {
       const port = values.port === undefined ? undefined : Number(values.port);
       if (port !== undefined && !(Number.isInteger(port) && port > 0 && port < 65536)) usage(`--port takes a port number, not "${values.port}"`);
+      const neighbours = values.neighbours === undefined ? undefined : Number(values.neighbours);
+      if (neighbours !== undefined && !(Number.isInteger(neighbours) && neighbours >= 1 && neighbours <= 64))
+        usage(`--neighbours takes a number from 1 to 64, not "${values.neighbours}"`);
       const peer = await NodePeer.open({
         dataDir: data.path,
         ...(values.signaling ? { signaling: values.signaling } : {}),
         ...(values.festival ? { festivals: values.festival } : {}),
         ...(port === undefined ? {} : { signalingPort: port }),
+        ...(neighbours === undefined ? {} : { neighbours }),
       });
       output(`panda peer ${peer.identity.publicKey()}`);
       output(`data: ${data.path}`);
