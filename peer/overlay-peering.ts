@@ -93,10 +93,17 @@ export class OverlayPeering {
     else overlay.channelOpen(remoteId, transport);
   }
 
-  /** A link closed: the overlays waiting for it hear so. */
+  /**
+   * A link is closing: the overlays waiting for it hear so, on a later turn (its connection
+   * is not closed yet, and one the overlay opens instead must not count over the cap),
+   * unless another link to the peer came meanwhile.
+   */
   linkGone(remoteId: string): void {
     if (remoteId === this.#replacing) return;
-    for (const overlay of this.#overlays.values()) overlay.linkGone(remoteId);
+    queueMicrotask(() => {
+      if (this.#network.links.has(remoteId)) return;
+      for (const overlay of this.#overlays.values()) overlay.linkGone(remoteId);
+    });
   }
 
   onAnnounce(overlay: FestivalOverlay, remoteId: string, topic: string, targeted: boolean, neighbours: number): void {

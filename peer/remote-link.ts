@@ -19,6 +19,7 @@ export interface PeerConnectionLike {
   readonly connectionState: RTCPeerConnectionState;
   readonly signalingState: RTCSignalingState;
   readonly localDescription: { readonly sdp: string } | null;
+  readonly iceGatheringState?: RTCIceGatheringState;
   onicecandidate: ((event: never) => void) | null;
   onconnectionstatechange: ((event: never) => void) | null;
   ondatachannel: ((event: never) => void) | null;
@@ -94,6 +95,9 @@ const DISCONNECTED_GRACE_MS = 8_000;
 /** An incoming channel of a festival with a secret waits this long for the remote to prove it. */
 const AUTH_TIMEOUT_MS = 15_000;
 const MAX_PENDING_CANDIDATES = 64;
+/** With `anySide` (the overlay), an offer or answer waits this long at most for ICE gathering, to carry its candidates itself. */
+const GATHER_WAIT_MS = 1_500;
+const GATHER_POLL_MS = 20;
 
 export class RemoteLink {
   readonly remoteId: string;
@@ -117,6 +121,8 @@ export class RemoteLink {
   #ops: Promise<void> = Promise.resolve();
   #connected = false;
   #closed = false;
+  /** With `anySide`: the offer or answer sent, once it went out (candidates gathered before are in it). */
+  #described: string | undefined;
   #connectTimer: unknown;
   #disconnectTimer: unknown;
 
@@ -164,10 +170,25 @@ export class RemoteLink {
     this.#step(async () => {
       const offer = await this.#pc.createOffer();
       await this.#pc.setLocalDescription(offer);
+      await this.#gathered();
       const sdp = this.#pc.localDescription?.sdp || offer.sdp;
       if (!sdp) throw new Error('no local offer');
+      this.#described = sdp;
       if (!this.#closed) this.#host.signal(this, { type: 'offer', sdp });
     });
+  }
+
+  /**
+   * With `anySide`, waits (briefly) for ICE gathering: one offer or answer with its
+   * candidates is one message through a signaling server instead of one per candidate, each
+   * of which the server sends to every peer listening in the topic.
+   */
+  async #gathered(): Promise<void> {
+    if (!this.#anySide) return;
+    const deadline = this.#host.timers.now() + GATHER_WAIT_MS;
+    while (this.#pc.iceGatheringState !== undefined && this.#pc.iceGatheringState !== 'complete' && this.#host.timers.now() < deadline && !this.#closed) {
+      await new Promise<void>((resolve) => this.#host.timers.setTimeout(resolve, GATHER_POLL_MS));
+    }
   }
 
   /** Answering side: applies the remote's offer and sends the answer. */
@@ -178,8 +199,10 @@ export class RemoteLink {
       this.#remoteDescription = true;
       const answer = await this.#pc.createAnswer();
       await this.#pc.setLocalDescription(answer);
+      await this.#gathered();
       const local = this.#pc.localDescription?.sdp || answer.sdp;
       if (!local) throw new Error('no local answer');
+      this.#described = local;
       if (!this.#closed) this.#host.signal(this, { type: 'answer', sdp: local });
       await this.#flushCandidates();
     });
@@ -239,6 +262,8 @@ export class RemoteLink {
   #onIceCandidate(event: IceCandidateEvent): void {
     const candidate = event.candidate;
     if (!candidate || !candidate.candidate || this.#closed) return;
+    // Gathered before the offer or answer went out: it is in there (the event may come later).
+    if (this.#anySide && (this.#described === undefined || this.#described.includes(candidate.candidate.replace(/^a=/, '')))) return;
     // node-datachannel writes candidates as SDP lines ("a=candidate:..."); browsers want "candidate:...".
     const text = candidate.candidate.startsWith('a=') ? candidate.candidate.slice(2) : candidate.candidate;
     const payload: CandidatePayload = { candidate: text, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null };
