@@ -4,20 +4,10 @@
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import {
-  bundleToQrTexts,
-  exportBundle,
-  FestivalNode,
-  hashingReady,
-  importBundle,
-  isHash,
-  isPandaError,
-  PandaError,
-  Replicator,
-  type ReplicationHealth,
-} from '../core/index.js';
+import { bundleToQrTexts, exportBundle, FestivalNode, hashingReady, importBundle, isHash, isPandaError, PandaError, Replicator } from '../core/index.js';
 import { DataDir, defaultDataDir } from '../node/data-dir.js';
 import { NodePeer } from '../node/node-peer.js';
+import type { FestivalPeerHealth } from '../peer/index.js';
 import { SqliteStore } from '../node/sqlite-store.js';
 import { festivalSchedule, isScheduleFormat, SCHEDULE_FORMATS } from '../node/schedule-export.js';
 import { DOCUMENT_HELP, isDocumentCommand, runDocumentCommand } from './document-commands.js';
@@ -43,6 +33,7 @@ Commands:
                              /festivals (the list), /festivals/ID.ics (webcal), .json, .xml
     --host HOST              where --http listens (default 127.0.0.1: this machine only)
 ${SERVE_BOT_HELP}
+    --neighbours N           hold N neighbours per festival (a hub; default 5, at most 64)
   identity create [--force]  Make this peer's key pair (--force replaces an existing one)
   identity show              Print the public key
   festival join ID [--secret S]
@@ -70,8 +61,12 @@ Options for every command:
 
 type Output = (line: string) => void;
 
-function formatHealth(health: Partial<ReplicationHealth> & { updatedAt?: number; pid?: number }, output: Output): void {
+function formatHealth(health: Partial<FestivalPeerHealth> & { updatedAt?: number; pid?: number }, output: Output): void {
   output(`peers connected: ${health.peers?.length ?? 0}`);
+  for (const overlay of health.overlay ?? [])
+    output(
+      `  overlay of ${overlay.festivalId}: ${overlay.neighbours.length} neighbours, ${overlay.known} known peers${overlay.listening ? ', listening on signaling' : ''}; signals ${overlay.signals.overlay} through the overlay, ${overlay.signals.server} through the server`,
+    );
   for (const peer of health.peers ?? [])
     output(`  ${peer.id}  festivals ${peer.festivals.length}  sent ${peer.bytesSent} B  received ${peer.bytesReceived} B${peer.live ? '  live' : ''}`);
   for (const festival of health.festivals ?? [])
@@ -114,6 +109,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       port: { type: 'string' },
       http: { type: 'string' },
       host: { type: 'string' },
+      neighbours: { type: 'string' },
       secret: { type: 'string' },
       out: { type: 'string' },
       qr: { type: 'boolean' },
@@ -215,7 +211,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       return 0;
     }
     case 'status': {
-      const status = data.status() as (Partial<ReplicationHealth> & { updatedAt?: number; pid?: number; publicKey?: string }) | undefined;
+      const status = data.status() as (Partial<FestivalPeerHealth> & { updatedAt?: number; pid?: number; publicKey?: string }) | undefined;
       if (status?.updatedAt !== undefined) {
         output(`peer ${status.publicKey ?? '?'} (pid ${status.pid ?? '?'}), figures from ${new Date(status.updatedAt).toISOString()}`);
         formatHealth(status, output);
@@ -235,12 +231,16 @@ export async function run(argv: string[], output: Output = console.log, signal?:
       if (values.host !== undefined && http === undefined) usage('--host is where --http listens: give --http PORT too');
       const bots = (values.bot ?? []).map(parseServeBot);
       const festivals = [...(values.festival ?? []), ...bots.map((bot) => bot.festival)];
+      const neighbours = values.neighbours === undefined ? undefined : Number(values.neighbours);
+      if (neighbours !== undefined && !(Number.isInteger(neighbours) && neighbours >= 1 && neighbours <= 64))
+        usage(`--neighbours takes a number from 1 to 64, not "${values.neighbours}"`);
       const peer = await NodePeer.open({
         dataDir: data.path,
         ...(values.signaling ? { signaling: values.signaling } : {}),
         ...(festivals.length > 0 ? { festivals } : {}),
         ...(port === undefined ? {} : { signalingPort: port }),
         ...(http === undefined ? {} : { http: values.host === undefined ? { port: http } : { port: http, host: values.host } }),
+        ...(neighbours === undefined ? {} : { neighbours }),
       });
       output(`panda peer ${peer.identity.publicKey()}`);
       output(`data: ${data.path}`);

@@ -13,8 +13,15 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { RTCPeerConnection } from 'node-datachannel/polyfill';
 import { WebSocket } from 'ws';
-import { FestivalNode, hashingReady, type Hash, type KeyPair, type ReplicationHealth, type Replicator } from '../core/index.js';
-import { FestivalPeer, type FestivalPeerJoin, type RTCPeerConnectionClass, type WebRtcNetwork, type WebSocketClass } from '../peer/index.js';
+import { FestivalNode, hashingReady, type Hash, type KeyPair, type Replicator } from '../core/index.js';
+import {
+  FestivalPeer,
+  type FestivalPeerHealth,
+  type FestivalPeerJoin,
+  type RTCPeerConnectionClass,
+  type WebRtcNetwork,
+  type WebSocketClass,
+} from '../peer/index.js';
 import { DataDir, type FestivalSetting } from './data-dir.js';
 import { startFeedServer, type FeedServer } from './feed-server.js';
 import { FeedRevisions } from './feed-revisions.js';
@@ -29,6 +36,11 @@ export interface NodePeerOptions {
   festivals?: Hash[];
   /** Start y-webrtc's signaling server on this port (127.0.0.1 and every interface). */
   signalingPort?: number;
+  /**
+   * Hold this many neighbours per festival (a hub), instead of the default 5, with room for
+   * two connections being set up; a hub also always answers newcomers on the signaling server.
+   */
+  neighbours?: number;
   /** Write status.json this often (ms; default 2,000; 0: never). */
   statusInterval?: number;
   /**
@@ -123,7 +135,13 @@ export class NodePeer {
         node,
         signaling,
         festivals: joinsOf(config.festivals),
-        webrtc: { RTCPeerConnection: RTCPeerConnection as unknown as RTCPeerConnectionClass, WebSocket: WebSocket as unknown as WebSocketClass },
+        webrtc: {
+          RTCPeerConnection: RTCPeerConnection as unknown as RTCPeerConnectionClass,
+          WebSocket: WebSocket as unknown as WebSocketClass,
+          ...(options.neighbours === undefined
+            ? {}
+            : { maxPeers: options.neighbours + 2, overlay: { activeTarget: options.neighbours, maxActive: options.neighbours, alwaysListen: true } }),
+        },
       });
     } catch (error) {
       store.close();
@@ -195,7 +213,7 @@ export class NodePeer {
     await this.festivalPeer.configure([...others, { festivalId, secret }]);
   }
 
-  health(): ReplicationHealth {
+  health(): FestivalPeerHealth {
     return this.festivalPeer.health();
   }
 

@@ -118,6 +118,8 @@ export class FestivalNetworks {
     const webrtc = this.#options.webrtc ?? {};
     const network = new WebRtcNetwork({
       ...webrtc,
+      // A festival peer meets its festivals on the overlay, unless told `overlay: false`.
+      overlay: webrtc.overlay ?? {},
       // The peer's own servers as given; a festival's as a set.
       signaling: own ? servers : set,
       festivals: [],

@@ -18,9 +18,15 @@
 import { FestivalNode, hashingReady, PandaError, Replicator, type Hash, type ReplicationHealth, type ReplicatorEvent, type Store } from '../core/index.js';
 import { BroadcastNetwork } from './broadcast-transport.js';
 import { FestivalNetworks, type FestivalPeerJoin, type NetworkGroup } from './festival-networks.js';
+import type { FestivalOverlayHealth } from './festival-overlay.js';
 import type { WebRtcNetwork, WebRtcNetworkOptions } from './webrtc-network.js';
 
 export type { FestivalPeerJoin };
+
+/** The replicator's figures and, per festival on an overlay, its neighbours versus the peers it knows. */
+export interface FestivalPeerHealth extends ReplicationHealth {
+  overlay: FestivalOverlayHealth[];
+}
 
 export interface FestivalPeerOptions {
   store: Store;
@@ -242,8 +248,8 @@ export class FestivalPeer {
     return this.replicator.announce(entry, operation).then(() => undefined);
   }
 
-  health(): ReplicationHealth {
-    return this.replicator.health();
+  health(): FestivalPeerHealth {
+    return { ...this.replicator.health(), overlay: this.#networks.groups.flatMap(({ network }) => network.overlayHealth()) };
   }
 
   /** Closes every network and connection; `idle()` then tells when what arrived is stored. The store stays open: it is the caller's. */

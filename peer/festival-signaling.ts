@@ -57,8 +57,14 @@ export class FestivalSignaling {
 
   /** Publishes `message` in the topic of a festival joined (encrypted with its secret) on every server. */
   async publish(topic: string, message: SignalingMessage): Promise<void> {
+    const data = await this.seal(topic, message);
+    if (data !== undefined) this.publishSealed(topic, data);
+  }
+
+  /** `message` as it is published in `topic` (encrypted with the festival's secret); undefined if not in it (any more). */
+  async seal(topic: string, message: SignalingMessage): Promise<unknown> {
     const festival = this.#options.membership.get(topic);
-    if (!festival || this.#closed) return;
+    if (!festival || this.#closed) return undefined;
     let data: unknown = message;
     try {
       const key = await festival.key;
@@ -66,10 +72,22 @@ export class FestivalSignaling {
       if (key) data = await encryptSignalingData(message, key);
     } catch (error) {
       this.#options.report(error);
-      return;
+      return undefined;
     }
-    if (this.#options.membership.get(topic) !== festival || this.#closed) return;
+    return this.#options.membership.get(topic) !== festival || this.#closed ? undefined : data;
+  }
+
+  /** Publishes what `seal` gave on every server. */
+  publishSealed(topic: string, data: unknown): void {
+    if (this.#closed || !this.#options.membership.has(topic)) return;
     for (const connection of this.#connections) connection.publish(topic, data);
+  }
+
+  /** A message `from` relayed to this peer through the overlay: handled as one from a server (it must be `from`'s, and for this peer). */
+  receive(topic: string, data: unknown, from: string): void {
+    const festival = this.#options.membership.get(topic);
+    if (!festival || this.#closed) return;
+    festival.chain = festival.chain.then(() => this.#handle(festival, data, from)).catch((error: unknown) => this.#options.report(error));
   }
 
   close(): void {
@@ -83,7 +101,7 @@ export class FestivalSignaling {
     festival.chain = festival.chain.then(() => this.#handle(festival, data)).catch((error: unknown) => this.#options.report(error));
   }
 
-  async #handle(festival: Festival, data: unknown): Promise<void> {
+  async #handle(festival: Festival, data: unknown, relayedFrom?: string): Promise<void> {
     const { membership, peerId } = this.#options;
     if (this.#closed || membership.get(festival.topic) !== festival) return;
     const key = await festival.key;
@@ -100,6 +118,7 @@ export class FestivalSignaling {
     if (!message) return this.#invalid('not an announce or signal message');
     if (message.from === peerId) return; // our own, echoed by the server
     if (message.to !== undefined && message.to !== peerId) return;
+    if (relayedFrom !== undefined && message.from !== relayedFrom) return this.#invalid('a relayed message of another peer than its sender');
     if (message.type === 'signal') {
       // The same message through several servers is handled once.
       const id = festival.topic + '\n' + (typeof data === 'string' ? data : JSON.stringify(data));

@@ -97,6 +97,11 @@ export class PeerAdmission {
     return false;
   }
 
+  /** Whether a new connection would be within the limits now (taking nothing): what the overlay asks before it connects. */
+  hasRoom(held: number, connecting: number): boolean {
+    return held < this.#limits.maxPeers && connecting < this.#limits.maxConnecting;
+  }
+
   /** Whether a peer connected already may start over (a new offer): it takes a new-peer token. */
   admitAgain(remoteId: string): boolean {
     if (this.#newPeers.take()) return true;

@@ -19,6 +19,7 @@ export interface PeerConnectionLike {
   readonly connectionState: RTCPeerConnectionState;
   readonly signalingState: RTCSignalingState;
   readonly localDescription: { readonly sdp: string } | null;
+  readonly iceGatheringState?: RTCIceGatheringState;
   onicecandidate: ((event: never) => void) | null;
   onconnectionstatechange: ((event: never) => void) | null;
   ondatachannel: ((event: never) => void) | null;
@@ -40,10 +41,12 @@ export interface RemoteLinkHost {
   readonly timers: Timers;
   /** Publishes `signal` for the link's remote in the link's signal topic. */
   signal(link: RemoteLink, signal: SignalPayload): void;
-  /** The id of the festival of `topic`, if this peer is in it. */
-  festivalOf(topic: string): string | undefined;
-  /** Whether `remoteId` may replicate the festival of `topic`. */
-  isAuthorised(remoteId: string, topic: string): boolean;
+  /** The id of the festival of a channel label (a festival topic, or its overlay channel's), if this peer is in it. */
+  festivalOf(label: string): string | undefined;
+  /** Whether a channel `remoteId` opens with `label` is taken. */
+  accepts(remoteId: string, label: string): boolean;
+  /** Whether `remoteId` may use the channel `label` (it replicates that festival). */
+  isAuthorised(remoteId: string, label: string): boolean;
   /** Announces this peer to `remoteId` alone in `topic`: the proof that it is in the festival. */
   announceTo(topic: string, remoteId: string): void;
   /** A data channel is open and its remote authorised: the transport, once per channel. */
@@ -56,6 +59,14 @@ export interface RemoteLinkHost {
 
 export interface RemoteLinkOptions {
   remoteId: string;
+  /** This peer's id. */
+  localId: string;
+  /**
+   * Either side opens data channels (the overlay: whoever's overlay asks for a connection).
+   * Otherwise only the initiator does. A label both sides opened at once keeps the channel
+   * of the lower peer id.
+   */
+  anySide?: boolean | undefined;
   /** Topic the offer, answer and candidates of this link go through. */
   signalTopic: string;
   /** Whether this peer creates the data channels and the offer (the lower peer id). */
@@ -68,6 +79,8 @@ export interface RemoteLinkOptions {
 
 interface Channel {
   topic: string;
+  /** Opened by this side. */
+  local: boolean;
   channel: DataChannelLike;
   transport: DataChannelTransport | undefined;
   reported: boolean;
@@ -82,6 +95,9 @@ const DISCONNECTED_GRACE_MS = 8_000;
 /** An incoming channel of a festival with a secret waits this long for the remote to prove it. */
 const AUTH_TIMEOUT_MS = 15_000;
 const MAX_PENDING_CANDIDATES = 64;
+/** With `anySide` (the overlay), an offer or answer waits this long at most for ICE gathering, to carry its candidates itself. */
+const GATHER_WAIT_MS = 1_500;
+const GATHER_POLL_MS = 20;
 
 export class RemoteLink {
   readonly remoteId: string;
@@ -94,13 +110,19 @@ export class RemoteLink {
 
   readonly #host: RemoteLinkHost;
   readonly #pc: PeerConnectionLike;
-  readonly #channels = new Map<string, Channel>(); // by topic
+  readonly #channels = new Map<string, Channel>(); // by label
+  /** Answering side with `anySide`: channels to open once the connection is up. */
+  readonly #deferred = new Set<string>();
+  readonly #localId: string;
+  readonly #anySide: boolean;
   #remoteDescription = false;
   #pendingCandidates: RTCIceCandidateInit[] = [];
   /** Negotiation steps, one after the other. */
   #ops: Promise<void> = Promise.resolve();
   #connected = false;
   #closed = false;
+  /** With `anySide`: the offer or answer sent, once it went out (candidates gathered before are in it). */
+  #described: string | undefined;
   #connectTimer: unknown;
   #disconnectTimer: unknown;
 
@@ -118,6 +140,8 @@ export class RemoteLink {
     this.initiator = options.initiator;
     this.signalTopic = options.signalTopic;
     this.remoteSession = options.remoteSession;
+    this.#localId = options.localId;
+    this.#anySide = options.anySide ?? false;
     pc.onicecandidate = (event: IceCandidateEvent) => this.#onIceCandidate(event);
     pc.onconnectionstatechange = () => this.#guard(() => this.#onStateChange());
     pc.ondatachannel = (event: { channel: DataChannelLike }) => this.#guard(() => this.#onIncomingChannel(event.channel));
@@ -146,10 +170,25 @@ export class RemoteLink {
     this.#step(async () => {
       const offer = await this.#pc.createOffer();
       await this.#pc.setLocalDescription(offer);
+      await this.#gathered();
       const sdp = this.#pc.localDescription?.sdp || offer.sdp;
       if (!sdp) throw new Error('no local offer');
+      this.#described = sdp;
       if (!this.#closed) this.#host.signal(this, { type: 'offer', sdp });
     });
+  }
+
+  /**
+   * With `anySide`, waits (briefly) for ICE gathering: one offer or answer with its
+   * candidates is one message through a signaling server instead of one per candidate, each
+   * of which the server sends to every peer listening in the topic.
+   */
+  async #gathered(): Promise<void> {
+    if (!this.#anySide) return;
+    const deadline = this.#host.timers.now() + GATHER_WAIT_MS;
+    while (this.#pc.iceGatheringState !== undefined && this.#pc.iceGatheringState !== 'complete' && this.#host.timers.now() < deadline && !this.#closed) {
+      await new Promise<void>((resolve) => this.#host.timers.setTimeout(resolve, GATHER_POLL_MS));
+    }
   }
 
   /** Answering side: applies the remote's offer and sends the answer. */
@@ -160,8 +199,10 @@ export class RemoteLink {
       this.#remoteDescription = true;
       const answer = await this.#pc.createAnswer();
       await this.#pc.setLocalDescription(answer);
+      await this.#gathered();
       const local = this.#pc.localDescription?.sdp || answer.sdp;
       if (!local) throw new Error('no local answer');
+      this.#described = local;
       if (!this.#closed) this.#host.signal(this, { type: 'answer', sdp: local });
       await this.#flushCandidates();
     });
@@ -221,6 +262,8 @@ export class RemoteLink {
   #onIceCandidate(event: IceCandidateEvent): void {
     const candidate = event.candidate;
     if (!candidate || !candidate.candidate || this.#closed) return;
+    // Gathered before the offer or answer went out: it is in there (the event may come later).
+    if (this.#anySide && (this.#described === undefined || this.#described.includes(candidate.candidate.replace(/^a=/, '')))) return;
     // node-datachannel writes candidates as SDP lines ("a=candidate:..."); browsers want "candidate:...".
     const text = candidate.candidate.startsWith('a=') ? candidate.candidate.slice(2) : candidate.candidate;
     const payload: CandidatePayload = { candidate: text, sdpMid: candidate.sdpMid ?? null, sdpMLineIndex: candidate.sdpMLineIndex ?? null };
@@ -238,6 +281,8 @@ export class RemoteLink {
       timers.clearTimeout(this.#disconnectTimer);
       this.#disconnectTimer = undefined;
       this.#host.connected(this);
+      for (const label of this.#deferred) this.openChannel(label);
+      this.#deferred.clear();
     } else if (state === 'disconnected') {
       this.#disconnectTimer ??= timers.setTimeout(() => {
         if (this.#pc.connectionState !== 'connected') this.close(true);
@@ -250,9 +295,17 @@ export class RemoteLink {
   // -------------------------------------------------------------------------------------
   // Data channels
 
-  /** Initiator side: a data channel for `topic`, unless there is one already. */
+  /** A data channel labelled `topic` (initiator side, or either with `anySide`), unless there is one already. */
   openChannel(topic: string): void {
     if (this.#closed || this.#channels.has(topic) || this.#host.festivalOf(topic) === undefined) return;
+    if (!this.initiator) {
+      if (!this.#anySide) return;
+      // The answering side opens its channels once the connection is up.
+      if (!this.#connected) {
+        this.#deferred.add(topic);
+        return;
+      }
+    }
     let channel: DataChannelLike;
     try {
       channel = this.#pc.createDataChannel(topic, { ordered: true });
@@ -260,20 +313,26 @@ export class RemoteLink {
       this.#host.report(new PandaError('WEBRTC_UNAVAILABLE', `Cannot open a data channel: ${String(error)}`));
       return;
     }
-    this.#track(channel, topic);
+    this.#track(channel, topic, true);
     // Proof for the remote that we are in this festival (and know its secret).
     this.#host.announceTo(topic, this.remoteId);
   }
 
+  /** Whether there is a data channel labelled `topic` (open or opening). */
+  hasChannel(topic: string): boolean {
+    return this.#channels.has(topic) || this.#deferred.has(topic);
+  }
+
   /** Closes the data channel of `topic`, if there is one (a link left without channels closes). */
   closeChannel(topic: string): void {
+    this.#deferred.delete(topic);
     const entry = this.#channels.get(topic);
     if (!entry) return;
+    // Gone at once: a channel of the same label may be opened again right away.
+    this.#channels.delete(topic);
     if (entry.transport) entry.transport.close();
-    else {
-      closeQuietly(entry.channel);
-      this.#channelGone(entry);
-    }
+    else closeQuietly(entry.channel);
+    this.#channelGone(entry);
   }
 
   /** The remote proved to be in the festival of `topic`: a channel that waited for it is handed over. */
@@ -284,16 +343,28 @@ export class RemoteLink {
 
   #onIncomingChannel(channel: DataChannelLike): void {
     const topic = channel.label;
-    if (this.#closed || this.initiator || this.#host.festivalOf(topic) === undefined || this.#channels.has(topic)) {
+    if (this.#closed || (this.initiator && !this.#anySide) || !this.#host.accepts(this.remoteId, topic)) {
       closeQuietly(channel);
       return;
     }
-    this.#track(channel, topic);
+    const existing = this.#channels.get(topic);
+    if (existing) {
+      // Both sides opened it at once: the lower peer id's stays, on both sides.
+      if (!existing.local || this.#localId < this.remoteId) {
+        closeQuietly(channel);
+        return;
+      }
+      this.#channels.delete(topic);
+      if (existing.transport) existing.transport.close();
+      else closeQuietly(existing.channel);
+    }
+    this.#deferred.delete(topic);
+    this.#track(channel, topic, false);
   }
 
-  #track(channel: DataChannelLike, topic: string): void {
+  #track(channel: DataChannelLike, topic: string, local: boolean): void {
     channel.binaryType = 'arraybuffer';
-    const entry: Channel = { topic, channel, transport: undefined, reported: false, authTimer: undefined };
+    const entry: Channel = { topic, local, channel, transport: undefined, reported: false, authTimer: undefined };
     this.#channels.set(topic, entry);
     const onOpen = (): void => {
       channel.removeEventListener('open', onOpen);
@@ -341,7 +412,7 @@ export class RemoteLink {
     this.#host.timers.clearTimeout(entry.authTimer);
     if (this.#channels.get(entry.topic) === entry) this.#channels.delete(entry.topic);
     // A deliberately closed last channel ends the link, without announcing again.
-    if (!this.#closed && this.#channels.size === 0 && (this.#connected || this.initiator)) this.close(false);
+    if (!this.#closed && this.#channels.size === 0 && this.#deferred.size === 0 && (this.#connected || this.initiator)) this.close(false);
   }
 
   // -------------------------------------------------------------------------------------
@@ -360,6 +431,7 @@ export class RemoteLink {
       else closeQuietly(entry.channel);
     }
     this.#channels.clear();
+    this.#deferred.clear();
     this.#pc.onicecandidate = null;
     this.#pc.onconnectionstatechange = null;
     this.#pc.ondatachannel = null;

@@ -22,6 +22,8 @@ export interface AnnounceMessage {
   to?: string;
   /** Panda Kit: random per network instance. */
   session?: string;
+  /** Panda Kit, with an overlay: the sender's neighbours in the festival (a newcomer joins through the best connected contact). */
+  neighbours?: number;
 }
 
 export interface SignalMessage {
@@ -72,9 +74,12 @@ export function parseSignalingMessage(value: unknown): SignalingMessage | undefi
     if (session !== undefined && !(typeof session === 'string' && session.length > 0 && session.length <= 64)) {
       return undefined;
     }
+    const neighbours = value['neighbours'];
+    if (neighbours !== undefined && !(Number.isInteger(neighbours) && (neighbours as number) >= 0 && (neighbours as number) <= 1024)) return undefined;
     const message: AnnounceMessage = { type: 'announce', from };
     if (to !== undefined) message.to = to;
     if (session !== undefined) message.session = session;
+    if (neighbours !== undefined) message.neighbours = neighbours as number;
     return message;
   }
   if (value['type'] === 'signal') {

@@ -3,11 +3,14 @@ import { PandaError } from '../core/errors.js';
 import type { Transport } from '../core/replication/transport.js';
 import type { DataChannelTransport } from './datachannel-transport.js';
 import { FestivalMembership, type Festival } from './festival-membership.js';
+import type { FestivalOverlayHealth, FestivalOverlayOptions } from './festival-overlay.js';
 import { FestivalSignaling } from './festival-signaling.js';
 import { PeerAdmission, peerLimits } from './peer-limits.js';
 import { RemoteLink, type RTCPeerConnectionClass, type RemoteLinkHost } from './remote-link.js';
 import type { WebSocketClass } from './signaling-client.js';
-import { ignoredMessage, isPeerId, type SignalPayload, type SignalingMessage } from './signaling-messages.js';
+import { ignoredMessage, isPeerId, type AnnounceMessage, type SignalPayload, type SignalingMessage } from './signaling-messages.js';
+import { overlayLabel, topicOfLabel } from './overlay-frames.js';
+import { OverlayPeering } from './overlay-peering.js';
 import { festivalTopic } from './signaling-topic.js';
 import { systemTimers, type Timers } from './timers.js';
 
@@ -56,6 +59,13 @@ export interface WebRtcNetworkOptions {
   newPeersPerSecond?: number | undefined;
   /** Clock and timers of the network, its signaling sockets and transports; default the globals. */
   timers?: Timers | undefined;
+  /**
+   * A bounded-degree overlay per festival (HyParView, festival-overlay.ts) instead of a full
+   * mesh: connections only to the festival's neighbours, found through signaling and then
+   * through the overlay. Its view sizes default to `maxPeers - 1` at most and 5 to refill to.
+   * Without it, every peer announcing itself is connected (up to `maxPeers`).
+   */
+  overlay?: FestivalOverlayOptions | false | undefined;
 }
 
 /** After a peer was not connected because of the limits, this peer announces again this much later. */
@@ -108,6 +118,8 @@ export class WebRtcNetwork {
   readonly #admission: PeerAdmission;
   readonly #links = new Map<string, RemoteLink>(); // by remote id
   readonly #linkHost: RemoteLinkHost;
+  /** With the `overlay` option: the festivals' overlays decide the connections. */
+  readonly #peering: OverlayPeering | undefined;
   #closed = false;
 
   constructor(options: WebRtcNetworkOptions) {
@@ -132,6 +144,7 @@ export class WebRtcNetwork {
     this.onTransport = options.onTransport;
     this.onError = options.onError;
     const limits = peerLimits(options);
+
     const report = (error: unknown): void => this.#report(error);
     this.#admission = new PeerAdmission(limits, () => timers.now(), report);
     this.#membership = new FestivalMembership({
@@ -144,10 +157,17 @@ export class WebRtcNetwork {
     this.#linkHost = {
       timers,
       signal: (link, signal) => this.#sendSignal(link, signal),
-      festivalOf: (topic) => this.#membership.get(topic)?.festivalId,
-      isAuthorised: (remoteId, topic) => this.#membership.isAuthorised(remoteId, topic),
-      announceTo: (topic, remoteId) => void this.#announce(topic, remoteId),
-      ready: (transport, festivalId, remoteId) => this.#handOver(transport, { festivalId, remoteId }),
+      festivalOf: (label) => this.#membership.get(topicOfLabel(label))?.festivalId,
+      accepts: (remoteId, label) => (this.#peering ? this.#peering.accepts(remoteId, label) : label === topicOfLabel(label) && this.#membership.has(label)),
+      isAuthorised: (remoteId, label) => this.#membership.isAuthorised(remoteId, topicOfLabel(label)),
+      announceTo: (topic, remoteId) => {
+        // The overlay's proof is in its signals; an announce only for a festival with a secret.
+        if (!this.#peering || this.#membership.get(topicOfLabel(topic))?.secret !== undefined) void this.#announce(topicOfLabel(topic), remoteId);
+      },
+      ready: (transport, festivalId, remoteId) => {
+        if (this.#peering) this.#peering.ready(transport, remoteId);
+        else this.#handOver(transport, { festivalId, remoteId });
+      },
       connected: (link) => this.#admission.connected(link.remoteId),
       closing: (link, retry, topics) => this.#onLinkClosing(link, retry, topics),
       report,
@@ -165,11 +185,37 @@ export class WebRtcNetwork {
       membership: this.#membership,
       peerId: this.peerId,
       onOpen: () => {
-        for (const topic of this.#membership.topics) void this.#announce(topic);
+        for (const topic of this.#membership.topics) {
+          const overlay = this.#peering?.get(topic);
+          // With an overlay, only a peer still looking for contacts asks again.
+          if (!overlay || (overlay.listening && overlay.overlay.active.length === 0)) void this.#announce(topic);
+        }
       },
       onMessage: (festival, message) => this.#onMessage(festival, message),
       report,
     });
+    if (options.overlay) {
+      const maxActive = Math.max(1, limits.maxPeers - 1);
+      this.#peering = new OverlayPeering(this.#overlayNetwork(timers), { maxActive, activeTarget: Math.min(5, maxActive), ...options.overlay });
+      for (const festival of this.#membership.festivals) void this.#peering.start(festival);
+    }
+  }
+
+  #overlayNetwork(timers: Timers): ConstructorParameters<typeof OverlayPeering>[0] {
+    return {
+      peerId: this.peerId,
+      timers,
+      links: this.#links,
+      admission: this.#admission,
+      membership: this.#membership,
+      signaling: this.#signaling,
+      connecting: () => [...this.#links.values()].filter((link) => !link.connected).length,
+      mayConnect: (remoteId) => this.#mayConnect(remoteId),
+      createLink: (remoteId, topic, initiator, session) => this.#createLink(remoteId, topic, initiator, session),
+      announce: (topic, to) => void this.#announce(topic, to),
+      handOver: (transport, festivalId, remoteId) => this.#handOver(transport, { festivalId, remoteId }),
+      report: (error) => this.#report(error),
+    };
   }
 
   /** Ids of the festivals joined. */
@@ -180,6 +226,11 @@ export class WebRtcNetwork {
   /** Ids of the peers with a connection (being set up or up). */
   get peers(): string[] {
     return [...this.#links.keys()];
+  }
+
+  /** Per festival on the overlay: its neighbours, how many peers it knows, whether it listens on the signaling servers, its signals. */
+  overlayHealth(): FestivalOverlayHealth[] {
+    return this.#peering?.health() ?? [];
   }
 
   /**
@@ -198,6 +249,8 @@ export class WebRtcNetwork {
     }
     if (existing) this.leave(festivalId);
     const festival = this.#membership.add(festivalId, secret);
+    // The overlay subscribes while it listens.
+    if (this.#peering) return this.#peering.start(festival);
     this.#signaling.subscribe(topic);
     await festival.key;
     await this.#announce(topic);
@@ -206,9 +259,13 @@ export class WebRtcNetwork {
   /** Leaves a festival: unsubscribes and closes its transports (connections left empty close). */
   leave(festivalId: string): void {
     const topic = festivalTopic(festivalId);
+    this.#peering?.leave(topic);
     if (!this.#membership.remove(topic)) return;
     this.#signaling.unsubscribe(topic);
-    for (const link of [...this.#links.values()]) link.closeChannel(topic);
+    for (const link of [...this.#links.values()]) {
+      link.closeChannel(overlayLabel(topic));
+      link.closeChannel(topic);
+    }
   }
 
   /** Leaves every festival, closes every connection and signaling socket. */
@@ -217,6 +274,7 @@ export class WebRtcNetwork {
     for (const festivalId of this.festivals) this.leave(festivalId);
     this.#closed = true;
     for (const link of [...this.#links.values()]) link.close(false);
+    this.#peering?.close();
     this.#signaling.close();
     this.#membership.close();
   }
@@ -225,34 +283,47 @@ export class WebRtcNetwork {
   // Signaling
 
   #announce(topic: string, to?: string): Promise<void> {
-    const message: SignalingMessage = { type: 'announce', from: this.peerId, session: this.session };
+    const message: AnnounceMessage = { type: 'announce', from: this.peerId, session: this.session };
+    const overlay = this.#peering?.get(topic);
+    if (overlay) message.neighbours = overlay.overlay.active.length;
     if (to !== undefined) message.to = to;
     else this.#membership.announced(topic);
-    return this.#signaling.publish(topic, message);
+    return to === undefined || !this.#peering ? this.#signaling.publish(topic, message) : this.#peering.publishTo(topic, to, message);
   }
 
   #sendSignal(link: RemoteLink, signal: SignalPayload): void {
-    void this.#signaling.publish(link.signalTopic, { type: 'signal', from: this.peerId, to: link.remoteId, signal });
+    const message: SignalingMessage = { type: 'signal', from: this.peerId, to: link.remoteId, signal };
+    void (this.#peering ? this.#peering.publishTo(link.signalTopic, link.remoteId, message) : this.#signaling.publish(link.signalTopic, message));
   }
 
   #onMessage(festival: Festival, message: SignalingMessage): void {
     this.#membership.verify(message.from, festival.topic);
     // An incoming channel that waited for this proof can go to the replicator now.
     this.#links.get(message.from)?.authorised(festival.topic);
-    if (message.type === 'announce') this.#onAnnounce(message.from, festival.topic, message.to !== undefined, message.session);
+    this.#links.get(message.from)?.authorised(overlayLabel(festival.topic));
+    const overlay = this.#peering?.get(festival.topic);
+    if (message.type === 'announce') {
+      if (!overlay) return this.#onAnnounce(message.from, festival.topic, message.to !== undefined, message.session);
+      this.#checkSession(message.from, message.session);
+      this.#peering!.onAnnounce(overlay, message.from, festival.topic, message.to !== undefined, message.neighbours ?? 0);
+    } else if (overlay) this.#peering!.onSignal(overlay, message.from, festival.topic, message.signal);
     else this.#onSignal(message.from, festival.topic, message.signal);
   }
 
-  #onAnnounce(remoteId: string, topic: string, targeted: boolean, session: string | undefined): void {
-    let link = this.#links.get(remoteId);
-    if (link && session !== undefined) {
-      if (link.remoteSession === undefined) link.remoteSession = session;
-      else if (link.remoteSession !== session) {
-        // The peer restarted with the same id: its end of our connection is gone.
-        link.close(false);
-        link = undefined;
-      }
+  /** The remote restarted with the same id (another session): its end of our connection is gone. */
+  #checkSession(remoteId: string, session: string | undefined): RemoteLink | undefined {
+    const link = this.#links.get(remoteId);
+    if (!link || session === undefined) return link;
+    if (link.remoteSession === undefined) link.remoteSession = session;
+    else if (link.remoteSession !== session) {
+      link.close(false);
+      return undefined;
     }
+    return link;
+  }
+
+  #onAnnounce(remoteId: string, topic: string, targeted: boolean, session: string | undefined): void {
+    let link = this.#checkSession(remoteId, session);
     if (this.peerId < remoteId) {
       // We create the connection and the channels.
       if (link) return link.openChannel(topic);
@@ -310,6 +381,8 @@ export class WebRtcNetwork {
       signalTopic,
       initiator,
       remoteSession,
+      localId: this.peerId,
+      anySide: this.#peering !== undefined,
       RTCPeerConnection: this.#RTCPeerConnection,
       iceServers: this.#iceServers,
       connectTimeoutMs: this.#connectTimeout,
@@ -322,6 +395,11 @@ export class WebRtcNetwork {
   #onLinkClosing(link: RemoteLink, retry: boolean, topics: ReadonlySet<string>): void {
     if (this.#links.get(link.remoteId) === link) this.#links.delete(link.remoteId);
     this.#membership.forgetReplies(link.remoteId);
+    if (this.#peering) {
+      // The overlay finds other peers itself; a failing one is only backed off.
+      if (retry && !this.#closed) this.#admission.failed(link.remoteId);
+      return this.#peering.linkGone(link.remoteId);
+    }
     if (!retry || this.#closed) return;
     const delay = this.#admission.failed(link.remoteId);
     for (const topic of topics) this.#membership.scheduleAnnounce(topic, delay);

@@ -307,6 +307,7 @@ describe('RemoteLink', () => {
       timers,
       signal: (_link, signal) => signals.push(signal),
       festivalOf: (topic) => (topic.startsWith('topic-') ? 'festival' : undefined),
+      accepts: () => true,
       isAuthorised: () => true,
       announceTo: () => {},
       ready: () => {},
@@ -316,6 +317,7 @@ describe('RemoteLink', () => {
     };
     return new RemoteLink(host, {
       remoteId: 'remote',
+      localId: 'local',
       signalTopic: 'topic-a',
       initiator: true,
       remoteSession: undefined,

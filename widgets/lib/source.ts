@@ -36,6 +36,8 @@ export interface PeerSourceOptions {
   /** y-webrtc signaling servers (ws: or wss:). */
   signaling: string[];
   secret?: string;
+  /** RTCPeerConnections the page's peer holds at most, over all its festivals (default 8); the first widget to open the peer sets it. */
+  maxPeers?: number;
 }
 
 /** The in-page peer chunk's export (widgets/peer/in-page-source.ts), loaded with `import()` only when there is no extension. */

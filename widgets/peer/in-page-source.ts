@@ -63,22 +63,23 @@ async function openStore(): Promise<{ store: Store; release: () => void }> {
 class PagePeer {
   static #current: Promise<PagePeer> | undefined;
 
-  /** The page's peer, opened on first use. */
-  static get(): Promise<PagePeer> {
-    PagePeer.#current ??= PagePeer.#open().catch((error: unknown) => {
+  /** The page's peer, opened on first use (with at most `maxPeers` connections). */
+  static get(maxPeers?: number): Promise<PagePeer> {
+    PagePeer.#current ??= PagePeer.#open(maxPeers).catch((error: unknown) => {
       PagePeer.#current = undefined;
       throw error;
     });
     return PagePeer.#current;
   }
 
-  static async #open(): Promise<PagePeer> {
+  static async #open(maxPeers: number | undefined): Promise<PagePeer> {
     const { store, release } = await openStore();
     // The model of a big festival is built in slices, so that the page answers input meanwhile.
     const node = new FestivalNode(store, undefined, { between: timeSlices() });
     try {
       // Each widget joins for itself: a festival with a secret meets through a network of its own.
-      return new PagePeer(node, await FestivalPeer.open({ store, node, broadcast: true, networkPerSecret: true }), release);
+      const webrtc = maxPeers === undefined ? undefined : { maxPeers };
+      return new PagePeer(node, await FestivalPeer.open({ store, node, broadcast: true, networkPerSecret: true, webrtc }), release);
     } catch (error) {
       release();
       throw error;
@@ -204,7 +205,7 @@ class PeerSource implements WidgetSource {
 export const createPeerSource: CreatePeerSource = async (options) => {
   if (!isHash(options.festivalId)) throw new PandaError('INPUT_INVALID', 'festival is a document id', { festivalId: String(options.festivalId) });
   for (;;) {
-    const peer = await PagePeer.get();
+    const peer = await PagePeer.get(options.maxPeers);
     // The last widget may have closed the peer while this one waited for it.
     if (peer.closed) continue;
     const leave = await peer.join(options);

@@ -1,0 +1,455 @@
+/**
+ * The overlay of one festival on a WebRtcNetwork: the host of its HyParView state machine
+ * (core/overlay). It turns the overlay's actions into connections (through the network),
+ * carries overlay messages and relayed signals on the festival's overlay data channels
+ * (overlay-frames.ts), ticks the overlay every second, and gives replication the
+ * neighbours only: a festival's replication channel goes to the replicator on
+ * neighbour-up and is closed on neighbour-down.
+ *
+ * Signaling through the overlay: a relayed signal goes to the peer it is for when there is
+ * a channel to it, else along the route learned from the overlay's own traffic: a
+ * forward-join for `p` came from the way back to `p`, so did a shuffle from its origin and
+ * the peers it names, and a relayed signal from its sender (routes back along the walk, as
+ * the issue asks). Relays are rate-limited per channel; with no route, or over the limit,
+ * the signal goes through the signaling server.
+ *
+ * Listening: the signaling server is only for the first contacts. The festival's topic is
+ * subscribed (and this peer announced there) while this peer needs contacts, has fewer than
+ * `LISTEN_BELOW` neighbours, set up a connection through the server, or has not yet heard
+ * `LISTEN_ARRIVALS` newcomers since it began listening; so at any time about the last few
+ * arrivals and the weakly connected peers (and hubs, `alwaysListen`) answer a newcomer's
+ * announce, and the server's load per arriving peer does not grow with the festival.
+ */
+import { isPandaError, PandaError } from '../core/errors.js';
+import { decodeOverlayMessage, encodeOverlayMessage, HyParView, type OverlayAction, type OverlayOptions } from '../core/overlay/index.js';
+import type { DataChannelTransport } from './datachannel-transport.js';
+import { decodeOverlayFrame, encodeOverlayFrame, encodeSignalFrame, MAX_RELAY_HOPS, type RelayedSignal } from './overlay-frames.js';
+import { TokenBucket } from './peer-limits.js';
+import type { Timers } from './timers.js';
+
+/** The overlay's parameters a network takes (`self`, `now`, `random` and `mayConnect` are the network's). */
+export type FestivalOverlayOptions = Partial<Omit<OverlayOptions, 'self' | 'now' | 'random' | 'mayConnect'>> & {
+  /** Stay subscribed to the festival's topic and answer every newcomer (a hub: `panda serve`). */
+  alwaysListen?: boolean | undefined;
+};
+
+export interface FestivalOverlayHost {
+  readonly self: string;
+  readonly timers: Timers;
+  /** Whether a connection to `peer` may be opened or accepted now (the network's cap over all festivals). */
+  mayConnect(peer: string): boolean;
+  /** Opens this festival's channels to `peer` (and the connection, if there is none); false: not now. */
+  connect(peer: string): boolean;
+  /** Closes this festival's channels to `peer` (a connection left without channels closes). */
+  disconnect(peer: string): void;
+  /** A neighbour's replication channel, for the replicator. */
+  replicate(transport: DataChannelTransport): void;
+  /** Subscribes to the festival's topic on the signaling servers (`on`), or unsubscribes. */
+  listen(on: boolean): void;
+  /** Asks the peers listening for contacts (an announce). */
+  announce(): void;
+  /** A relayed signal for this peer: its `data` as if published in the topic by `from`. */
+  deliver(from: string, data: unknown): void;
+  report(error: unknown): void;
+}
+
+export interface FestivalOverlayHealth {
+  festivalId: string;
+  /** The active view: the connections replication runs over. */
+  neighbours: string[];
+  /** Known peers: the passive view. */
+  known: number;
+  /** Whether the festival's topic is subscribed on the signaling servers now. */
+  listening: boolean;
+  /** Signals this peer sent through the overlay and through the server; relayed for others; dropped (no route, over the limit). */
+  signals: { overlay: number; server: number; relayed: number; dropped: number };
+}
+
+const TICK_MS = 1_000;
+const LISTEN_BELOW = 2;
+const LISTEN_ARRIVALS = 3;
+/** A peer stops listening this long after it no longer needs to: a newcomer it answered may still be signaling through the server. */
+const LINGER_MS = 10_000;
+/** Newcomers remembered, so that one announcing again is not counted twice. */
+const MAX_ARRIVALS = 64;
+/** A connection set up through the server keeps this peer listening at most this long. */
+const VIA_SERVER_MS = 30_000;
+/** Routes remembered at most, and for how long. */
+const MAX_ROUTES = 512;
+const ROUTE_TTL_MS = 120_000;
+/** Contacts heard from the signaling server kept at most. */
+const MAX_CONTACTS = 16;
+/** Heard contacts are handed to the overlay together, this long after the first. */
+const CONTACT_GATHER_MS = 300;
+/** Contacts heard longer ago are not joined through. */
+const CONTACT_FRESH_MS = 5_000;
+/** Relayed signals accepted per channel: a burst of a connection's offer, answer and candidates, then a few per second. */
+const RELAY_BURST = 24;
+const RELAYS_PER_SECOND = 8;
+
+export class FestivalOverlay {
+  readonly overlay: HyParView;
+  readonly #host: FestivalOverlayHost;
+  readonly #alwaysListen: boolean;
+  /** Overlay channels open, by peer. */
+  readonly #channels = new Map<string, DataChannelTransport>();
+  /** Replication channels open, by peer; handed over while the peer is a neighbour. */
+  readonly #replication = new Map<string, { transport: DataChannelTransport; handed: boolean }>();
+  /** Connections asked for and not up yet. */
+  readonly #connecting = new Set<string>();
+  /** Peers whose connection is being set up through the signaling server (this peer listens meanwhile). */
+  readonly #viaServer = new Map<string, number>();
+  readonly #routes = new Map<string, { via: string; at: number }>();
+  readonly #relayBudget = new Map<string, TokenBucket>();
+  /** Contacts heard, with the neighbours they said they have and when (oldest first). */
+  readonly #contacts = new Map<string, { neighbours: number; at: number }>();
+  readonly #signals = { overlay: 0, server: 0, relayed: 0, dropped: 0 };
+  #needsContacts = false;
+  readonly #arrivals = new Set<string>();
+  #gathering: unknown;
+  #listening = false;
+  /** Since when this peer would no longer need to listen. */
+  #quietSince: number | undefined;
+  #arrivalsHeard = 0;
+  #ticker: unknown;
+  #closed = false;
+
+  constructor(
+    readonly festivalId: string,
+    host: FestivalOverlayHost,
+    options: FestivalOverlayOptions = {},
+  ) {
+    this.#host = host;
+    const { alwaysListen, ...overlay } = options;
+    this.#alwaysListen = alwaysListen ?? false;
+    this.overlay = new HyParView({
+      ...overlay,
+      self: host.self,
+      now: () => host.timers.now(),
+      random: Math.random,
+      mayConnect: (peer) => host.mayConnect(peer),
+    });
+    this.#ticker = host.timers.setInterval(() => this.#guard(() => this.#tick()), TICK_MS);
+  }
+
+  /** Joins: listens and asks for contacts. */
+  start(): void {
+    this.#updateListening();
+    this.#apply(this.overlay.start([]));
+  }
+
+  health(): FestivalOverlayHealth {
+    return {
+      festivalId: this.festivalId,
+      neighbours: [...this.overlay.active],
+      known: this.overlay.passive.length,
+      listening: this.#listening,
+      signals: { ...this.#signals },
+    };
+  }
+
+  get listening(): boolean {
+    return this.#listening;
+  }
+
+  /**
+   * Whether this peer answers a newcomer's announce: when it listens and is in the overlay,
+   * or nobody who is has been heard of lately (the festival's first peers).
+   */
+  get answers(): boolean {
+    if (!this.#listening) return false;
+    if (this.overlay.active.length > 0) return true;
+    for (const contact of this.#fresh()) if (contact.neighbours > 0) return false;
+    return true;
+  }
+
+  /** Whether `peer` has or is being given a connection of this festival. */
+  holds(peer: string): boolean {
+    return this.#connecting.has(peer) || this.#channels.has(peer);
+  }
+
+  /** Whether a connection `peer` opens for this festival is taken now. */
+  admitsInbound(peer: string): boolean {
+    return this.overlay.admitsInbound(peer);
+  }
+
+  /** `peer` announced itself in the topic (`targeted`: to this peer, answering our announce), saying it has `neighbours`. */
+  heard(peer: string, targeted: boolean, neighbours: number): void {
+    if (peer === this.#host.self) return;
+    if (!targeted && !this.#arrivals.has(peer)) {
+      this.#arrivals.add(peer);
+      if (this.#arrivals.size > MAX_ARRIVALS) this.#arrivals.delete(this.#arrivals.values().next().value!);
+      this.#arrivalsHeard++;
+      this.#updateListening();
+    }
+    this.#contacts.delete(peer);
+    this.#contacts.set(peer, { neighbours, at: this.#host.timers.now() });
+    if (this.#contacts.size > MAX_CONTACTS) this.#contacts.delete(this.#contacts.keys().next().value!);
+    if (!this.#needsContacts) return;
+    this.#gathering ??= this.#host.timers.setTimeout(() => {
+      this.#gathering = undefined;
+      this.#useContact();
+    }, CONTACT_GATHER_MS);
+  }
+
+  /** The connection to `peer` is being set up through the signaling server. */
+  signaledViaServer(peer: string): void {
+    this.#signals.server++;
+    if (this.#channels.has(peer) || this.#viaServer.has(peer)) return;
+    this.#viaServer.set(peer, this.#host.timers.now());
+    this.#updateListening();
+  }
+
+  /** This festival's overlay channel to `peer` is open. */
+  channelOpen(peer: string, transport: DataChannelTransport): void {
+    const previous = this.#channels.get(peer);
+    if (previous === transport) return;
+    this.#channels.set(peer, transport);
+    previous?.close();
+    this.#connecting.delete(peer);
+    if (this.#viaServer.delete(peer)) this.#updateListening();
+    transport.onFrame = (frame) => this.#guard(() => this.#receive(peer, transport, frame));
+    transport.onClose = () => {
+      if (this.#channels.get(peer) !== transport) return;
+      this.#channels.delete(peer);
+      this.#relayBudget.delete(peer);
+      this.#guard(() => this.#apply(this.overlay.disconnected(peer)));
+    };
+    this.#apply(this.overlay.connected(peer));
+  }
+
+  /** This festival's replication channel to `peer` is open. */
+  replicationOpen(peer: string, transport: DataChannelTransport): void {
+    this.#replication.get(peer)?.transport.close();
+    this.#replication.set(peer, { transport, handed: false });
+    if (this.overlay.active.includes(peer)) this.#handOver(peer);
+  }
+
+  /** The connection to `peer` closed (or could not be made). */
+  linkGone(peer: string): void {
+    if (this.#viaServer.delete(peer)) this.#updateListening();
+    if (!this.#connecting.delete(peer)) return;
+    this.#apply(this.overlay.disconnected(peer));
+  }
+
+  /** Sends `data` (a signaling message, sealed for the topic) to `to` through the overlay; false if there is no way. */
+  relay(to: string, data: unknown): boolean {
+    const channel = this.#way(to);
+    const frame = channel && encodeSignalFrame({ from: this.#host.self, to, ttl: MAX_RELAY_HOPS, data });
+    if (!channel || !frame || !this.#send(channel, frame)) return false;
+    this.#signals.overlay++;
+    return true;
+  }
+
+  /** Leaves: DISCONNECT to the neighbours, every channel closed, no more ticks. */
+  close(): void {
+    if (this.#closed) return;
+    this.#apply(this.overlay.leave());
+    this.#closed = true;
+    this.#host.timers.clearInterval(this.#ticker);
+    this.#host.timers.clearTimeout(this.#gathering);
+    for (const transport of this.#channels.values()) transport.close();
+    for (const { transport } of this.#replication.values()) transport.close();
+    this.#channels.clear();
+    this.#replication.clear();
+  }
+
+  // -------------------------------------------------------------------------------------
+
+  #apply(actions: readonly OverlayAction[]): void {
+    if (this.#closed) return;
+    for (const action of actions) {
+      switch (action.type) {
+        case 'connect':
+          this.#connect(action.peer);
+          break;
+        case 'disconnect':
+          this.#disconnect(action.peer);
+          break;
+        case 'send': {
+          const channel = this.#channels.get(action.peer);
+          if (channel) this.#send(channel, encodeOverlayFrame(encodeOverlayMessage(action.message)));
+          break;
+        }
+        case 'neighbour-up':
+          this.#handOver(action.peer);
+          this.#updateListening();
+          break;
+        case 'neighbour-down': {
+          const replication = this.#replication.get(action.peer);
+          this.#replication.delete(action.peer);
+          replication?.transport.close();
+          this.#updateListening();
+          break;
+        }
+        case 'need-contacts':
+          this.#needsContacts = true;
+          this.#updateListening();
+          // A contact heard before and not tried yet, else ask the listening peers.
+          if (!this.#useContact()) this.#host.announce();
+          break;
+        case 'offence':
+          this.#host.report(action.error);
+          break;
+      }
+    }
+  }
+
+  /**
+   * Joins through the best connected contact heard (the latest of equals): a newcomer that
+   * answered is not in the overlay yet, and joining it would make a part of its own. The
+   * join's walks give this peer its other neighbours (their signals go through the overlay);
+   * two more contacts that are in the overlay become known peers, a bridge should the
+   * festival have come apart; the rest are kept in case the join fails.
+   */
+  #useContact(): boolean {
+    const fresh = [...this.#fresh()];
+    const inOverlay = fresh.filter((contact) => contact.neighbours > 0);
+    // A random one: newcomers all joining the best connected peer would meet its rate limit.
+    const first = inOverlay[Math.floor(Math.random() * inOverlay.length)] ?? fresh.pop();
+    if (first === undefined) return false;
+    const known = inOverlay.filter((contact) => contact !== first).slice(0, 2);
+    for (const { peer } of [first, ...known]) this.#contacts.delete(peer);
+    this.#needsContacts = false;
+    this.#apply(this.overlay.start([first.peer, ...known.map(({ peer }) => peer)]));
+    this.#updateListening();
+    return true;
+  }
+
+  /** Contacts heard lately (oldest first): older ones may have stopped listening, their offers would be lost. */
+  *#fresh(): Iterable<{ peer: string; neighbours: number }> {
+    const since = this.#host.timers.now() - CONTACT_FRESH_MS;
+    for (const [peer, { neighbours, at }] of this.#contacts) if (at >= since) yield { peer, neighbours };
+  }
+
+  #connect(peer: string): void {
+    this.#connecting.add(peer);
+    if (this.#host.connect(peer)) return;
+    // Not now (the cap, the new-peer rate): the overlay hears it failed, on a later turn.
+    queueMicrotask(() => this.#guard(() => this.linkGone(peer)));
+  }
+
+  #disconnect(peer: string): void {
+    this.#connecting.delete(peer);
+    const channel = this.#channels.get(peer);
+    this.#channels.delete(peer);
+    channel?.close();
+    const replication = this.#replication.get(peer);
+    this.#replication.delete(peer);
+    replication?.transport.close();
+    this.#host.disconnect(peer);
+  }
+
+  #handOver(peer: string): void {
+    const replication = this.#replication.get(peer);
+    if (!replication || replication.handed || replication.transport.closed) return;
+    replication.handed = true;
+    this.#host.replicate(replication.transport);
+  }
+
+  #receive(peer: string, channel: DataChannelTransport, frame: Uint8Array): void {
+    let decoded;
+    try {
+      decoded = decodeOverlayFrame(frame);
+    } catch (error) {
+      this.#host.report(isPandaError(error) ? error : new PandaError('OVERLAY_FIELD_INVALID', String(error)));
+      channel.close();
+      return;
+    }
+    if (decoded.kind === 'overlay') {
+      this.#learn(peer, decoded.bytes);
+      this.#apply(this.overlay.receive(peer, decoded.bytes));
+    } else this.#onSignal(peer, decoded.signal);
+  }
+
+  /** Routes back: who sent a walk or a shuffle is the way to the peers it names. */
+  #learn(via: string, bytes: Uint8Array): void {
+    let message;
+    try {
+      message = decodeOverlayMessage(bytes);
+    } catch {
+      return; // the overlay itself charges the offence
+    }
+    if (message.type === 'forward-join') this.#route(message.peer, via);
+    else if (message.type === 'shuffle') for (const peer of [message.origin, ...message.peers]) this.#route(peer, via);
+    else if (message.type === 'shuffle-reply') for (const peer of message.peers) this.#route(peer, via);
+  }
+
+  #route(peer: string, via: string): void {
+    if (peer === this.#host.self || peer === via) return;
+    this.#routes.delete(peer);
+    this.#routes.set(peer, { via, at: this.#host.timers.now() });
+    if (this.#routes.size > MAX_ROUTES) this.#routes.delete(this.#routes.keys().next().value!);
+  }
+
+  /** The channel a signal for `to` goes on: to it, or towards it. */
+  #way(to: string): DataChannelTransport | undefined {
+    const direct = this.#channels.get(to);
+    if (direct) return direct;
+    const route = this.#routes.get(to);
+    if (!route || this.#host.timers.now() - route.at > ROUTE_TTL_MS) return undefined;
+    return this.#channels.get(route.via);
+  }
+
+  #onSignal(peer: string, signal: RelayedSignal): void {
+    let budget = this.#relayBudget.get(peer);
+    if (!budget) this.#relayBudget.set(peer, (budget = new TokenBucket(RELAY_BURST, RELAYS_PER_SECOND, () => this.#host.timers.now())));
+    if (!budget.take()) {
+      this.#signals.dropped++;
+      return;
+    }
+    this.#route(signal.from, peer);
+    if (signal.to === this.#host.self) return this.#host.deliver(signal.from, signal.data);
+    const next = signal.ttl > 0 && signal.from !== this.#host.self ? this.#way(signal.to) : undefined;
+    const frame = next && next !== this.#channels.get(peer) ? encodeSignalFrame({ ...signal, ttl: signal.ttl - 1 }) : undefined;
+    if (next && frame && this.#send(next, frame)) this.#signals.relayed++;
+    else this.#signals.dropped++;
+  }
+
+  #send(channel: DataChannelTransport, frame: Uint8Array): boolean {
+    try {
+      channel.send(frame);
+      return true;
+    } catch {
+      return false; // closing: its onClose tells the overlay
+    }
+  }
+
+  #tick(): void {
+    this.#apply(this.overlay.tick());
+    const now = this.#host.timers.now();
+    for (const [peer, since] of this.#viaServer) if (now - since > VIA_SERVER_MS) this.#viaServer.delete(peer);
+    this.#updateListening();
+  }
+
+  #updateListening(): void {
+    if (this.#closed) return;
+    const neighbours = this.overlay.active.length;
+    const weak = this.#needsContacts || neighbours < LISTEN_BELOW;
+    // Listening anew: the next few newcomers are this peer's to answer.
+    if (!this.#listening && weak) this.#arrivalsHeard = 0;
+    const now = this.#host.timers.now();
+    if (this.#alwaysListen || weak || this.#viaServer.size > 0 || this.#arrivalsHeard < LISTEN_ARRIVALS) {
+      this.#quietSince = undefined;
+      if (!this.#listening) {
+        this.#listening = true;
+        this.#host.listen(true);
+      }
+      return;
+    }
+    this.#quietSince ??= now;
+    if (this.#listening && now - this.#quietSince >= LINGER_MS) {
+      this.#listening = false;
+      this.#host.listen(false);
+    }
+  }
+
+  /** Nothing throws out of a timer or a channel's handler. */
+  #guard(work: () => void): void {
+    try {
+      work();
+    } catch (error) {
+      this.#host.report(error);
+    }
+  }
+}
