@@ -2,7 +2,8 @@
  * Festival replication in real browsers: pages keep their data in IndexedDB (DexieStore)
  * and replicate over Chromium's own WebRTC, found through a locally started y-webrtc
  * signaling server; two browser contexts replicate a festival, and the Node peer (the one
- * `panda serve` runs: SQLite, node-datachannel) and a page replicate both ways.
+ * `panda serve` runs: SQLite, node-datachannel) and a page replicate both ways. Pages meet on
+ * the festival overlay, as every festival peer does (the Node peer is one).
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -33,7 +34,7 @@ const T = {
     T.replicator = await P.Replicator.open(T.store, { festivals: festivalId ? [festivalId] : [] });
     T.node.onPublish((entry, operation) => void T.replicator.announce(entry, operation));
     T.replicator.on((event) => { if (event.type === 'entry') T.node.changed(); });
-    T.network = new P.WebRtcNetwork({ signaling, festivals: festivalId ? [festivalId] : [], onTransport: (t) => T.replicator.connect(t) });
+    T.network = new P.WebRtcNetwork({ overlay: {}, signaling, festivals: festivalId ? [festivalId] : [], onTransport: (t) => T.replicator.connect(t) });
     T.key = new P.KeyPair();
   },
   async createFestival() {
