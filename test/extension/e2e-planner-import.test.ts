@@ -7,16 +7,23 @@
  * shows the imported talks and the added event.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
-import { buildWidgets } from '../../scripts/build-widgets.js';
-import { releaseNodeDataChannel, startSignalingServer, type SignalingServer } from '../peer/support.js';
 import { SCHEDULES } from '../widgets/support.js';
-import { ARGS, CHROMIUM, createFestival, serveSite, skip, tab, withExtension, type Person } from './e2e-planner-support.js';
-import { builtExtension, ROOT } from './e2e-support.js';
+import {
+  ARGS,
+  CHROMIUM,
+  createFestival,
+  festivalSite,
+  saveDefaultSignaling,
+  skip,
+  tab,
+  withExtension,
+  type FestivalSite,
+  type Person,
+} from './e2e-planner-support.js';
+import { builtExtension } from './e2e-support.js';
 
 const CAMP = join(SCHEDULES, 'frab-camp2019.json');
 /** Replication through the signaling server and WebRTC on a loaded machine. */
@@ -25,34 +32,24 @@ const SYNC = 120_000;
 const IMPORT = 60_000;
 
 describe('the planner imports a schedule file into a festival of the person’s own', { skip, timeout: 600_000 }, () => {
-  let signaling: SignalingServer;
-  let site: Awaited<ReturnType<typeof serveSite>>;
-  let widgetsDir: string;
+  let web: FestivalSite;
   let organiser: Person;
   let visitor: Browser | undefined;
   let festivalId = '';
 
   before(async () => {
-    widgetsDir = mkdtempSync(join(tmpdir(), 'panda-kit-import-widgets-'));
-    await buildWidgets({ root: ROOT, outDir: widgetsDir });
-    signaling = await startSignalingServer();
-    site = await serveSite(widgetsDir);
+    web = await festivalSite();
     organiser = await withExtension('import', await builtExtension('chrome'));
   });
   after(async () => {
     await organiser?.close().catch(() => undefined);
     await visitor?.close();
-    await site?.close();
-    await signaling?.stop();
-    if (widgetsDir) rmSync(widgetsDir, { recursive: true, force: true });
-    releaseNodeDataChannel();
+    await web?.close();
   });
 
   test('camp2019 imported from the festival’s card: the talks in Events, said in words; an event added with the form; the same file again changes nothing', async () => {
     const planner = organiser.planner;
-    await planner.locator('form[data-default-signaling] textarea').fill(signaling.url);
-    await planner.locator('form[data-default-signaling] button[type="submit"]').click();
-    await planner.locator('panda-planner-festivals [role="status"]', { hasText: 'Saved.' }).waitFor();
+    await saveDefaultSignaling(planner, web.signaling.url);
     await planner.locator('[data-new-festival]').click();
     await createFestival(planner, { name: 'Camp 2019', start: '2019-08-21T10:00', end: '2019-08-26T23:00', timezone: 'Europe/Berlin' });
     const card = planner.locator('li[data-festival][data-name="Camp 2019"]');
@@ -98,11 +95,11 @@ describe('the planner imports a schedule file into a festival of the person’s 
     assert.ok(festivalId, 'the festival of the first test');
     const planner = organiser.planner;
     await tab(planner, 'share');
-    site.body = await planner.locator('[data-snippet]').inputValue();
-    assert.ok(site.body.includes(`festival="${festivalId}"`));
+    web.site.body = await planner.locator('[data-snippet]').inputValue();
+    assert.ok(web.site.body.includes(`festival="${festivalId}"`));
     visitor = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ARGS });
     const page = await visitor.newPage();
-    await page.goto(`${site.url}/fest`);
+    await page.goto(`${web.site.url}/fest`);
     const schedule = page.locator('panda-schedule');
     await schedule.getByText('Camp 2019').first().waitFor({ timeout: SYNC });
     // Long over, the schedule opens on its last day (26 August, no talks there): the visitor picks the first.

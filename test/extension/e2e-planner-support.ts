@@ -1,7 +1,8 @@
 /**
  * What the planner's end-to-end tests share (e2e-planner.test.ts, e2e-planner-import.test.ts):
  * a person's Chromium with the built extension and the planner opened from the popup, the
- * organiser's website serving the widgets bundle, the planner's tabs and its festival form.
+ * organiser's website serving the widgets bundle (with a signaling server beside it), the
+ * planner's tabs, its signaling settings and its festival form.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -9,6 +10,9 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { extname, join, normalize } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { buildWidgets } from '../../scripts/build-widgets.js';
+import { releaseNodeDataChannel, startSignalingServer, type SignalingServer } from '../peer/support.js';
+import { ROOT } from './e2e-support.js';
 
 /** Debian's Chromium unless CHROMIUM_PATH names another; the tests skip without one. */
 export const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -98,4 +102,35 @@ async function createFestival(planner: Page, values: { name: string; start: stri
   await form.locator('input[name="end"]').fill(values.end);
   await form.locator('button[type="submit"]').click();
   await planner.locator(`li[data-festival][data-name="${values.name}"]`).waitFor({ timeout: 20_000 });
+}
+
+export interface FestivalSite {
+  signaling: SignalingServer;
+  site: Awaited<ReturnType<typeof serveSite>>;
+  /** Stops the server and the site and removes the widgets build. */
+  close(): Promise<void>;
+}
+
+/** A freshly built widgets bundle served by the organiser's website, and a signaling server. */
+export async function festivalSite(): Promise<FestivalSite> {
+  const widgetsDir = mkdtempSync(join(tmpdir(), 'panda-kit-planner-widgets-'));
+  await buildWidgets({ root: ROOT, outDir: widgetsDir });
+  const [signaling, site] = await Promise.all([startSignalingServer(), serveSite(widgetsDir)]);
+  return {
+    signaling,
+    site,
+    close: async () => {
+      await site.close();
+      await signaling.stop();
+      rmSync(widgetsDir, { recursive: true, force: true });
+      releaseNodeDataChannel();
+    },
+  };
+}
+
+/** Festivals → Settings: the signaling servers a new festival starts with. */
+export async function saveDefaultSignaling(planner: Page, url: string): Promise<void> {
+  await planner.locator('form[data-default-signaling] textarea').fill(url);
+  await planner.locator('form[data-default-signaling] button[type="submit"]').click();
+  await planner.locator('panda-planner-festivals [role="status"]', { hasText: 'Saved.' }).waitFor();
 }

@@ -18,16 +18,24 @@
  * PANDA_SCREENSHOTS=<dir> saves the planner at phone (390 px) and desktop (1366 px) widths.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { KeyPair } from '../../core/index.js';
-import { buildWidgets } from '../../scripts/build-widgets.js';
-import { releaseNodeDataChannel, startSignalingServer, type SignalingServer } from '../peer/support.js';
-import { ARGS, CHROMIUM, createFestival, serveSite, skip, tab, withExtension, type Person } from './e2e-planner-support.js';
-import { builtExtension, ROOT } from './e2e-support.js';
+import {
+  ARGS,
+  CHROMIUM,
+  createFestival,
+  festivalSite,
+  saveDefaultSignaling,
+  skip,
+  tab,
+  withExtension,
+  type FestivalSite,
+  type Person,
+} from './e2e-planner-support.js';
+import { builtExtension } from './e2e-support.js';
 
 const SHOTS = process.env['PANDA_SCREENSHOTS'];
 /** Replication through the signaling server and WebRTC on a loaded machine. */
@@ -99,10 +107,10 @@ async function joinByLink(person: Person, link: string): Promise<Page> {
 
 describe('the planner end to end: organise, share, join, request, confirm and vote', { skip, timeout: 600_000 }, () => {
   const people: Person[] = [];
-  let signaling: SignalingServer;
-  let site: Awaited<ReturnType<typeof serveSite>>;
+  let web: FestivalSite;
+  let signaling: FestivalSite['signaling'];
+  let site: FestivalSite['site'];
   let visitor: Browser;
-  let widgetsDir: string;
   let a: Person;
   let b: Person;
   let c: Person;
@@ -111,10 +119,8 @@ describe('the planner end to end: organise, share, join, request, confirm and vo
   const made: { snippet?: string; link?: string; festivalId?: string } = {};
 
   before(async () => {
-    widgetsDir = mkdtempSync(join(tmpdir(), 'panda-kit-planner-widgets-'));
-    await buildWidgets({ root: ROOT, outDir: widgetsDir });
-    signaling = await startSignalingServer();
-    site = await serveSite(widgetsDir);
+    web = await festivalSite();
+    ({ signaling, site } = web);
     const extension = await builtExtension('chrome');
     a = await withExtension('a', extension);
     people.push(a);
@@ -126,17 +132,12 @@ describe('the planner end to end: organise, share, join, request, confirm and vo
   after(async () => {
     for (const person of people) await person.close().catch(() => undefined);
     await visitor?.close();
-    await site?.close();
-    await signaling?.stop();
-    if (widgetsDir) rmSync(widgetsDir, { recursive: true, force: true });
-    releaseNodeDataChannel();
+    await web?.close();
   });
 
   test('A plans Test Fest in the planner: settings, profile, festival and sub-festival, venue, projector and skill', async () => {
     const planner = a.planner;
-    await planner.locator('form[data-default-signaling] textarea').fill(signaling.url);
-    await planner.locator('form[data-default-signaling] button[type="submit"]').click();
-    await planner.locator('panda-planner-festivals [role="status"]', { hasText: 'Saved.' }).waitFor();
+    await saveDefaultSignaling(planner, signaling.url);
     await setProfile(a, 'Ana Organiser');
 
     await tab(planner, 'festivals');
