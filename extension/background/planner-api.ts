@@ -12,6 +12,7 @@ import type { FestivalView } from '../shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
 import type { Vault } from '../vault/vault.js';
 import { parseJoinOptions, type FestivalSettings } from './festival-settings.js';
+import { importScheduleAsPerson } from './planner-import.js';
 import { eventView, pendingViews, profileNames, resourceView } from './planner-views.js';
 import type { PopupApi } from './popup-api.js';
 import type { ProviderRouter } from './provider-router.js';
@@ -99,6 +100,11 @@ export class PlannerApi {
       case 'planner_setDefaultSignaling':
         await this.services.storage.set(DEFAULT_SIGNALING_KEY, signalingOf(object(params)));
         return true;
+      case 'planner_importSchedule': {
+        const result = await importScheduleAsPerson(this.services.node, this.#identity().keyPair, object(params));
+        void this.services.router.notifyChanged(); // sites showing the festival hear of it; it logs its own failure
+        return result;
+      }
     }
   }
 

@@ -113,6 +113,21 @@ export interface PlannerState {
   pending: PlannerPendingRequest[];
 }
 
+/** The largest schedule file the planner imports, in bytes (camp2019's JSON, 79 talks, is 210 KB). */
+export const MAX_PLANNER_SCHEDULE_BYTES = 5 * 1024 * 1024;
+
+/** What an import into a festival did (node/schedule-import.ts's report, for the page). */
+export interface PlannerImportResult {
+  /** In words: "79 events added, 2 rooms added; 1 talk skipped", or "nothing changed". */
+  words: string;
+  events: { added: number; moved: number; updated: number; removed: number };
+  rooms: { added: number; updated: number; removed: number };
+  /** Talks left out, by name ('"Opening" (guid …)'), and why. */
+  skipped: Array<{ talk: string; reason: string }>;
+  /** Said about the file as a whole (a time zone it names that is not one). */
+  notes: string[];
+}
+
 export interface PlannerMethods {
   planner_state: { params: undefined; result: PlannerState };
   /** A festival query (`panda_query`'s params), answered on everything this extension holds. */
@@ -125,6 +140,13 @@ export interface PlannerMethods {
   /** Replaces a joined festival's signaling servers. */
   planner_setSignaling: { params: { festivalId: string; signaling: string[] }; result: true };
   planner_setDefaultSignaling: { params: { signaling: string[] }; result: true };
+  /**
+   * A frab/c3voc schedule file's text (JSON v1 or v2, or schedule.xml; at most
+   * MAX_PLANNER_SCHEDULE_BYTES) imported into a festival the person owns, signed as them: a
+   * room resource per room, an event per talk; again with a changed file, what changed.
+   * `name`: the file's name, for the errors.
+   */
+  planner_importSchedule: { params: { festivalId: string; text: string; name?: string }; result: PlannerImportResult };
 }
 
 export type PlannerMethod = keyof PlannerMethods;
@@ -146,6 +168,7 @@ export const PLANNER_METHODS: readonly PlannerMethod[] = [
   'planner_leave',
   'planner_setSignaling',
   'planner_setDefaultSignaling',
+  'planner_importSchedule',
 ];
 
 export const isPlannerMethod = (method: string): method is PlannerMethod => (PLANNER_METHODS as readonly string[]).includes(method);

@@ -4,13 +4,22 @@
  * every request and answers with canned state: the tabs, festivals with their health in words,
  * the signaling rules (nothing is sent for an http address), profile validation (nothing is
  * signed), answering requests with a note, the share tab's snippet, CSP lines and join link,
- * the join question, and the PandaProvider adapter the embedded widgets publish through.
+ * the join question, importing a schedule file (read in the page, its outcome in words), and
+ * the PandaProvider adapter the embedded widgets publish through.
  */
 import { expect } from 'chai';
 import { definePlannerElements } from '../../extension/planner/define.js';
 import { plannerProvider } from '../../extension/planner/lib/planner-provider.js';
 import { PandaPlanner } from '../../extension/planner/panda-planner/panda-planner.js';
-import type { PlannerClient, PlannerFestival, PlannerMethod, PlannerMethods, PlannerState } from '../../extension/shared/planner-protocol.js';
+import {
+  MAX_PLANNER_SCHEDULE_BYTES,
+  type PlannerClient,
+  type PlannerFestival,
+  type PlannerImportResult,
+  type PlannerMethod,
+  type PlannerMethods,
+  type PlannerState,
+} from '../../extension/shared/planner-protocol.js';
 import type { PopupMethod, PopupMethods } from '../../extension/shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../../extension/shared/protocol.js';
 import { alerts, deepQuery, deepQueryAll, deepText, fill, waitFor } from './ui-support.js';
@@ -234,6 +243,62 @@ describe('<panda-planner>', () => {
     const form = deepQuery<HTMLElement & { provider?: unknown }>(planner, 'panda-event-form');
     expect(form.getAttribute('festival')).to.equal(FEST);
     expect(form.provider).to.be.an('object');
+  });
+
+  it('events: a schedule file is read in the page and imported into the person’s festival; the planner says what it did and names the talks skipped', async () => {
+    const { planner, client } = await mount();
+    const result: PlannerImportResult = {
+      words: '79 events added, 2 rooms added; 1 talk skipped',
+      events: { added: 79, moved: 0, updated: 0, removed: 0 },
+      rooms: { added: 2, updated: 0, removed: 0 },
+      skipped: [{ talk: '"Lightning talks" (guid 1b2c)', reason: 'ends when it starts (an event needs a length)' }],
+      notes: [],
+    };
+    client.handlers.planner_importSchedule = () => result;
+    await openTab(planner, 'events');
+    const form = deepQuery<HTMLFormElement>(planner, 'form[data-import-schedule]');
+    const choose = (file: File) => {
+      const files = new DataTransfer();
+      files.items.add(file);
+      deepQuery<HTMLInputElement>(form, 'input[type="file"]').files = files.files;
+    };
+    const text = '{"schedule": {"version": "1"}}';
+    choose(new File([text], 'camp2019.json', { type: 'application/json' }));
+    form.requestSubmit();
+    await waitFor(() => deepQueryAll(planner, '[data-import] [role="status"]').length === 1, 'the words');
+    expect(client.callsOf('planner_importSchedule')).to.deep.equal([{ festivalId: FEST, text, name: 'camp2019.json' }]);
+    expect(deepQuery(planner, '[data-import] [role="status"]').textContent).to.equal('Imported camp2019.json: 79 events added, 2 rooms added; 1 talk skipped.');
+    expect(deepText(deepQuery(planner, '[data-import-skipped]')))
+      .to.include('"Lightning talks" (guid 1b2c)')
+      .and.include('ends when it starts');
+
+    // Too large: refused before it is read or sent.
+    choose(new File([new Uint8Array(MAX_PLANNER_SCHEDULE_BYTES + 1)], 'huge.json'));
+    form.requestSubmit();
+    await waitFor(() => alerts(planner).length === 1, 'the error');
+    expect(alerts(planner)[0]).to.equal('huge.json is larger than 5 MB; a festival’s schedule is far smaller.');
+    expect(client.callsOf('planner_importSchedule')).to.have.length(1);
+    expect(deepQueryAll(planner, '[data-import-skipped]')).to.have.length(0);
+
+    // The background's refusal, in its words.
+    client.handlers.planner_importSchedule = () => {
+      throw new ProviderRpcError(ProviderErrorCode.INVALID_PARAMS, 'flyer.pdf is neither JSON nor XML (a c3voc/frab schedule is one of them)', {
+        code: 'SCHEDULE_FORMAT_UNKNOWN',
+      });
+    };
+    choose(new File(['%PDF-1.7'], 'flyer.pdf'));
+    form.requestSubmit();
+    await waitFor(() => alerts(planner)[0]?.startsWith('flyer.pdf') === true, 'the refusal');
+    expect(alerts(planner)[0]).to.equal('flyer.pdf is neither JSON nor XML (a c3voc/frab schedule is one of them)');
+  });
+
+  it('events: no import in a festival someone else owns', async () => {
+    const state = plannerState();
+    state.festivals = [festival({ owner: BEA, mine: false })];
+    const { planner } = await mount(state);
+    await openTab(planner, 'events');
+    expect(deepQueryAll(planner, 'panda-event-form')).to.have.length(1);
+    expect(deepQueryAll(planner, '[data-import]')).to.have.length(0);
   });
 
   it('requests: confirm with a note signs the decision at once (popup_authorize)', async () => {

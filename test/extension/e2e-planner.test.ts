@@ -18,98 +18,28 @@
  * PANDA_SCREENSHOTS=<dir> saves the planner at phone (390 px) and desktop (1366 px) widths.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { KeyPair } from '../../core/index.js';
-import { buildWidgets } from '../../scripts/build-widgets.js';
-import { releaseNodeDataChannel, startSignalingServer, type SignalingServer } from '../peer/support.js';
-import { builtExtension, ROOT } from './e2e-support.js';
+import {
+  ARGS,
+  CHROMIUM,
+  createFestival,
+  festivalSite,
+  saveDefaultSignaling,
+  skip,
+  tab,
+  withExtension,
+  type FestivalSite,
+  type Person,
+} from './e2e-planner-support.js';
+import { builtExtension } from './e2e-support.js';
 
-const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-background-networking'];
 const SHOTS = process.env['PANDA_SCREENSHOTS'];
 /** Replication through the signaling server and WebRTC on a loaded machine. */
 const SYNC = 120_000;
-
-interface Person {
-  context: BrowserContext;
-  extensionId: string;
-  planner: Page;
-  publicKey: string;
-  close(): Promise<void>;
-}
-
-async function withExtension(name: string, extension: string): Promise<Person> {
-  const profile = mkdtempSync(join(tmpdir(), `panda-kit-planner-${name}-`));
-  const context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    args: [...ARGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
-  });
-  const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
-  const extensionId = new URL(worker.url()).host;
-  // The planner as people open it: the popup's button.
-  const popup = await context.newPage();
-  await popup.goto(`chrome-extension://${extensionId}/popup.html`);
-  const opening = context.waitForEvent('page', { predicate: (page) => page.url().includes('/planner.html'), timeout: 20_000 });
-  await popup.locator('[data-open-planner]').click();
-  const planner = await opening;
-  await planner.setViewportSize({ width: 1366, height: 900 });
-  await planner.locator('[data-me]').waitFor({ timeout: 20_000 });
-  const publicKey = (await planner.locator('[data-me] .key').getAttribute('title'))!;
-  return {
-    context,
-    extensionId,
-    planner,
-    publicKey,
-    close: async () => {
-      await context.close();
-      rmSync(profile, { recursive: true, force: true });
-    },
-  };
-}
-
-/** The organiser's website: `/fest` shows whatever `page.body` holds; the widgets bundle beside it. */
-async function serveSite(widgets: string): Promise<{ url: string; body: string; close(): Promise<void> }> {
-  const site = { url: '', body: '<p>Nothing here yet</p>', close: async () => {} };
-  const types: Record<string, string> = { '.js': 'text/javascript', '.json': 'application/json' };
-  const server: Server = createServer((request, response) => {
-    const path = new URL(request.url ?? '/', 'http://localhost').pathname;
-    if (path === '/fest') {
-      response.setHeader('content-type', 'text/html; charset=utf-8');
-      response.end(
-        `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Test Fest</title></head><body><h1>Test Fest</h1>${site.body}</body></html>`,
-      );
-      return;
-    }
-    const file = normalize(join(widgets, path));
-    if (file.startsWith(widgets) && existsSync(file) && extname(file) === '.js') {
-      response.setHeader('content-type', types[extname(file)]!);
-      response.end(readFileSync(file));
-      return;
-    }
-    response.statusCode = 404;
-    response.end('not found');
-  });
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', () => done()));
-  site.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  site.close = async () => {
-    server.closeAllConnections();
-    await new Promise<void>((done) => server.close(() => done()));
-  };
-  return site;
-}
-
-async function tab(planner: Page, name: string): Promise<void> {
-  await planner.locator(`[data-tab="${name}"]`).click();
-  await planner.locator(`panda-planner-${name}`).waitFor();
-}
 
 async function shoot(planner: Page, name: string): Promise<void> {
   if (!SHOTS) return;
@@ -125,17 +55,6 @@ async function approveIn(page: Page, text: string): Promise<void> {
   const card = page.locator('[data-pending]', { hasText: text }).first();
   await card.waitFor({ timeout: 30_000 });
   await card.locator('[data-decision="approve-once"]').click();
-}
-
-/** Fills and submits `<panda-festival-form>` in the planner. */
-async function createFestival(planner: Page, values: { name: string; start: string; end: string; timezone: string }): Promise<void> {
-  const form = planner.locator('panda-festival-form');
-  await form.locator('input[name="name"]').fill(values.name);
-  await form.locator('select[name="timezone"]').selectOption(values.timezone);
-  await form.locator('input[name="start"]').fill(values.start);
-  await form.locator('input[name="end"]').fill(values.end);
-  await form.locator('button[type="submit"]').click();
-  await planner.locator(`li[data-festival][data-name="${values.name}"]`).waitFor({ timeout: 20_000 });
 }
 
 interface ResourceInput {
@@ -188,10 +107,10 @@ async function joinByLink(person: Person, link: string): Promise<Page> {
 
 describe('the planner end to end: organise, share, join, request, confirm and vote', { skip, timeout: 600_000 }, () => {
   const people: Person[] = [];
-  let signaling: SignalingServer;
-  let site: Awaited<ReturnType<typeof serveSite>>;
+  let web: FestivalSite;
+  let signaling: FestivalSite['signaling'];
+  let site: FestivalSite['site'];
   let visitor: Browser;
-  let widgetsDir: string;
   let a: Person;
   let b: Person;
   let c: Person;
@@ -200,10 +119,8 @@ describe('the planner end to end: organise, share, join, request, confirm and vo
   const made: { snippet?: string; link?: string; festivalId?: string } = {};
 
   before(async () => {
-    widgetsDir = mkdtempSync(join(tmpdir(), 'panda-kit-planner-widgets-'));
-    await buildWidgets({ root: ROOT, outDir: widgetsDir });
-    signaling = await startSignalingServer();
-    site = await serveSite(widgetsDir);
+    web = await festivalSite();
+    ({ signaling, site } = web);
     const extension = await builtExtension('chrome');
     a = await withExtension('a', extension);
     people.push(a);
@@ -215,17 +132,12 @@ describe('the planner end to end: organise, share, join, request, confirm and vo
   after(async () => {
     for (const person of people) await person.close().catch(() => undefined);
     await visitor?.close();
-    await site?.close();
-    await signaling?.stop();
-    if (widgetsDir) rmSync(widgetsDir, { recursive: true, force: true });
-    releaseNodeDataChannel();
+    await web?.close();
   });
 
   test('A plans Test Fest in the planner: settings, profile, festival and sub-festival, venue, projector and skill', async () => {
     const planner = a.planner;
-    await planner.locator('form[data-default-signaling] textarea').fill(signaling.url);
-    await planner.locator('form[data-default-signaling] button[type="submit"]').click();
-    await planner.locator('panda-planner-festivals [role="status"]', { hasText: 'Saved.' }).waitFor();
+    await saveDefaultSignaling(planner, signaling.url);
     await setProfile(a, 'Ana Organiser');
 
     await tab(planner, 'festivals');

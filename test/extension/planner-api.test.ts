@@ -6,6 +6,8 @@
  * (joinLinkHandler), the website snippet and its CSP lines.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { FestivalNode, hashingReady, KeyPair, MemoryStore, type ReplicationHealth } from '../../core/index.js';
 import { ApprovalQueue } from '../../extension/background/approvals.js';
@@ -18,15 +20,21 @@ import { ProviderRouter } from '../../extension/background/provider-router.js';
 import type { PeerConfig, PeerLink } from '../../extension/peer/peer-link.js';
 import { cspLines, websiteSnippet } from '../../extension/planner/lib/snippet.js';
 import { JOIN_LINK_KEY, JOIN_LINK_TARGET, joinLink, PLANNER_JOIN_KEY, readJoinFragment } from '../../extension/shared/join-link.js';
-import type { PlannerState } from '../../extension/shared/planner-protocol.js';
+import { MAX_PLANNER_SCHEDULE_BYTES, type PlannerImportResult, type PlannerState } from '../../extension/shared/planner-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../../extension/shared/protocol.js';
 import { MemoryVaultStorage, Vault } from '../../extension/vault/vault.js';
+import { SCHEDULES } from '../widgets/support.js';
 
 const T0 = 1_780_000_000;
 const HOUR = 3600;
 const SERVER = 'wss://signal.example';
 
 const code = (expected: number) => (error: unknown) => error instanceof ProviderRpcError && error.code === expected;
+/** -32602 with `data.code` = `expected`. */
+const invalidAs = (expected: string) => (error: unknown) =>
+  code(ProviderErrorCode.INVALID_PARAMS)(error) &&
+  (error as ProviderRpcError).data !== undefined &&
+  (error as { data: { code?: unknown } }).data.code === expected;
 
 class FakePeer implements PeerLink {
   configs: PeerConfig[] = [];
@@ -187,6 +195,85 @@ describe('planner API', () => {
     await planner.handle('planner_leave', { festivalId: festival });
     assert.deepEqual(settings.ids(), []);
     assert.deepEqual(peer.configs.at(-1), { festivals: [] });
+  });
+});
+
+describe('importing a schedule file from the planner', () => {
+  const CAMP = readFileSync(join(SCHEDULES, 'frab-camp2019.json'), 'utf8');
+
+  async function withFestival() {
+    const context = await setup();
+    const festivalId = (await context.publish({ type: 'festival', fields: { name: 'Camp', start: T0, end: T0 + 120 * HOUR, timezone: 'Europe/Berlin' } }))
+      .documentId;
+    let writes = 0;
+    context.node.onPublish(() => void writes++);
+    const importFile = (text: string, name?: string) =>
+      context.planner.handle('planner_importSchedule', { festivalId, text, ...(name === undefined ? {} : { name }) }) as Promise<PlannerImportResult>;
+    return { ...context, festivalId, importFile, writes: () => writes };
+  }
+
+  test('camp2019 becomes the festival’s rooms and events, signed as the person without a prompt; the same file again changes nothing', async () => {
+    const { importFile, state, festivalId, vault, prompts, writes } = await withFestival();
+    const result = await importFile(CAMP, 'camp2019.json');
+    assert.equal(result.words, '79 events added, 2 rooms added');
+    assert.deepEqual(result.events, { added: 79, moved: 0, updated: 0, removed: 0 });
+    assert.deepEqual(result.skipped, []);
+    assert.equal(writes(), 81);
+    assert.equal(prompts(), 0);
+    const shown = (await state()).festivals.find((festival) => festival.id === festivalId)!;
+    assert.equal(shown.name, 'Camp', 'a festival the person made keeps its own name');
+    assert.deepEqual(
+      shown.resources.map((resource) => [resource.title, resource.kind, resource.policy, resource.owner]),
+      [
+        ['Curie', 'location', 'first-come-first-served', vault.activeIdentity().publicKey],
+        ['Meitner', 'location', 'first-come-first-served', vault.activeIdentity().publicKey],
+      ],
+    );
+    assert.equal(shown.events.length, 79);
+    assert.ok(shown.events.every((event) => event.mine && event.requests.length === 1 && event.requests[0]!.state === 'confirmed'));
+
+    const again = await importFile(CAMP);
+    assert.equal(again.words, 'nothing changed');
+    assert.equal(writes(), 81, 'nothing signed');
+  });
+
+  test('an edited file changes only what changed; talks it cannot import are listed by name and the rest goes in', async () => {
+    const { importFile, writes } = await withFestival();
+    await importFile(CAMP);
+    const edited = JSON.parse(CAMP) as { schedule: { conference: { days: Array<{ rooms: Record<string, Array<Record<string, unknown>>> }> } } };
+    const talks = Object.values(edited.schedule.conference.days[1]!.rooms)[0]!;
+    talks[0]!.start = '23:45';
+    talks[0]!.date = String(talks[0]!.date).replace(/T\d\d:\d\d/, 'T23:45');
+    talks[1]!.duration = '00:00';
+    const result = await importFile(JSON.stringify(edited));
+    assert.equal(result.words, '1 event moved; 1 talk skipped');
+    assert.equal(writes(), 82, 'one UPDATE; the talk skipped keeps its event');
+    assert.equal(result.skipped.length, 1);
+    assert.ok(result.skipped[0]!.talk.includes(JSON.stringify(String(talks[1]!.title).slice(0, 80))), result.skipped[0]!.talk);
+  });
+
+  test('a file that is no schedule, a broken one, one too large, and a festival not the person’s: -32602 with a code, nothing signed', async () => {
+    const { importFile, planner, node, writes, festivalId } = await withFestival();
+    await assert.rejects(importFile('%PDF-1.7', 'flyer.pdf'), (error: unknown) => {
+      assert.ok(invalidAs('SCHEDULE_FORMAT_UNKNOWN')(error));
+      assert.match((error as Error).message, /^flyer\.pdf is neither JSON nor XML/);
+      return true;
+    });
+    await assert.rejects(importFile('{"schedule": {'), invalidAs('SCHEDULE_INVALID'));
+    await assert.rejects(importFile('{"schedule": {"conference": 3}}'), invalidAs('SCHEDULE_INVALID'));
+    await assert.rejects(importFile(' '.repeat(MAX_PLANNER_SCHEDULE_BYTES + 1)), invalidAs('PLANNER_FILE_TOO_LARGE'));
+    // Fewer characters than the limit, more bytes (two each in UTF-8).
+    await assert.rejects(importFile(`{"x":"${'é'.repeat(MAX_PLANNER_SCHEDULE_BYTES / 2 + 8)}"}`), invalidAs('PLANNER_FILE_TOO_LARGE'));
+
+    const other = new KeyPair();
+    const theirs = (await node.createFestival(other, { name: 'Their fest', start: T0, end: T0 + HOUR, timezone: 'UTC' })).documentId;
+    const before = writes();
+    await assert.rejects(planner.handle('planner_importSchedule', { festivalId: theirs, text: CAMP }), invalidAs('PLANNER_NOT_OWNER'));
+    await assert.rejects(planner.handle('planner_importSchedule', { festivalId: '0020' + 'ab'.repeat(32), text: CAMP }), invalidAs('PLANNER_FESTIVAL_UNKNOWN'));
+    await assert.rejects(planner.handle('planner_importSchedule', { festivalId, text: 42 }), code(ProviderErrorCode.INVALID_PARAMS));
+    await assert.rejects(planner.handle('planner_importSchedule', { festivalId: 'nope', text: CAMP }), code(ProviderErrorCode.INVALID_PARAMS));
+    assert.equal(writes(), before, 'nothing signed');
+    assert.equal([...(await node.model()).events.values()].length, 0);
   });
 });
 

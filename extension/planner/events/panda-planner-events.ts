@@ -1,17 +1,22 @@
 /**
  * `<panda-planner-events>`: the chosen festival's events. The person's own come first, each
  * request's status in words ("waiting for Mira to decide", "confirmed"); a new event or an edit
- * goes through `<panda-event-form>`, the same form festival sites embed.
+ * goes through `<panda-event-form>`, the same form festival sites embed. In a festival of the
+ * person's own, a schedule file (frab/pretalx JSON or schedule.xml) is read here and imported
+ * by the background (`planner_importSchedule`), which says what it did.
  */
 import { html, nothing } from 'lit';
-import type { PlannerEvent } from '../../shared/planner-protocol.js';
+import { MAX_PLANNER_SCHEDULE_BYTES, type PlannerEvent, type PlannerFestival, type PlannerImportResult } from '../../shared/planner-protocol.js';
+import { submittedForm } from '../../ui/forms.js';
 import { PlannerTab } from '../lib/planner-tab.js';
 
 export class PandaPlannerEvents extends PlannerTab {
-  static override properties = { ...PlannerTab.properties, editing: { state: true } };
+  static override properties = { ...PlannerTab.properties, editing: { state: true }, imported: { state: true } };
 
   /** The event form: a new event ('') or the id of one to edit. */
   declare private editing: string | undefined;
+  /** What the last import did, for the talks it skipped and its notes. */
+  declare private imported: PlannerImportResult | undefined;
 
   override render() {
     const festival = this.festival;
@@ -29,6 +34,7 @@ export class PandaPlannerEvents extends PlannerTab {
         ></panda-event-form>
         ${this.feedback('events')}
       </section>
+      ${festival.mine ? this.renderImport(festival) : nothing}
       <section class="card" aria-labelledby="my-events-heading">
         <h2 id="my-events-heading">My events</h2>
         ${
@@ -82,6 +88,50 @@ export class PandaPlannerEvents extends PlannerTab {
           : nothing
       }
     </li>`;
+  }
+
+  private renderImport(festival: PlannerFestival) {
+    const result = this.imported;
+    return html`<section class="card" aria-labelledby="import-heading" data-import>
+      <h2 id="import-heading">Import a schedule file</h2>
+      <p class="muted">
+        A frab or pretalx schedule (JSON or schedule.xml) becomes a room resource per room and an event per talk in ${festival.name ?? 'this festival'}, signed
+        by you. Import it again after it changed: only what changed changes.
+      </p>
+      <form data-import-schedule @submit=${(event: SubmitEvent) => this.importFile(event, festival)}>
+        <label
+          >Schedule file
+          <input type="file" name="schedule" accept=".json,.xml,application/json,application/xml,text/xml" required />
+        </label>
+        <button type="submit" ?disabled=${this.actions.isBusy('import')}>${this.actions.isBusy('import') ? 'Importing…' : 'Import'}</button>
+      </form>
+      ${this.feedback('import')} ${result?.notes.map((note) => html`<p data-import-note>${note}</p>`)}
+      ${
+        result && result.skipped.length > 0
+          ? html`<details open>
+              <summary>${result.skipped.length === 1 ? '1 talk' : `${result.skipped.length} talks`} not imported</summary>
+              <ul data-import-skipped>
+                ${result.skipped.map((talk) => html`<li><strong>${talk.talk}</strong>: ${talk.reason}</li>`)}
+              </ul>
+            </details>`
+          : nothing
+      }
+    </section>`;
+  }
+
+  private async importFile(event: SubmitEvent, festival: PlannerFestival): Promise<void> {
+    const file = submittedForm(event).file('schedule');
+    this.imported = undefined;
+    if (!file) return this.actions.fail('import', 'Choose a schedule file first.');
+    // Refused before it is read: the background would refuse it too.
+    if (file.size > MAX_PLANNER_SCHEDULE_BYTES)
+      return this.actions.fail('import', `${file.name} is larger than ${MAX_PLANNER_SCHEDULE_BYTES / 1024 / 1024} MB; a festival’s schedule is far smaller.`);
+    const result = await this.run('import', 'import', async (live) =>
+      live.request('planner_importSchedule', { festivalId: festival.id, text: await file.text(), name: file.name }),
+    );
+    if (!result) return;
+    this.imported = result;
+    this.actions.note('import', `Imported ${file.name}: ${result.words}.`);
   }
 
   private published(): void {

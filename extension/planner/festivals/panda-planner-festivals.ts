@@ -83,6 +83,7 @@ export class PandaPlannerFestivals extends PlannerTab {
         ${
           festival.mine
             ? html`<button data-edit-festival @click=${() => (this.editing = { festival: festival.id })}>Edit</button>
+                <button data-open-import @click=${() => this.choose(festival.id, 'events')}>Import a schedule</button>
                 <button data-new-sub-festival @click=${() => (this.editing = { parent: festival.id })}>Sub-festival</button>
                 <button class="danger" data-delete-festival ?disabled=${busy('delete')} @click=${() => this.deleteDocument(festival)}>Delete</button>`
             : nothing
