@@ -615,3 +615,36 @@ describe('<panda-schedule>', () => {
     });
   });
 });
+
+describe('<panda-schedule> details: where an event is', () => {
+  afterEach(unmountAll);
+
+  const open = async (eventId: string) => {
+    const element = await mount(
+      'panda-schedule',
+      { source: new FakeSource(scheduleData()), now: atMs('2026-07-03T09:00') },
+      { festival: FESTIVAL_ID, lang: 'en-GB', day: '2026-07-03' },
+    );
+    await until(() => $(element, `[data-event="${eventId}"]`), 'the event');
+    $<HTMLElement>(element, `[data-event="${eventId}"] .open, [role="gridcell"][data-event="${eventId}"]`)!.click();
+    await until(() => $(element, '[data-details]'), 'the details');
+    return element;
+  };
+
+  it("names the place's address, links its GPS position to a map and its page", async () => {
+    const element = await open('e-workshop');
+    const place = $(element, '[data-details] [data-place="r-keller"]')!;
+    expect($(element, '[data-details] [data-address]')!.textContent.trim()).to.equal('Klangkeller: Hauptstraße 1');
+    const links = Array.from(place.querySelectorAll('a')).map((link) => [link.textContent.trim(), link.href]);
+    expect(links).to.deep.equal([
+      ['Klangkeller on the map', 'https://www.openstreetmap.org/?mlat=52.5&mlon=13.4#map=18/52.5/13.4'],
+      ['Klangkeller', 'https://keller.example/'],
+    ]);
+    await expectAccessible(element);
+  });
+
+  it('says nothing more for a place without address, position or page', async () => {
+    const element = await open('e-concert');
+    expect($(element, '[data-details] [data-place]')).to.equal(null);
+  });
+});

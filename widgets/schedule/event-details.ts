@@ -1,8 +1,9 @@
 /**
  * The panel of an opened event in `<panda-schedule>`: when and where, how its resource
  * requests stand (in words, who looks after each resource and who decided, people by their
- * profile names, short keys only for those without), who takes part and organises it, its text and its (http(s)) links, and
- * the event alone as iCalendar ("add to my calendar").
+ * profile names, short keys only for those without), where its places are (address, a map
+ * link for a GPS position, the place's own page), who takes part and organises it, its text
+ * and its (http(s)) links, and the event alone as iCalendar ("add to my calendar").
  * Escape or the close button close it.
  *
  * A `<dialog>`: on a phone modal (a sheet over the page, the rest inert until it closes),
@@ -14,7 +15,7 @@
 import { html, nothing } from 'lit';
 import { eventStatus } from '../lib/filter.js';
 import { formatPercent, resourcesConfirmed, type Lang } from '../lib/i18n.js';
-import { httpUrl, type ResourceRequest, type ScheduleEvent } from '../lib/schedule-data.js';
+import { httpUrl, type ResourceRequest, type ScheduleEvent, type ScheduleLocation } from '../lib/schedule-data.js';
 import { statusWords } from '../lib/status-words.js';
 import { formatDate, formatTimeRange } from '../lib/time.js';
 import { shortKey } from '../shared/dom.js';
@@ -46,6 +47,22 @@ function requestItem({ t }: ScheduleContext, request: ResourceRequest) {
   </li>`;
 }
 
+/** An OpenStreetMap link to a GPS position (no key, no script: a plain page). */
+const mapUrl = ({ latitude, longitude }: { latitude: number; longitude: number }) =>
+  `https://www.openstreetmap.org/?mlat=${latitude}&mlon=${longitude}#map=18/${latitude}/${longitude}`;
+
+/** Where a place of the event is: its address, a map link for its position, its own page. */
+function whereItIs({ t }: ScheduleContext, place: ScheduleLocation) {
+  const page = httpUrl(place.url);
+  const link = (href: string, text: string) => html`<li><a href=${href} target="_blank" rel="noopener noreferrer">${text}</a></li>`;
+  if (!place.address && !place.position && !page) return nothing;
+  return html`<ul class="links" data-place=${place.id}>
+    ${place.address ? html`<li data-address>${t('event.address', { place: place.name, address: place.address })}</li>` : nothing}
+    ${place.position ? link(mapUrl(place.position), t('event.map', { place: place.name })) : nothing}
+    ${page ? link(page, place.name) : nothing}
+  </ul>`;
+}
+
 export function eventDetails(context: ScheduleContext, event: ScheduleEvent, close: () => void) {
   const { t, lang, format, data } = context;
   const places = placesOf(context.locationNames, event);
@@ -69,6 +86,10 @@ export function eventDetails(context: ScheduleContext, event: ScheduleEvent, clo
     ${event.subtitle ? html`<p>${event.subtitle}</p>` : nothing}
     <p>${formatDate(event.start, format)}, ${formatTimeRange(event.start, event.end, format)}</p>
     <p>${t('event.location')}: ${places.length > 0 ? places.join(', ') : t('event.noLocation')}</p>
+    ${event.locationIds.map((id) => {
+      const place = data.locations.find((location) => location.id === id);
+      return place ? whereItIs(context, place) : nothing;
+    })}
     ${event.festivalId !== data.festival.id && event.festivalName ? html`<p>${t('event.festival', { name: event.festivalName })}</p>` : nothing}
     ${
       event.requested > 0
