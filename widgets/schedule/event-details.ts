@@ -58,8 +58,7 @@ function whereItIs({ t }: ScheduleContext, place: ScheduleLocation) {
   if (!place.address && !place.position && !page) return nothing;
   return html`<ul class="links" data-place=${place.id}>
     ${place.address ? html`<li data-address>${t('event.address', { place: place.name, address: place.address })}</li>` : nothing}
-    ${place.position ? link(mapUrl(place.position), t('event.map', { place: place.name })) : nothing}
-    ${page ? link(page, place.name) : nothing}
+    ${place.position ? link(mapUrl(place.position), t('event.map', { place: place.name })) : nothing} ${page ? link(page, place.name) : nothing}
   </ul>`;
 }
 
