@@ -68,7 +68,7 @@ async function waitFor(condition: () => Promise<boolean>, what: () => Promise<st
   }
 }
 
-describe('the overlay in Chromium', { skip, timeout: 240_000 }, () => {
+describe('the overlay in Chromium', { skip, timeout: 300_000 }, () => {
   before(async () => {
     signaling = await startSignalingServer();
     const script = await browserScript({ entryPoints: [join(ROOT, 'widgets/peer/in-page-source.ts')], alias: { [CBOR_X]: CBOR_X_NO_EVAL } });
@@ -123,7 +123,9 @@ describe('the overlay in Chromium', { skip, timeout: 240_000 }, () => {
 
     await peer.node.createEvent(organiser, { festival, title: 'Late set', start: T0 + 10 * HOUR, end: T0 + 11 * HOUR, resources: [] });
     const published = Date.now();
-    await waitFor(async () => (await titles()).every((list) => list.includes('Late set')), describe, 60_000);
+    // Live pushes carry it to most pages within a second; a page whose neighbours were not in
+    // step with it when it came gets it from the next re-sync (every 60 s), as in the simulator.
+    await waitFor(async () => (await titles()).every((list) => list.includes('Late set')), describe, 130_000);
     const spread = Date.now() - published;
 
     const counts = await Promise.all(pages.map((page) => page.evaluate(() => W.C)));
