@@ -35,6 +35,7 @@
  * (connect, disconnect, send, neighbour-up/-down, need-contacts, offence). It keeps no
  * timers and draws randomness only from `random`, so the simulator replays it exactly.
  */
+import { LostPeers } from './lost-peers.js';
 import { isPandaError, PandaError } from '../errors.js';
 import { IntervalBudget } from './budget.js';
 import { decodeOverlayMessage, type OverlayMessage, type Priority } from './messages.js';
@@ -65,13 +66,6 @@ interface Pending {
   connected: boolean;
 }
 
-interface Lost {
-  failures: number;
-  retryAt: number;
-}
-
-/** Retries of a lost peer at most this many times (15 s, 30 s, ... doubling). */
-const MAX_LOST_FAILURES = 5;
 /** Shuffle routes remembered at most (each for two pending timeouts). */
 const MAX_ROUTES = 64;
 
@@ -82,7 +76,7 @@ export class HyParView {
   readonly #pending = new Map<string, Pending>();
   /** Connections the host reported up and not yet down. */
   readonly #links = new Set<string>();
-  readonly #lost = new Map<string, Lost>();
+  readonly #lost: LostPeers;
   /** Peers that refused a low-priority request: not asked again before this time. */
   readonly #coolDown = new Map<string, number>();
   /** Shuffles forwarded: where the reply goes back to, and whom it must come from. */
@@ -98,6 +92,7 @@ export class HyParView {
     const settings = (this.settings = overlaySettings(options));
     this.#active = new PeerSet(settings.maxActive);
     this.#passive = new PeerSet(settings.passiveSize);
+    this.#lost = new LostPeers(settings);
     this.#budget = new IntervalBudget(
       {
         join: settings.joinsPerInterval,
@@ -126,7 +121,7 @@ export class HyParView {
 
   /** Peers that failed, kept to try again. */
   get lost(): string[] {
-    return [...this.#lost.keys()];
+    return this.#lost.peers();
   }
 
   /** Connections held or being opened (neighbours, and those not accepted yet). */
@@ -390,11 +385,8 @@ export class HyParView {
   }
 
   #addLost(peer: string): void {
-    const { maxLost, lostRetry, now } = this.settings;
     this.#passive.delete(peer);
-    if (maxLost === 0 || this.#lost.has(peer)) return;
-    if (this.#lost.size >= maxLost) this.#lost.delete(this.#lost.keys().next().value!);
-    this.#lost.set(peer, { failures: 0, retryAt: now() + lostRetry });
+    this.#lost.add(peer);
   }
 
   /** A connection that was being set up failed or was refused. */
@@ -404,13 +396,8 @@ export class HyParView {
         return this.#joinNext();
       case 'neighbor':
         return this.#addLost(peer);
-      case 'heal': {
-        const lost = this.#lost.get(peer);
-        if (!lost) return;
-        if (++lost.failures >= MAX_LOST_FAILURES) this.#lost.delete(peer);
-        else lost.retryAt = this.settings.now() + this.settings.lostRetry * 2 ** lost.failures;
-        return;
-      }
+      case 'heal':
+        return this.#lost.retryFailed(peer);
       case 'walk':
       case 'inbound':
         return;
@@ -419,14 +406,13 @@ export class HyParView {
 
   /** One lost peer due for a retry is asked, with high priority, to be a neighbour again. */
   #heal(now: number): void {
-    for (const [peer, lost] of this.#lost) {
-      if (lost.retryAt > now) continue;
+    for (const peer of [...this.#lost.due(now)]) {
       if (this.#active.has(peer)) {
         this.#lost.delete(peer);
         continue;
       }
       if (this.#pending.has(peer) || !this.#mayOpen(peer)) return;
-      lost.retryAt = Infinity; // until the attempt ends
+      this.#lost.retrying(peer);
       this.#open(peer, 'heal', 'high');
       return;
     }
