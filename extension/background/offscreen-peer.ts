@@ -6,7 +6,8 @@
  * again too.
  */
 import browser from 'webextension-polyfill';
-import { bytesToHex, PandaError, type ReplicationHealth } from '../../core/index.js';
+import { bytesToHex, PandaError } from '../../core/index.js';
+import type { FestivalPeerHealth } from '../../peer/index.js';
 import { FILES } from '../manifest.js';
 import {
   BACKGROUND_TARGET,
@@ -59,8 +60,8 @@ export class OffscreenPeer implements PeerLink {
     await this.#send({ target: OFFSCREEN_TARGET, method: 'peer_announce', params: { entry: bytesToHex(entry), operation: bytesToHex(operation) } });
   }
 
-  async health(): Promise<ReplicationHealth> {
-    return (await this.#send({ target: OFFSCREEN_TARGET, method: 'peer_health' })) as ReplicationHealth;
+  async health(): Promise<FestivalPeerHealth> {
+    return (await this.#send({ target: OFFSCREEN_TARGET, method: 'peer_health' })) as FestivalPeerHealth;
   }
 
   async #exists(): Promise<boolean> {

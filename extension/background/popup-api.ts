@@ -4,7 +4,8 @@
  * nothing is asked again; the pages are told apart from web content by the browser (the
  * caller checks `sender.url`). No browser APIs in here.
  */
-import type { FestivalNode, Hash, ReplicationHealth } from '../../core/index.js';
+import type { FestivalNode, Hash } from '../../core/index.js';
+import type { FestivalPeerHealth } from '../../peer/index.js';
 import { isHash } from '../../core/index.js';
 import { type Vault, isVaultError, type Identity } from '../vault/vault.js';
 import type { PeerLink } from '../peer/peer-link.js';
@@ -59,7 +60,7 @@ function string(params: Record<string, unknown>, name: string, { optional = fals
 
 const view = ({ id, name, publicKey }: Identity): IdentityView => ({ id, name, publicKey });
 
-const emptyHealth = (): ReplicationHealth => ({ peers: [], festivals: [], authors: [], forks: 0, blocked: [] });
+const emptyHealth = (): FestivalPeerHealth => ({ peers: [], festivals: [], authors: [], forks: 0, blocked: [], overlay: [] });
 
 export class PopupApi {
   readonly #welcome: Welcome;
@@ -253,7 +254,7 @@ export class PopupApi {
     };
   }
 
-  #festivalView(id: Hash, model: Awaited<ReturnType<FestivalNode['model']>>, health: ReplicationHealth, servers: number): PopupFestivalView {
+  #festivalView(id: Hash, model: Awaited<ReturnType<FestivalNode['model']>>, health: FestivalPeerHealth, servers: number): PopupFestivalView {
     const tree = new Set(model.festivalTree(id));
     const figures = health.festivals.find((festival) => festival.id === id);
     // Who wrote in this festival: the owners of its festivals, resources and events.
@@ -274,13 +275,14 @@ export class PopupApi {
       entries: figures?.entries ?? 0,
       lastActive,
       servers,
+      known: health.overlay.find((overlay) => overlay.festivalId === id)?.known ?? 0,
       owner: model.festivals.get(id)?.owner ?? null,
     };
   }
 
-  async #health(): Promise<ReplicationHealth> {
+  async #health(): Promise<FestivalPeerHealth> {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const late = new Promise<ReplicationHealth>((resolve) => (timer = setTimeout(() => resolve(emptyHealth()), HEALTH_TIMEOUT)));
+    const late = new Promise<FestivalPeerHealth>((resolve) => (timer = setTimeout(() => resolve(emptyHealth()), HEALTH_TIMEOUT)));
     try {
       return await Promise.race([this.services.peer.health().catch(emptyHealth), late]);
     } finally {

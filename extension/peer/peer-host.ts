@@ -6,8 +6,8 @@
  * it when entries from other peers were stored (`onChange`). The settings say which festivals
  * to replicate, each through its own servers (`configure`).
  */
-import { DexieStore, type ReplicationHealth, type Replicator } from '../../core/index.js';
-import { FestivalPeer, type WebRtcNetworkOptions } from '../../peer/index.js';
+import { DexieStore, type Replicator } from '../../core/index.js';
+import { FestivalPeer, type FestivalPeerHealth, type WebRtcNetworkOptions } from '../../peer/index.js';
 import type { PeerConfig, PeerLink } from './peer-link.js';
 
 export const DATABASE_NAME = 'panda-kit';
@@ -64,7 +64,7 @@ export class PeerHost implements PeerLink {
     await this.peer.announce(entry, operation);
   }
 
-  async health(): Promise<ReplicationHealth> {
+  async health(): Promise<FestivalPeerHealth> {
     return this.peer.health();
   }
 

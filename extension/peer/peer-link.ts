@@ -3,7 +3,7 @@
  * where it has WebRTC (Firefox's event page), or in Chrome's offscreen document (service
  * workers have no RTCPeerConnection), reached by runtime messages. No browser APIs in here.
  */
-import type { ReplicationHealth } from '../../core/index.js';
+import type { FestivalPeerHealth } from '../../peer/index.js';
 
 /**
  * Which festivals the peer replicates, and where each one's peers meet: a festival's topic
@@ -18,7 +18,8 @@ export interface PeerLink {
   configure(config: PeerConfig): Promise<void>;
   /** An entry the background just stored and published: live peers get it. */
   announce(entry: Uint8Array, operation: Uint8Array): Promise<void>;
-  health(): Promise<ReplicationHealth>;
+  /** The replicator's figures and, per festival, its overlay neighbours versus the peers it knows. */
+  health(): Promise<FestivalPeerHealth>;
 }
 
 /** Messages from the background to the offscreen document carry this target. */

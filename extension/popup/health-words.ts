@@ -9,11 +9,14 @@ import { counted } from '../ui/format.js';
 
 const people = (count: number) => counted(count, 'person', 'people');
 
-export function healthWords(festival: Pick<PopupFestivalView, 'peers' | 'missing' | 'servers'>): string {
+export function healthWords(festival: Pick<PopupFestivalView, 'peers' | 'missing' | 'servers' | 'known'>): string {
   if (festival.peers > 0) {
-    return festival.missing > 0
-      ? `${counted(festival.missing, 'entry', 'entries')} still coming from ${people(festival.peers)}`
-      : `In step with ${people(festival.peers)}`;
+    const state =
+      festival.missing > 0
+        ? `${counted(festival.missing, 'entry', 'entries')} still coming from ${people(festival.peers)}`
+        : `In step with ${people(festival.peers)}`;
+    // Neighbours versus known peers: entries reach the others through the neighbours.
+    return festival.known > 0 ? `${state}; ${festival.known} more reachable through them` : state;
   }
   if (festival.servers === 0) return 'On this device only: no signaling server';
   return 'Nobody else is online with it right now';

@@ -88,6 +88,8 @@ export interface FestivalView {
 export interface PopupFestivalView extends FestivalView {
   /** Signaling servers it meets peers through (0: this device only). */
   servers: number;
+  /** Peers of it known around the overlay besides the connected ones (0 off the overlay). */
+  known: number;
   /** Who made it (public key), or null while its data has not arrived. */
   owner: string | null;
 }

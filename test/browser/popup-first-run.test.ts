@@ -169,7 +169,7 @@ describe('the popup in words', () => {
         { ...withPeers!, id: 'f1', peers: 2, missing: 12 },
         { ...withPeers!, id: 'f2', peers: 2, missing: 0 },
         { ...withPeers!, id: 'f3', peers: 0, missing: 0, servers: 0 },
-        { ...withPeers!, id: 'f4', peers: 1, missing: 0, servers: 2 },
+        { ...withPeers!, id: 'f4', peers: 1, missing: 0, servers: 2, known: 14 },
         { ...withPeers!, id: 'f5', peers: 0, missing: 0, servers: 2, lastActive: null },
       ],
     });
@@ -179,7 +179,7 @@ describe('the popup in words', () => {
       '12 entries still coming from 2 people',
       'In step with 2 people',
       'On this device only: no signaling server',
-      'In step with 1 person',
+      'In step with 1 person; 14 more reachable through them',
       'Nobody else is online with it right now',
     ]);
     expect(root.querySelector('[data-health]')!.getAttribute('title')).to.equal('120 entries held here, 12 missing');

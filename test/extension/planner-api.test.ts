@@ -9,7 +9,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { FestivalNode, hashingReady, KeyPair, MemoryStore, type ReplicationHealth } from '../../core/index.js';
+import { FestivalNode, hashingReady, KeyPair, MemoryStore } from '../../core/index.js';
+import type { FestivalPeerHealth } from '../../peer/index.js';
 import { ApprovalQueue } from '../../extension/background/approvals.js';
 import { FestivalSettings } from '../../extension/background/festival-settings.js';
 import { JOIN_TAB_PAUSE, joinLinkHandler } from '../../extension/background/join-links.js';
@@ -42,8 +43,8 @@ class FakePeer implements PeerLink {
     this.configs.push(config);
   }
   async announce() {}
-  async health(): Promise<ReplicationHealth> {
-    return { peers: [], festivals: [], authors: [], forks: 0, blocked: [] };
+  async health(): Promise<FestivalPeerHealth> {
+    return { peers: [], festivals: [], authors: [], forks: 0, blocked: [], overlay: [] };
   }
 }
 

@@ -3,7 +3,8 @@
  * and festival settings around a PopupApi, a fake peer whose health the test sets, and a
  * festival with a venue of the person's that a guest's event requests.
  */
-import { FestivalNode, hashingReady, KeyPair, MemoryStore, type ReplicationHealth } from '../../core/index.js';
+import { FestivalNode, hashingReady, KeyPair, MemoryStore } from '../../core/index.js';
+import type { FestivalPeerHealth } from '../../peer/index.js';
 import { ApprovalQueue } from '../../extension/background/approvals.js';
 import { FestivalSettings } from '../../extension/background/festival-settings.js';
 import { Permissions } from '../../extension/background/permissions.js';
@@ -23,7 +24,7 @@ export const code = (expected: number, dataCode?: string) => (error: unknown) =>
 export class FakePeer implements PeerLink {
   configs: PeerConfig[] = [];
   announced = 0;
-  health_: ReplicationHealth = { peers: [], festivals: [], authors: [], forks: 0, blocked: [] };
+  health_: FestivalPeerHealth = { peers: [], festivals: [], authors: [], forks: 0, blocked: [], overlay: [] };
   async configure(config: PeerConfig) {
     this.configs.push(config);
   }

@@ -23,6 +23,7 @@ describe('popup API', () => {
       ],
       forks: 0,
       blocked: [],
+      overlay: [{ festivalId: festival, neighbours: ['p1'], known: 14, listening: false, signals: { overlay: 3, server: 1, relayed: 0, dropped: 0 } }],
     };
     const state = await api.state();
     assert.equal(state.locked, false);
@@ -39,7 +40,7 @@ describe('popup API', () => {
     );
     // Last active counts only authors who wrote in this festival (the unknown key wrote elsewhere).
     assert.deepEqual(state.festivals, [
-      { id: festival, name: 'Hoffnung 3000', peers: 1, missing: 2, entries: 3, lastActive: 1234, servers: 1, owner: me.publicKey },
+      { id: festival, name: 'Hoffnung 3000', peers: 1, missing: 2, entries: 3, lastActive: 1234, servers: 1, known: 14, owner: me.publicKey },
     ]);
     assert.equal(state.peers, 1);
     assert.equal(state.ownerRequests.length, 1);
