@@ -596,11 +596,12 @@ describe('<panda-schedule>', () => {
     it('shows a frab schedule from src, with only http(s) links', async () => {
       const element = await mount(
         'panda-schedule',
-        {},
+        { now: Date.parse('2026-12-02T14:00:00Z') },
         { src: '/test/browser/fixtures/frab-camp2019-trimmed.json', lang: 'en-GB', view: 'list', day: '2019-08-22' },
       );
       await until(() => $$(element, '.list > li').length > 0, 'the frab events');
       expect(text($(element, 'h2'))).to.equal('Chaos Communication Camp 2019');
+      expect(text($(element, '[data-zone-note]')), 'August in Berlin, looked at in December').to.equal('Times in CEST');
       expect(text($(element, '[data-read-only]'))).to.contain('Read-only schedule');
       const data = fromFrabJson(await (await fetch('/test/browser/fixtures/frab-camp2019-trimmed.json')).text());
       const hostile = data.events.find((event) => event.title === 'OpenCodes')!;

@@ -380,7 +380,7 @@ export class PandaSchedule extends LitElement {
     const details = selected && this.#details ? this.#details.eventDetails(context, selected, () => this.#close()) : nothing;
     return html`<div part="base" class=${`base view-${view}${this.narrow ? ' narrow' : ''}`}>
       ${scheduleHeader(data.festival)} ${readOnlyBanner(t, this.data.current, this.data.provider, this.helpUrl)} ${error} ${this.#share?.render(context)}
-      ${this.#toolbar(context)}
+      ${this.#toolbar(context, view === 'now' ? undefined : day)}
       ${
         view === 'print'
           ? printedDays(context, days, filter)
@@ -410,8 +410,9 @@ export class PandaSchedule extends LitElement {
     });
   }
 
-  #toolbar(context: ScheduleContext) {
+  #toolbar(context: ScheduleContext, day: ScheduleDay<ScheduleEvent> | undefined) {
     return scheduleToolbar(context, {
+      day,
       shown: this.#view,
       narrow: this.narrow,
       filtersOpen: this.filtersOpen,

@@ -6,7 +6,7 @@
 import { filterEvents, type ScheduleFilter } from '../lib/filter.js';
 import { eventsByLocation, type ScheduleData, type ScheduleEvent } from '../lib/schedule-data.js';
 import { scheduleDays, type ScheduleDay } from '../lib/schedule-time.js';
-import { DAY, HOUR, localTimeZone, MINUTE, wallTime } from '../lib/time.js';
+import { DAY, formatTimeZoneName, HOUR, localTimeZone, MINUTE, wallTime, type TimeSpan } from '../lib/time.js';
 import { buildGrid, gridPosition, overlapLanes, type Grid } from './grid-layout.js';
 
 export type View = 'grid' | 'list' | 'now';
@@ -21,6 +21,20 @@ export function shownView(view: View, narrow: boolean): View {
 }
 
 export const zoneOf = (data: ScheduleData, mode: TimeZoneMode): string => (mode === 'local' ? localTimeZone() : data.festival.timezone);
+
+/**
+ * The name of the zone the times on screen are in, for "Times in …": its name on the shown
+ * day, not today (a festival in August looked at in December is in summer time). On a day
+ * the clocks change, times before and after the change are shown, so it names both in the
+ * order they come: "GMT+2 / GMT+1" (en-US), "MESZ / MEZ" (de). The offset at the start of
+ * the day alone would mislabel most of it (clocks change in the small hours). Without a day
+ * (now and next), the name now.
+ */
+export function shownZoneName(zone: string, locale: string, now: number, day: TimeSpan | undefined): string {
+  // A day holds at most one change (widgets/lib/time.ts relies on the same): its first and last instants tell.
+  const names = new Set((day ? [day.start, day.end - 1] : [now]).map((at) => formatTimeZoneName(zone, locale, at)));
+  return [...names].join(' / ');
+}
 
 /** The days to offer: every day of the festival (if it spans at most a month) and every day an event starts on. */
 export function daysOf(data: ScheduleData, timeZone: string): Array<ScheduleDay<ScheduleEvent>> {

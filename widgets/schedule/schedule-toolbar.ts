@@ -12,11 +12,11 @@
 import { html, nothing } from 'lit';
 import { filterOptions, isFilterActive, type FilterOption, type FilterOptions, type ScheduleFilter } from '../lib/filter.js';
 import type { ScheduleData } from '../lib/schedule-data.js';
-import { formatTimeZoneName } from '../lib/time.js';
+import type { TimeSpan } from '../lib/time.js';
 import type { ScheduleContext } from './event-parts.js';
 import type { FeedLinks } from '../lib/feed-paths.js';
 import type { ExportKind } from './schedule-export.js';
-import type { TimeZoneMode, View } from './schedule-model.js';
+import { shownZoneName, type TimeZoneMode, type View } from './schedule-model.js';
 
 /** The filter as the toolbar sets it. */
 export interface FilterState {
@@ -54,6 +54,8 @@ export interface ToolbarOptions {
   /** Narrow: whether the time zone and filters are unfolded. */
   filtersOpen: boolean;
   zoneMode: TimeZoneMode;
+  /** The day whose times are on screen (the zone note names its offset); undefined: now and next. */
+  day: TimeSpan | undefined;
   filter: FilterState;
   filterActive: boolean;
   favourites: number;
@@ -123,7 +125,7 @@ export function scheduleToolbar(context: ScheduleContext, options: ToolbarOption
   const zoneAndFilters = html`<div id="options" class="options" ?hidden=${narrow && !options.filtersOpen}>
     <div role="group" class="group" aria-label=${t('time.zone')}>
       ${zoneButton('festival', t('time.festivalZone'))}${zoneButton('local', t('time.localZone'))}
-      <span class="muted" data-zone-note>${t('time.zoneNote', { zone: formatTimeZoneName(context.zone, context.format.locale, context.now) })}</span>
+      <span class="muted" data-zone-note>${t('time.zoneNote', { zone: shownZoneName(context.zone, context.format.locale, context.now, options.day) })}</span>
     </div>
     <div role="group" class="group filters" aria-label=${t('filter.label')}>
       ${select('location', t('filter.location'), t('filter.allLocations'), choices.locations)}
