@@ -8,21 +8,15 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { describe, test } from 'node:test';
 import { base32nopad } from '@scure/base';
+import { bytesToHex, decodePairingOffer, decodePairingReply, encodePairingOffer, encodePairingReply, hashingReady, verifySignature } from '../../core/index.js';
 import {
   acceptPairingReply,
   answerPairingOffer,
-  bytesToHex,
   createPairingOffer,
-  decodePairingOffer,
-  decodePairingReply,
   deviceFingerprint,
-  encodePairingOffer,
-  encodePairingReply,
-  hashingReady,
   type OpenPairingOffer,
-  verifySignature,
   type PairingReply,
-} from '../../core/index.js';
+} from '../../core/identity/pairing.js';
 import { keyOf } from './festival-support.js';
 import { hasCode } from './support.js';
 
