@@ -5,16 +5,19 @@
  * request for A's stage, and A's model counts the decision as Ana's. A removes B; B, not
  * yet told, confirms another request: that decision does not count, and (the model reads
  * the latest profile only) neither does the earlier one any more. Every pairing refusal is
- * one line with its code, and nothing is signed then; the interactive `devices add` reads
- * the reply and the confirmation from its input.
+ * one line with its code (exit code 2 from the executable), and nothing is signed then; the
+ * interactive `devices add` reads the reply and the confirmation from its input (piped stdin
+ * in the executable).
  */
 import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { decodePairingReply, deviceFingerprint, encodePairingReply, isPandaError, type Hash } from '../../core/index.js';
 import { runDevicesCommand } from '../../cli/devices-command.js';
 import { DataDir } from '../../node/data-dir.js';
+import { ROOT } from '../peer/support.js';
 import { entryCount, runPanda, scratchDirs, withModel } from './cli-support.js';
 
 const tempDir = scratchDirs('panda-devices-');
@@ -212,5 +215,42 @@ describe('panda devices', () => {
       [keyB, keyB],
       'both offers used up, the declined one too',
     );
+  });
+
+  test('the executable: devices add on a terminal-less stdin, piped reply and answer; a refusal is one line with its code, exit code 2', async () => {
+    const E = tempDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'devices', 'add', '--name', 'Eve', '--data', E], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const offer = await new Promise<string>((resolve) =>
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve(stdout.split('\n')[0]!);
+      }),
+    );
+    // The reply and the confirmation in one write: the second line waits for its question.
+    child.stdin.write(`${await line('devices', 'join', offer, '--data', B)}\ny\n`);
+    assert.equal(await exited, 0, stderr);
+    assert.match(stdout.split('\n')[1]!, new RegExp(`^linked ${keyB}`));
+    assert.match(stderr, /Link this device\? \[y\/N\]/);
+    assert.ok(stderr.includes(deviceFingerprint(keyB)));
+
+    const refusal = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'devices', 'join', offer, '--data', E], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
+    assert.equal(refusal.status, 2);
+    assert.equal(refusal.stdout, '');
+    assert.equal(refusal.stderr, 'panda: This pairing offer was made on this device: enter it on the device to add [PAIRING_SELF]\n');
+  });
+
+  test('--help lists the devices commands; a wrong subcommand is CLI_USAGE', async () => {
+    const help = (await runPanda('--help')).lines[0]!;
+    for (const words of ['devices add', 'devices offer', 'devices join CODE', 'devices list', 'devices remove KEY', '--reply', '--yes'])
+      assert.ok(help.includes(words), words);
+    await refused('CLI_USAGE', 'devices', 'frobnicate', '--data', B);
+    await refused('CLI_USAGE', 'devices', 'add', '--bogus', '--data', B);
   });
 });
