@@ -148,8 +148,8 @@ function fromCode(prefix: string, text: string, size: number, what: string): Uin
       ? 'an offer code'
       : plain.startsWith(PAIRING_REPLY_PREFIX.slice(0, -1))
         ? 'a reply code'
-        : 'no pairing code';
-    refuse('PAIRING_CODE_INVALID', `This is ${other}, not a ${what} (${prefix}…)`);
+        : undefined;
+    refuse('PAIRING_CODE_INVALID', other ? `This is ${other}, not a ${what} (${prefix}…)` : `Not a ${what}: one starts with ${prefix}`);
   }
   let bytes: Uint8Array;
   try {
