@@ -16,6 +16,7 @@ import { BOT_HELP, isBotCommand, parseServeBot, runBotCommand, SERVE_BOT_HELP, s
 import { untilStopped } from './until-stopped.js';
 import { ARCHIVE_HELP, isArchiveCommand, runArchive } from './archive-command.js';
 import { usage } from './flags.js';
+import { DEVICES_HELP, isDevicesCommand, runDevicesCommand } from './devices-command.js';
 
 export const HELP = `panda - a Panda Kit peer for festivals planned peer to peer
 
@@ -36,7 +37,7 @@ ${SERVE_BOT_HELP}
     --neighbours N           hold N neighbours per festival (a hub; default 5, at most 64)
   identity create [--force]  Make this peer's key pair (--force replaces an existing one)
   identity show              Print the public key
-  festival join ID [--secret S]
+${DEVICES_HELP}  festival join ID [--secret S]
                              Take part in a festival (S encrypts its signaling)
   festival leave ID          Stop taking part
   festival list              The festivals taken part in, with names and sizes
@@ -96,6 +97,7 @@ export async function run(argv: string[], output: Output = console.log, signal?:
   if (isImportScheduleCommand(argv)) return runImportSchedule(argv, output, note);
   if (isBotCommand(argv)) return runBotCommand(argv, output, signal, note);
   if (isArchiveCommand(argv)) return runArchive(argv, output, note);
+  if (isDevicesCommand(argv)) return runDevicesCommand(argv, output, note);
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,

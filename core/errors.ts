@@ -12,6 +12,10 @@ export type EncodingErrorCode = 'HEX_INVALID' | 'INPUT_INVALID';
 /** identity/: keys and signatures. */
 export type IdentityErrorCode = 'KEY_INVALID' | 'SIGNATURE_INVALID';
 
+/** identity/pairing.ts: linking a second device; each refusal its own code. */
+export type PairingErrorCode =
+  'PAIRING_CODE_INVALID' | 'PAIRING_EXPIRED' | 'PAIRING_USED' | 'PAIRING_NOT_FOR_THIS_VAULT' | 'PAIRING_INVALID' | 'PAIRING_UNKNOWN' | 'PAIRING_SELF';
+
 /** hash/. */
 export type HashErrorCode = 'HASH_INVALID';
 
@@ -90,6 +94,7 @@ export type WidgetErrorCode = 'SCHEDULE_INVALID' | 'SCHEDULE_FORMAT_UNKNOWN';
 export type ErrorCode =
   | EncodingErrorCode
   | IdentityErrorCode
+  | PairingErrorCode
   | HashErrorCode
   | EntryErrorCode
   | OperationErrorCode

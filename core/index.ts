@@ -6,6 +6,10 @@ export { PandaError, isPandaError, type ErrorCode } from './errors.js';
 export { bytesToHex, hexToBytes } from './bytes.js';
 
 export { KeyPair, verifySignature } from './identity/key-pair.js';
+export { acceptPairingReply, answerPairingOffer, createPairingOffer, deviceFingerprint } from './identity/pairing.js';
+export { decodePairingOffer, decodePairingReply, encodePairingOffer, encodePairingReply } from './identity/pairing.js';
+export { MAX_PAIRING_TTL_SECONDS, PAIRING_OFFER_PREFIX, PAIRING_REPLY_PREFIX, PAIRING_TTL_SECONDS } from './identity/pairing.js';
+export type { AcceptedPairing, OpenPairingOffer, PairingOffer, PairingReply } from './identity/pairing.js';
 
 export { generateHash, hashingReady, isHash, HASH_SIZE, type Hash } from './hash/hash.js';
 

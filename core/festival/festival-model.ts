@@ -251,7 +251,15 @@ export class FestivalModel {
     return this.#profileByDevice.get(publicKey);
   }
 
-  /** Whether `author` may act as `user`: the same key, or a device the user's profile names. */
+  /**
+   * Whether `author` may act as `user`: the same key, or a device the user's profile names.
+   * The profile's latest version rules, for everything the device ever signed: once a device
+   * is unlinked, none of its changes to the user's documents and none of its decisions count
+   * as the user's any more, those made while it was linked included. Nothing ties a document
+   * to the profile version it was signed under (operations carry no time, and `decided_at` is
+   * the device's own claim, which a removed device could backdate), so the model cannot tell
+   * earlier from later; the user decides again where it matters.
+   */
   actsFor(author: string, user: string): boolean {
     return author === user || (this.#profileByOwner.get(user)?.devices.includes(author) ?? false);
   }

@@ -9,18 +9,18 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { chromium } from 'playwright-core';
-import { FestivalNode, hashingReady, isHash, PandaError, type FestivalModel, type Hash } from '../../core/index.js';
+import { FestivalNode, hashingReady, isHash, PandaError, type Hash } from '../../core/index.js';
 import { run } from '../../cli/panda.js';
 import { DataDir } from '../../node/data-dir.js';
 import { SqliteStore } from '../../node/sqlite-store.js';
 import { buildWidgets } from '../../scripts/build-widgets.js';
 import { keyOf } from '../core/festival-support.js';
+import { entryCount, runPanda, scratchDirs, withModel } from './cli-support.js';
 import { NodePeer } from '../../node/node-peer.js';
 import { freePort, releaseNodeDataChannel, ROOT, startSignalingServer } from '../peer/support.js';
 
@@ -28,30 +28,13 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const WIDGETS = join(ROOT, 'dist/widgets');
 const [C, D, E] = [keyOf(0xc1), keyOf(0xd1), keyOf(0xe1)].map((key) => key.publicKey()) as [string, string, string];
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'panda-cli-create-'));
-  dirs.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-  releaseNodeDataChannel();
-});
+const tempDir = scratchDirs('panda-cli-create-');
+after(() => releaseNodeDataChannel());
 
-/** Runs a command in this process: its stdout lines and notes (stderr). */
+/** Runs a command in this process that succeeds: its stdout lines and notes (stderr). */
 async function panda(...args: string[]): Promise<{ lines: string[]; notes: string[] }> {
-  const lines: string[] = [];
-  const notes: string[] = [];
-  assert.equal(
-    await run(
-      args,
-      (line) => lines.push(line),
-      undefined,
-      (line) => notes.push(line),
-    ),
-    0,
-  );
+  const { code, lines, notes } = await runPanda(...args);
+  assert.equal(code, 0);
   return { lines, notes };
 }
 
@@ -61,25 +44,6 @@ async function created(...args: string[]): Promise<Hash> {
   assert.equal(lines.length, 1, lines.join('\n'));
   assert.ok(isHash(lines[0]), lines[0]);
   return lines[0];
-}
-
-async function withModel<T>(dir: string, read: (model: FestivalModel) => T): Promise<T> {
-  await hashingReady();
-  const store = new SqliteStore(new DataDir(dir).databasePath);
-  try {
-    return read(await new FestivalNode(store).model());
-  } finally {
-    store.close();
-  }
-}
-
-async function entryCount(dir: string): Promise<number> {
-  const store = new SqliteStore(new DataDir(dir).databasePath);
-  try {
-    return (await store.getLogs()).reduce((sum, log) => sum + log.latestSeqNum, 0);
-  } finally {
-    store.close();
-  }
 }
 
 /** Lisbon in June is UTC+1. */

@@ -9,16 +9,14 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { after, describe, test } from 'node:test';
+import { describe, test } from 'node:test';
 import { Ajv } from 'ajv';
 import addFormatsModule from 'ajv-formats';
-import { FestivalNode, hashingReady, isHash, isPandaError, type FestivalModel, type Hash } from '../../core/index.js';
-import { run } from '../../cli/panda.js';
+import { FestivalNode, hashingReady, isHash, isPandaError, type Hash } from '../../core/index.js';
 import { DataDir } from '../../node/data-dir.js';
 import { festivalSchedule } from '../../node/schedule-export.js';
 import { importSchedule } from '../../node/schedule-import.js';
@@ -29,59 +27,21 @@ import { fromFrabJson } from '../../widgets/lib/import-frab.js';
 import { readScheduleFile } from '../../widgets/lib/schedule-file.js';
 import { frabJsonValidator } from '../widgets/frab-validators.js';
 import { readReference, SCHEDULES } from '../widgets/support.js';
+import { entryCount, runPanda, scratchDirs, withModel } from './cli-support.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const require = createRequire(import.meta.url);
 const CAMP = join(SCHEDULES, 'frab-camp2019.json');
 const DEMOCON = join(SCHEDULES, 'pretalx-democon.json');
 
-const dirs: string[] = [];
-const tempDir = () => {
-  const dir = mkdtempSync(join(tmpdir(), 'panda-import-'));
-  dirs.push(dir);
-  return dir;
-};
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** Runs a command in this process: exit code, stdout lines, stderr lines. */
-async function panda(...args: string[]): Promise<{ code: number; lines: string[]; notes: string[] }> {
-  const lines: string[] = [];
-  const notes: string[] = [];
-  const code = await run(
-    args,
-    (line) => lines.push(line),
-    undefined,
-    (line) => notes.push(line),
-  );
-  return { code, lines, notes };
-}
+const tempDir = scratchDirs('panda-import-');
+const panda = runPanda;
 
 /** Imports `file` into a festival it creates in `dir`: the festival id and what it said. */
 async function importNew(file: string, dir: string, ...flags: string[]) {
   const result = await panda('import-schedule', file, '--create', '--data', dir, ...flags);
   assert.ok(isHash(result.lines[0]), result.lines.join('\n'));
   return { festival: result.lines[0], ...result };
-}
-
-async function withModel<T>(dir: string, read: (model: FestivalModel) => T): Promise<T> {
-  await hashingReady();
-  const store = new SqliteStore(new DataDir(dir).databasePath);
-  try {
-    return read(await new FestivalNode(store).model());
-  } finally {
-    store.close();
-  }
-}
-
-async function entryCount(dir: string): Promise<number> {
-  const store = new SqliteStore(new DataDir(dir).databasePath);
-  try {
-    return (await store.getLogs()).reduce((sum, log) => sum + log.latestSeqNum, 0);
-  } finally {
-    store.close();
-  }
 }
 
 interface Talk {
@@ -389,15 +349,12 @@ describe('panda import-schedule', () => {
     }
     assert.equal(await withModel(dir, (model) => model.festivals.size), 0, 'nothing stored');
 
-    const cli = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'import-schedule', fileOf('y.xml', '<schedule>'), '--create', '--data', dir],
-      {
-        cwd: ROOT,
-        encoding: 'utf8',
-      },
-    );
+    const unclosed = fileOf('y.xml', '<schedule>');
+    const cli = spawnSync(process.execPath, ['--import', 'tsx', join(ROOT, 'cli/main.ts'), 'import-schedule', unclosed, '--create', '--data', dir], {
+      cwd: ROOT,
+      encoding: 'utf8',
+    });
     assert.equal(cli.status, 2);
-    assert.equal(cli.stderr, `panda: ${join(dirs.at(-1)!, 'y.xml')}: XML line 1: <schedule> is never closed [SCHEDULE_INVALID]\n`);
+    assert.equal(cli.stderr, `panda: ${unclosed}: XML line 1: <schedule> is never closed [SCHEDULE_INVALID]\n`);
   });
 });
