@@ -1,8 +1,9 @@
 /**
- * What the planner's end-to-end tests share (e2e-planner.test.ts, e2e-planner-import.test.ts):
- * a person's Chromium with the built extension and the planner opened from the popup, the
- * organiser's website serving the widgets bundle (with a signaling server beside it), the
- * planner's tabs, its signaling settings and its festival form.
+ * What the planner's end-to-end tests share (e2e-planner.test.ts, e2e-planner-import.test.ts,
+ * e2e-bot-meetings.test.ts): a person's Chromium with the built extension and the planner
+ * opened from the popup, the organiser's website serving the widgets bundle (with a signaling
+ * server beside it), the planner's tabs, its signaling settings, its festival and resource
+ * forms and the person's profile.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -133,4 +134,41 @@ export async function saveDefaultSignaling(planner: Page, url: string): Promise<
   await planner.locator('form[data-default-signaling] textarea').fill(url);
   await planner.locator('form[data-default-signaling] button[type="submit"]').click();
   await planner.locator('panda-planner-festivals [role="status"]', { hasText: 'Saved.' }).waitFor();
+}
+
+export interface ResourceInput {
+  kind: string;
+  title: string;
+  address?: string;
+  latitude?: string;
+  longitude?: string;
+  capacity?: string;
+  policy: 'manual' | 'first-come-first-served' | 'quorum';
+  memberKeys?: string[];
+  quorum?: string;
+}
+
+/** Resources → New resource: fills and submits `<panda-resource-form>`. */
+export async function createResource(planner: Page, values: ResourceInput): Promise<void> {
+  await planner.locator('[data-new-resource]').click();
+  const form = planner.locator('panda-resource-form');
+  await form.locator(`input[name="kind"][value="${values.kind}"]`).check();
+  await form.locator('input[name="title"]').fill(values.title);
+  if (values.address) await form.locator('textarea[name="address"]').fill(values.address);
+  if (values.latitude) await form.locator('input[name="latitude"]').fill(values.latitude);
+  if (values.longitude) await form.locator('input[name="longitude"]').fill(values.longitude);
+  if (values.capacity) await form.locator('input[name="capacity"]').fill(values.capacity);
+  await form.locator(`input[name="policy"][value="${values.policy}"]`).check();
+  if (values.memberKeys) await form.locator('textarea[name="memberKeys"]').fill(values.memberKeys.join('\n'));
+  if (values.quorum) await form.locator('input[name="quorum"]').fill(values.quorum);
+  await form.locator('button[type="submit"]').click();
+  await planner.locator(`li[data-resource][data-title="${values.title}"]`).waitFor({ timeout: 20_000 });
+}
+
+/** Profile: the person's name, shown in the planner's header once saved. */
+export async function setProfile(person: Person, name: string): Promise<void> {
+  await tab(person.planner, 'profile');
+  await person.planner.locator('form[data-profile] input[name="name"]').fill(name);
+  await person.planner.locator('form[data-profile] button[type="submit"]').click();
+  await person.planner.locator('[data-me]', { hasText: name }).waitFor({ timeout: 20_000 });
 }

@@ -27,8 +27,10 @@ import {
   ARGS,
   CHROMIUM,
   createFestival,
+  createResource,
   festivalSite,
   saveDefaultSignaling,
+  setProfile,
   skip,
   tab,
   withExtension,
@@ -55,41 +57,6 @@ async function approveIn(page: Page, text: string): Promise<void> {
   const card = page.locator('[data-pending]', { hasText: text }).first();
   await card.waitFor({ timeout: 30_000 });
   await card.locator('[data-decision="approve-once"]').click();
-}
-
-interface ResourceInput {
-  kind: string;
-  title: string;
-  address?: string;
-  latitude?: string;
-  longitude?: string;
-  capacity?: string;
-  policy: 'manual' | 'first-come-first-served' | 'quorum';
-  memberKeys?: string[];
-  quorum?: string;
-}
-
-async function createResource(planner: Page, values: ResourceInput): Promise<void> {
-  await planner.locator('[data-new-resource]').click();
-  const form = planner.locator('panda-resource-form');
-  await form.locator(`input[name="kind"][value="${values.kind}"]`).check();
-  await form.locator('input[name="title"]').fill(values.title);
-  if (values.address) await form.locator('textarea[name="address"]').fill(values.address);
-  if (values.latitude) await form.locator('input[name="latitude"]').fill(values.latitude);
-  if (values.longitude) await form.locator('input[name="longitude"]').fill(values.longitude);
-  if (values.capacity) await form.locator('input[name="capacity"]').fill(values.capacity);
-  await form.locator(`input[name="policy"][value="${values.policy}"]`).check();
-  if (values.memberKeys) await form.locator('textarea[name="memberKeys"]').fill(values.memberKeys.join('\n'));
-  if (values.quorum) await form.locator('input[name="quorum"]').fill(values.quorum);
-  await form.locator('button[type="submit"]').click();
-  await planner.locator(`li[data-resource][data-title="${values.title}"]`).waitFor({ timeout: 20_000 });
-}
-
-async function setProfile(person: Person, name: string): Promise<void> {
-  await tab(person.planner, 'profile');
-  await person.planner.locator('form[data-profile] input[name="name"]').fill(name);
-  await person.planner.locator('form[data-profile] button[type="submit"]').click();
-  await person.planner.locator('[data-me]', { hasText: name }).waitFor({ timeout: 20_000 });
 }
 
 /** Opens a join link in `person`'s browser: the planner asks, the person takes part. */
