@@ -30,6 +30,7 @@ export { SchemaRegistry, type SchemaProvider } from './schema/registry.js';
 
 export type { Store, StoredEntry, StoredOperation, LogInfo, ForkEvidence, EntryRecord } from './storage/store.js';
 export { MemoryStore } from './storage/memory-store.js';
+export { OverlayStore } from './storage/overlay-store.js';
 export { DexieStore } from './storage/dexie-store.js';
 
 export { publish, publishOperation, nextArgs, type NextArgs, type PublishResult } from './api/publish.js';
@@ -111,6 +112,7 @@ export {
   type ImportOptions,
   type ImportResult,
 } from './replication/bundle.js';
+export { previewBundle, type BundlePreview, type DocumentCounts } from './replication/bundle-preview.js';
 export {
   bundleToQrTexts,
   qrTextsToBundle,
