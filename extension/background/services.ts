@@ -245,6 +245,10 @@ export async function createServices(pages: OpenPages): Promise<BackgroundServic
       await configurePeer();
       pages.notify();
     },
+    announce: async (entry, operation) => {
+      watchData();
+      await peer.announce(entry, operation);
+    },
   });
   return { router, popup, planner, vault, node, peer, approvals };
 }
