@@ -2,7 +2,7 @@
  * What the planner's end-to-end tests share (e2e-planner.test.ts, e2e-planner-import.test.ts):
  * a person's Chromium with the built extension and the planner opened from the popup, the
  * organiser's website serving the widgets bundle (with a signaling server beside it), the
- * planner's tabs, its signaling settings and its festival form.
+ * planner's tabs, the person's profile, its signaling settings and its festival form.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -86,6 +86,14 @@ async function serveSite(widgets: string): Promise<{ url: string; body: string; 
     await new Promise<void>((done) => server.close(() => done()));
   };
   return site;
+}
+
+/** Profile → the person's name, shown in the planner's header once saved. */
+export async function setProfile(person: Person, name: string): Promise<void> {
+  await tab(person.planner, 'profile');
+  await person.planner.locator('form[data-profile] input[name="name"]').fill(name);
+  await person.planner.locator('form[data-profile] button[type="submit"]').click();
+  await person.planner.locator('[data-me]', { hasText: name }).waitFor({ timeout: 20_000 });
 }
 
 export async function tab(planner: Page, name: string): Promise<void> {

@@ -29,6 +29,7 @@ import {
   createFestival,
   festivalSite,
   saveDefaultSignaling,
+  setProfile,
   skip,
   tab,
   withExtension,
@@ -83,13 +84,6 @@ async function createResource(planner: Page, values: ResourceInput): Promise<voi
   if (values.quorum) await form.locator('input[name="quorum"]').fill(values.quorum);
   await form.locator('button[type="submit"]').click();
   await planner.locator(`li[data-resource][data-title="${values.title}"]`).waitFor({ timeout: 20_000 });
-}
-
-async function setProfile(person: Person, name: string): Promise<void> {
-  await tab(person.planner, 'profile');
-  await person.planner.locator('form[data-profile] input[name="name"]').fill(name);
-  await person.planner.locator('form[data-profile] button[type="submit"]').click();
-  await person.planner.locator('[data-me]', { hasText: name }).waitFor({ timeout: 20_000 });
 }
 
 /** Opens a join link in `person`'s browser: the planner asks, the person takes part. */
