@@ -113,6 +113,7 @@ export {
   type ImportResult,
 } from './replication/bundle.js';
 export { previewBundle, type BundlePreview, type DocumentCounts } from './replication/bundle-preview.js';
+export { heightsToText, textToHeights, MAX_HEIGHTS_TEXT } from './replication/heights-text.js';
 export {
   bundleToQrTexts,
   qrTextsToBundle,
