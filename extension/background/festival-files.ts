@@ -5,21 +5,27 @@
  * added to this copy. Every entry of a file is checked exactly as one from a peer; a file
  * with any entry that does not verify is refused whole, so nothing of it is stored.
  *
+ * Someone who has part of a festival already sends their "what I have" text
+ * (core/replication/heights-text.ts); the file exported against it holds only what they miss.
+ *
  * Whole-file failures are -32602 with a stable `data.code`: PLANNER_FILE_TOO_LARGE,
- * PLANNER_FESTIVAL_UNKNOWN and PLANNER_BUNDLE_INVALID (with `data.reason`, the core code:
+ * PLANNER_FESTIVAL_UNKNOWN, PLANNER_HEIGHTS_INVALID (a "what I have" text that is not one,
+ * or about another festival) and PLANNER_BUNDLE_INVALID (with `data.reason`, the core code:
  * BUNDLE_INVALID, BUNDLE_SIGNATURE_INVALID, or the first rejected entry's). No browser APIs in here.
  */
 import {
+  bundleHeights,
   exportBundle,
+  heightsToText,
   FestivalNode,
   importBundle,
   isHash,
   isPandaError,
   previewBundle,
   Replicator,
+  textToHeights,
   type BundlePreview,
   type Hash,
-  type ImportResult,
   type KeyPair,
   type StoredOperation,
 } from '../../core/index.js';
@@ -61,19 +67,50 @@ function fileBytes(params: Record<string, unknown>, name: string): Uint8Array {
   return bytes;
 }
 
-/** Exports `params.festivalId`, signed by `signer`. */
-export async function exportFestivalFile(node: FestivalNode, signer: KeyPair, params: Record<string, unknown>): Promise<PlannerFestivalFile> {
+/** The festival of `params.festivalId`, known here. */
+async function knownFestival(node: FestivalNode, params: Record<string, unknown>) {
   const { festivalId } = params;
   if (!isHash(festivalId)) invalid('festivalId is a document id');
   const festival = (await node.model()).festivals.get(festivalId);
   if (!festival) invalid('That festival is not known here (deleted, or its data has not arrived yet)', { code: 'PLANNER_FESTIVAL_UNKNOWN' });
+  return festival;
+}
+
+/** The heights a "what I have" text says, for `festivalId`. */
+function sinceOf(text: unknown, festivalId: Hash) {
+  if (typeof text !== 'string') invalid('since is a “what I have” text');
+  try {
+    const { festival, heights } = textToHeights(text);
+    if (festival !== festivalId) invalid('That “what I have” text is about another festival', { code: 'PLANNER_HEIGHTS_INVALID' });
+    return heights;
+  } catch (error) {
+    if (isPandaError(error, 'HEIGHTS_TEXT_INVALID')) invalid(error.message, { code: 'PLANNER_HEIGHTS_INVALID' });
+    throw error;
+  }
+}
+
+/** Runs `work` with a replicator over the node's store, opened for it (no connections). */
+async function withReplicator<T>(node: FestivalNode, work: (replicator: Replicator) => Promise<T>): Promise<T> {
   const replicator = await Replicator.open(node.store, { schemas: node.schemas });
   try {
-    const bytes = await exportBundle(replicator, [festivalId], signer);
-    return { fileName: festivalFileName(festival.name), data: base64Of(bytes), bytes: bytes.length };
+    return await work(replicator);
   } finally {
     replicator.close();
   }
+}
+
+/** Exports `params.festivalId` (with `params.since`, a "what I have" text: only what it lacks), signed by `signer`. */
+export async function exportFestivalFile(node: FestivalNode, signer: KeyPair, params: Record<string, unknown>): Promise<PlannerFestivalFile> {
+  const festival = await knownFestival(node, params);
+  const since = params.since === undefined || params.since === '' ? undefined : sinceOf(params.since, festival.id);
+  const bytes = await withReplicator(node, (replicator) => exportBundle(replicator, [festival.id], signer, since ? { since } : {}));
+  return { fileName: festivalFileName(since ? `${festival.name} update` : festival.name), data: base64Of(bytes), bytes: bytes.length };
+}
+
+/** This copy's "what I have" text of `params.festivalId`. */
+export async function festivalHeightsText(node: FestivalNode, params: Record<string, unknown>): Promise<{ text: string }> {
+  const festival = await knownFestival(node, params);
+  return { text: heightsToText(festival.id, await withReplicator(node, (replicator) => bundleHeights(replicator, [festival.id]))) };
 }
 
 /** The preview of a file, or the file refused: malformed, not signed as it says, or holding an entry that does not verify. */
@@ -153,18 +190,13 @@ export async function importFestivalFile(
   const name = fileNameParam(params.name);
   const bytes = fileBytes(params, name);
   const preview = await checkedPreview(node, bytes, name);
-  const replicator = await Replicator.open(node.store, { schemas: node.schemas });
   const stored: StoredOperation[] = [];
-  const stop = replicator.on((event) => {
-    if (event.type === 'entry') stored.push(event.operation);
+  const result = await withReplicator(node, (replicator) => {
+    replicator.on((event) => {
+      if (event.type === 'entry') stored.push(event.operation);
+    });
+    return importBundle(replicator, bytes);
   });
-  let result: ImportResult;
-  try {
-    result = await importBundle(replicator, bytes);
-  } finally {
-    stop();
-    replicator.close();
-  }
   node.stored(stored);
   for (const operation of stored) {
     const entry = await node.store.getEntryByHash(operation.id);

@@ -12,7 +12,7 @@ import type { FestivalView } from '../shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
 import type { Vault } from '../vault/vault.js';
 import { parseJoinOptions, type FestivalSettings } from './festival-settings.js';
-import { exportFestivalFile, importFestivalFile, previewFestivalFile } from './festival-files.js';
+import { exportFestivalFile, festivalHeightsText, importFestivalFile, previewFestivalFile } from './festival-files.js';
 import { importScheduleAsPerson } from './planner-import.js';
 import { eventView, pendingViews, profileNames, resourceView } from './planner-views.js';
 import type { PopupApi } from './popup-api.js';
@@ -110,6 +110,8 @@ export class PlannerApi {
       }
       case 'planner_exportFestival':
         return exportFestivalFile(this.services.node, this.#identity().keyPair, object(params));
+      case 'planner_festivalHeights':
+        return festivalHeightsText(this.services.node, object(params));
       case 'planner_previewFestivalFile':
         return previewFestivalFile(this.services.node, await this.#listed(), object(params));
       case 'planner_importFestivalFile':

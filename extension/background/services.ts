@@ -259,7 +259,14 @@ export async function createRouter(services: Promise<BackgroundServices>): Promi
 }
 
 /** Methods that only read: answering them changes nothing another page shows. */
-const READ_ONLY_METHODS = new Set(['popup_state', 'planner_state', 'planner_query']);
+const READ_ONLY_METHODS = new Set([
+  'popup_state',
+  'planner_state',
+  'planner_query',
+  'planner_exportFestival',
+  'planner_festivalHeights',
+  'planner_previewFestivalFile',
+]);
 
 const toErrorShape = (error: unknown): ProviderErrorShape =>
   error instanceof ProviderRpcError ? error.toJSON() : { code: ProviderErrorCode.INTERNAL, message: error instanceof Error ? error.message : 'Internal error' };

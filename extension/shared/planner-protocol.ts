@@ -188,8 +188,14 @@ export interface PlannerMethods {
    * `name`: the file's name, for the errors.
    */
   planner_importSchedule: { params: { festivalId: string; text: string; name?: string }; result: PlannerImportResult };
-  /** The festival (with its sub-festivals, documents and their writers' profiles) as a file signed by the identity in use. */
-  planner_exportFestival: { params: { festivalId: string }; result: PlannerFestivalFile };
+  /**
+   * The festival (with its sub-festivals, documents and their writers' profiles) as a file
+   * signed by the identity in use; with `since`, someone's "what I have" text, only what they
+   * miss (PLANNER_HEIGHTS_INVALID for a text that is not one, or about another festival).
+   */
+  planner_exportFestival: { params: { festivalId: string; since?: string }; result: PlannerFestivalFile };
+  /** This copy's "what I have" text of a festival (`panda-have:1:…`), for someone with more to export only what is missing. */
+  planner_festivalHeights: { params: { festivalId: string }; result: { text: string } };
   /**
    * A festival file's bytes (base64) checked entry by entry as from a peer, and what it would
    * add; nothing stored. Refused with PLANNER_BUNDLE_INVALID (`data.reason`: the core code)
@@ -221,6 +227,7 @@ export const PLANNER_METHODS: readonly PlannerMethod[] = [
   'planner_setDefaultSignaling',
   'planner_importSchedule',
   'planner_exportFestival',
+  'planner_festivalHeights',
   'planner_previewFestivalFile',
   'planner_importFestivalFile',
 ];

@@ -89,6 +89,26 @@ describe('festival files in the planner', () => {
     assert.deepEqual([preview.events, preview.decisions, preview.entries], [{ added: 1, changed: 2 }, 0, 3]);
   });
 
+  test('exported against someone’s “what I have” text, a file holds only what they miss', async () => {
+    const a = await copyA();
+    const b = await copyB();
+    await b.add((await a.exportFile()).data);
+    const { text } = (await b.planner.handle('planner_festivalHeights', { festivalId: a.festival })) as { text: string };
+    await a.node.createEvent(a.guest, { festival: a.festival, title: 'Late set', start: T0 + 20 * HOUR, end: T0 + 21 * HOUR });
+    const full = await a.exportFile();
+    const delta = (await a.planner.handle('planner_exportFestival', { festivalId: a.festival, since: text })) as PlannerFestivalFile;
+    assert.equal(delta.fileName, 'Lakeside 2026 update.panda');
+    assert.ok(delta.bytes < full.bytes / 5, `${delta.bytes} bytes against ${full.bytes}`);
+    const preview = await b.preview(delta.data);
+    assert.deepEqual([preview.words, preview.entries, preview.waiting], ['Adds 1 new event — from Mira', 1, 0]);
+    assert.equal((await b.add(delta.data)).stored, 1);
+
+    const other = await a.publish({ type: 'festival', fields: { name: 'Other', start: T0, end: T0 + HOUR, timezone: 'UTC' } });
+    const refuse = (since: string) => a.planner.handle('planner_exportFestival', { festivalId: other.documentId, since });
+    await assert.rejects(refuse(text), invalidAs('PLANNER_HEIGHTS_INVALID'));
+    await assert.rejects(refuse('I have everything'), invalidAs('PLANNER_HEIGHTS_INVALID'));
+  });
+
   test('truncated, altered, foreign and oversized files are refused with the reason; nothing is stored', async () => {
     const a = await copyA();
     const bytes = base64.decode((await a.exportFile()).data);
