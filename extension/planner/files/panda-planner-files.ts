@@ -19,7 +19,12 @@ interface ChosenFile {
 }
 
 export class PandaPlannerFiles extends PlannerTab {
-  static override properties = { ...PlannerTab.properties, chosen: { state: true }, saved: { state: true } };
+  static override properties = { ...PlannerTab.properties, chosen: { state: true }, saved: { state: true }, have: { state: true } };
+
+  /** This copy's "what I have" text of a festival, shown to copy into a message. */
+  declare private have: { festivalId: string; text: string } | undefined;
+  /** Someone's "what I have" text: exports then hold only what they miss. */
+  private since = '';
 
   declare private chosen: ChosenFile | undefined;
   /** The last file exported, offered as a link (clicked once when it is made). */
@@ -40,6 +45,16 @@ export class PandaPlannerFiles extends PlannerTab {
             </ul>`
           : nothing
       }
+      <label
+        >Only what someone misses: paste their “what I have” text (optional)
+        <textarea
+          class="code"
+          data-export-since
+          .value=${this.since}
+          @input=${(event: Event) => (this.since = (event.target as HTMLTextAreaElement).value.trim())}
+        ></textarea>
+      </label>
+      ${this.have ? html`<label>What I have <textarea class="code" readonly data-heights-text .value=${this.have.text}></textarea></label>` : nothing}
       ${this.saved ? html`<p><a data-festival-file-download href=${this.saved.url} download=${this.saved.fileName}>Save ${this.saved.fileName}</a></p>` : nothing}
       ${this.feedback('export')}
       <h3>Import festival file</h3>
@@ -58,6 +73,7 @@ export class PandaPlannerFiles extends PlannerTab {
       <button data-export-festival ?disabled=${this.actions.isBusy(key) || festival.name === null} @click=${() => this.export(festival)}>
         ${this.actions.isBusy(key) ? 'Exporting…' : 'Export festival file'}
       </button>
+      <button data-festival-heights @click=${() => this.showHeights(festival)}>What I have</button>
     </li>`;
   }
 
@@ -75,7 +91,9 @@ export class PandaPlannerFiles extends PlannerTab {
   }
 
   private async export(festival: PlannerFestival): Promise<void> {
-    const file = await this.run('export', `export:${festival.id}`, (live) => live.request('planner_exportFestival', { festivalId: festival.id }));
+    const file = await this.run('export', `export:${festival.id}`, (live) =>
+      live.request('planner_exportFestival', { festivalId: festival.id, ...(this.since === '' ? {} : { since: this.since }) }),
+    );
     if (!file) return;
     if (this.saved) URL.revokeObjectURL(this.saved.url);
     const bytes = base64.decode(file.data) as Uint8Array<ArrayBuffer>;
@@ -83,6 +101,11 @@ export class PandaPlannerFiles extends PlannerTab {
     this.actions.note('export', `${file.fileName}: ${Math.ceil(file.bytes / 1024)} KB, signed by you.`);
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLAnchorElement>('a[data-festival-file-download]')?.click();
+  }
+
+  private async showHeights(festival: PlannerFestival): Promise<void> {
+    const have = await this.run('export', `heights:${festival.id}`, (live) => live.request('planner_festivalHeights', { festivalId: festival.id }));
+    if (have) this.have = { festivalId: festival.id, text: have.text };
   }
 
   private async read(event: Event): Promise<void> {
