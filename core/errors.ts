@@ -64,7 +64,8 @@ export type ReplicationErrorCode =
   | 'REPLICATION_PEER_BLOCKED'
   | 'REPLICATION_CLOSED'
   | 'BUNDLE_INVALID'
-  | 'BUNDLE_SIGNATURE_INVALID';
+  | 'BUNDLE_SIGNATURE_INVALID'
+  | 'HEIGHTS_TEXT_INVALID';
 
 /** overlay/: the membership layer's messages and options. */
 export type OverlayErrorCode =

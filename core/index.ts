@@ -34,6 +34,7 @@ export { SchemaRegistry, type SchemaProvider } from './schema/registry.js';
 
 export type { Store, StoredEntry, StoredOperation, LogInfo, ForkEvidence, EntryRecord } from './storage/store.js';
 export { MemoryStore } from './storage/memory-store.js';
+export { OverlayStore } from './storage/overlay-store.js';
 export { DexieStore } from './storage/dexie-store.js';
 
 export { publish, publishOperation, nextArgs, type NextArgs, type PublishResult } from './api/publish.js';
@@ -115,6 +116,8 @@ export {
   type ImportOptions,
   type ImportResult,
 } from './replication/bundle.js';
+export { previewBundle, type BundlePreview, type DocumentCounts } from './replication/bundle-preview.js';
+export { heightsToText, textToHeights, MAX_HEIGHTS_TEXT } from './replication/heights-text.js';
 export {
   bundleToQrTexts,
   qrTextsToBundle,

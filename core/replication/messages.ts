@@ -84,7 +84,8 @@ function invalid(message: string): never {
 
 const byKey = ([a]: [string, unknown], [b]: [string, unknown]) => (a < b ? -1 : a > b ? 1 : 0);
 
-function encodeAuthors(authors: LogHeights): unknown[] {
+/** One target's heights as CBOR-ready values: [[public key bytes, [log id, seq, ...]], ...]. */
+export function encodeAuthors(authors: LogHeights): unknown[] {
   const list: unknown[] = [];
   for (const [publicKey, logs] of authors) {
     const flat: number[] = [];
@@ -113,8 +114,8 @@ function bytes32(value: unknown, what: string): string {
   return hexOf(value, 0, 32);
 }
 
-/** One target's heights; `minSeq` 0 lets a height say that no entry of the log is held. */
-function decodeAuthors(value: unknown, minSeq: number): LogHeights {
+/** One target's heights; `minSeq` 0 lets a height say that no entry of the log is held. Throws REPLICATION_MESSAGE_INVALID. */
+export function decodeAuthors(value: unknown, minSeq: number): LogHeights {
   if (!Array.isArray(value) || value.length > MAX_AUTHORS_PER_TARGET) invalid('Heights are a list of at most 100,000 authors');
   const authors: LogHeights = new Map();
   for (const item of value) {

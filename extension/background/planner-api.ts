@@ -12,6 +12,7 @@ import type { FestivalView } from '../shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
 import type { Vault } from '../vault/vault.js';
 import { parseJoinOptions, type FestivalSettings } from './festival-settings.js';
+import { exportFestivalFile, festivalHeightsText, importFestivalFile, previewFestivalFile } from './festival-files.js';
 import { importScheduleAsPerson } from './planner-import.js';
 import { eventView, pendingViews, profileNames, resourceView } from './planner-views.js';
 import type { PopupApi } from './popup-api.js';
@@ -30,6 +31,8 @@ export interface PlannerApiServices {
   storage: KeyValueStorage;
   /** Tells the peer the festivals and servers changed. */
   reconfigure(): Promise<void>;
+  /** Tells the peer of an entry stored from a festival file (as `PeerLink.announce`); default: nobody. */
+  announce?: (entry: Uint8Array, operation: Uint8Array) => Promise<void>;
 }
 
 const DEFAULT_SIGNALING_KEY = 'planner-default-signaling';
@@ -105,7 +108,37 @@ export class PlannerApi {
         void this.services.router.notifyChanged(); // sites showing the festival hear of it; it logs its own failure
         return result;
       }
+      case 'planner_exportFestival':
+        return exportFestivalFile(this.services.node, this.#identity().keyPair, object(params));
+      case 'planner_festivalHeights':
+        return festivalHeightsText(this.services.node, object(params));
+      case 'planner_previewFestivalFile':
+        return previewFestivalFile(this.services.node, await this.#listed(), object(params));
+      case 'planner_importFestivalFile':
+        return this.#importFile(object(params));
     }
+  }
+
+  /** The festivals the planner lists: joined here, or made by the person. */
+  async #listed(): Promise<Set<Hash>> {
+    const ids = new Set<Hash>(this.services.settings.list().map((setting) => setting.festivalId));
+    if (this.services.vault.isLocked) return ids;
+    const me = this.services.vault.activeIdentity().publicKey;
+    for (const festival of (await this.services.node.model()).festivals.values()) if (festival.owner === me) ids.add(festival.id);
+    return ids;
+  }
+
+  /** A festival file added: its festivals are taken part in from now on (with the planner's servers), as if joined. */
+  async #importFile(params: Record<string, unknown>) {
+    const announce = this.services.announce ?? (async () => {});
+    const result = await importFestivalFile(this.services.node, params, (entry, operation) =>
+      announce(entry, operation).catch((error: unknown) => console.warn('Panda Kit: peers could not be told of an entry from a festival file', error)),
+    );
+    const joined = new Set(this.services.settings.list().map((setting) => setting.festivalId));
+    const signaling = await this.#defaultSignaling();
+    for (const id of result.festivals) if (isHash(id) && !joined.has(id)) await this.#join(id, signaling);
+    void this.services.router.notifyChanged(); // sites showing the festival hear of it; it logs its own failure
+    return result;
   }
 
   async #defaultSignaling(): Promise<string[]> {

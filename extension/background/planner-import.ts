@@ -12,21 +12,9 @@ import { isHash, isPandaError, type FestivalNode, type KeyPair } from '../../cor
 import { describeImport, importSchedule } from '../../node/schedule-import.js';
 import { readScheduleFile, type ScheduleFile } from '../../widgets/lib/schedule-file.js';
 import { MAX_PLANNER_SCHEDULE_BYTES, type PlannerImportResult } from '../shared/planner-protocol.js';
-import { invalid } from './request-params.js';
+import { fileNameParam, invalid } from './request-params.js';
 
 const MEGABYTES = MAX_PLANNER_SCHEDULE_BYTES / 1024 / 1024;
-
-/** The file's name as the errors say it (a page could send anything: kept short, one line). */
-function nameOf(value: unknown): string {
-  const name =
-    typeof value === 'string'
-      ? value
-          .replace(/[\r\n]+/g, ' ')
-          .trim()
-          .slice(0, 120)
-      : '';
-  return name === '' ? 'The file' : name;
-}
 
 /** The file read; a time zone it names that is not one reads its times in the festival's zone instead. */
 function readFile(text: string, name: string, festivalZone: string): { file: ScheduleFile; notes: string[] } {
@@ -48,7 +36,7 @@ export async function importScheduleAsPerson(node: FestivalNode, signer: KeyPair
   const { festivalId, text } = params;
   if (!isHash(festivalId)) invalid('festivalId is a document id');
   if (typeof text !== 'string') invalid('text is the schedule file’s text');
-  const name = nameOf(params.name);
+  const name = fileNameParam(params.name);
   // Characters never outnumber UTF-8 bytes: a text this long is too large without encoding it.
   if (text.length > MAX_PLANNER_SCHEDULE_BYTES || new TextEncoder().encode(text).byteLength > MAX_PLANNER_SCHEDULE_BYTES)
     invalid(`${name} is larger than ${MEGABYTES} MB; a festival’s schedule is far smaller`, { code: 'PLANNER_FILE_TOO_LARGE' });

@@ -30,3 +30,15 @@ export function rethrowAsInvalid(error: unknown): never {
   if (isPandaError(error)) invalid(error.message, { code: error.code });
   throw error;
 }
+
+/** The file's name as the errors say it (a page could send anything: kept short, one line). */
+export function fileNameParam(value: unknown): string {
+  const name =
+    typeof value === 'string'
+      ? value
+          .replace(/[\r\n]+/g, ' ')
+          .trim()
+          .slice(0, 120)
+      : '';
+  return name === '' ? 'The file' : name;
+}

@@ -245,6 +245,10 @@ export async function createServices(pages: OpenPages): Promise<BackgroundServic
       await configurePeer();
       pages.notify();
     },
+    announce: async (entry, operation) => {
+      watchData();
+      await peer.announce(entry, operation);
+    },
   });
   return { router, popup, planner, vault, node, peer, approvals };
 }
@@ -255,7 +259,14 @@ export async function createRouter(services: Promise<BackgroundServices>): Promi
 }
 
 /** Methods that only read: answering them changes nothing another page shows. */
-const READ_ONLY_METHODS = new Set(['popup_state', 'planner_state', 'planner_query']);
+const READ_ONLY_METHODS = new Set([
+  'popup_state',
+  'planner_state',
+  'planner_query',
+  'planner_exportFestival',
+  'planner_festivalHeights',
+  'planner_previewFestivalFile',
+]);
 
 const toErrorShape = (error: unknown): ProviderErrorShape =>
   error instanceof ProviderRpcError ? error.toJSON() : { code: ProviderErrorCode.INTERNAL, message: error instanceof Error ? error.message : 'Internal error' };

@@ -9,6 +9,7 @@ import { PandaResource } from '../../widgets/resource/panda-resource.js';
 import { PandaSchedule } from '../../widgets/schedule/panda-schedule.js';
 import { PandaPlannerEvents } from './events/panda-planner-events.js';
 import { PandaPlannerFestivals } from './festivals/panda-planner-festivals.js';
+import { PandaPlannerFiles } from './files/panda-planner-files.js';
 import { PandaPlannerJoin } from './join/panda-planner-join.js';
 import { PandaPlanner } from './panda-planner/panda-planner.js';
 import { PandaPlannerProfile } from './profile/panda-planner-profile.js';
@@ -19,6 +20,7 @@ import { PandaPlannerShare } from './share/panda-planner-share.js';
 const ELEMENTS: Record<string, CustomElementConstructor> = {
   'panda-planner': PandaPlanner,
   'panda-planner-festivals': PandaPlannerFestivals,
+  'panda-planner-files': PandaPlannerFiles,
   'panda-planner-resources': PandaPlannerResources,
   'panda-planner-events': PandaPlannerEvents,
   'panda-planner-requests': PandaPlannerRequests,

@@ -8,11 +8,11 @@ import { describe, test } from 'node:test';
 import QRCode from 'qrcode';
 import fc from 'fast-check';
 import { Encoder } from 'cbor-x';
-import { FestivalNode, generateHash, hashingReady, isPandaError, MemoryStore, Replicator, type Hash, type KeyPair, type Store } from '../../core/index.js';
+import { FestivalNode, generateHash, hashingReady, isPandaError, MemoryStore, type Hash, type KeyPair, type Store } from '../../core/index.js';
 import { hashBytes } from '../../core/hash/hash.js';
 import { bundleHeights, encodeBundle, exportBundle, importBundle, readBundle, type BundleEntry } from '../../core/replication/bundle.js';
 import { bundleToQrTexts, DEFAULT_QR_CHARS, qrSvg, qrTextsToBundle } from '../../core/replication/qr.js';
-import { HOUR, keyOf, mulberry32, shuffle, T0 } from './festival-support.js';
+import { HOUR, keyOf, mulberry32, replicatingPeer, shuffle, T0 } from './festival-support.js';
 
 const exporter = keyOf(0x70);
 const forger = keyOf(0x71);
@@ -30,22 +30,13 @@ async function entriesOf(store: Store): Promise<Hash[]> {
   return hashes.sort();
 }
 
-/** A store whose replicator hears of everything published, as in an application. */
-async function peer() {
-  const store = new MemoryStore();
-  const node = new FestivalNode(store);
-  const replicator = await Replicator.open(store);
-  node.onPublish((entry, operation) => void replicator.announce(entry, operation));
-  return { store, node, replicator };
-}
-
 /**
  * A festival with a nested one, profiles, resources, events, updates and authorizations;
  * and an unrelated festival (where one of the same authors writes too).
  */
 async function festivalSource() {
   await hashingReady();
-  const source = await peer();
+  const source = await replicatingPeer();
   const { node } = source;
   const organiser = keyOf(1);
   const alice = keyOf(2);
@@ -130,7 +121,7 @@ describe('festival bundles', () => {
     const inOrder = new FestivalNode(new MemoryStore());
     for (const { entry, operation } of bundle.entries) await inOrder.publish(entry, operation);
 
-    const target = await peer();
+    const target = await replicatingPeer();
     const result = await importBundle(target.replicator, bytes, { join: true });
     assert.deepEqual(
       { stored: result.stored, duplicate: result.duplicate, ignored: result.ignored, pending: result.pending, rejected: result.rejected },
@@ -155,7 +146,7 @@ describe('festival bundles', () => {
   test('a nested festival exports on its own: only its documents and the profiles of those who wrote there', async () => {
     const source = await festivalSource();
     const bundle = await readBundle(await exportBundle(source.replicator, [source.kids], exporter));
-    const target = await peer();
+    const target = await replicatingPeer();
     const result = await importBundle(
       target.replicator,
       await encodeBundle({ festivals: [source.kids], createdAt: bundle.createdAt, entries: bundle.entries }, exporter),
@@ -174,7 +165,7 @@ describe('festival bundles', () => {
 
   test("a delta bundle (since the importer's heights) holds only the new entries and imports on top", async (t) => {
     const source = await festivalSource();
-    const target = await peer();
+    const target = await replicatingPeer();
     await importBundle(target.replicator, await exportBundle(source.replicator, [source.festival], exporter), { join: true });
 
     const fresh: Hash[] = [];
@@ -227,7 +218,7 @@ describe('festival bundles', () => {
     const source = await festivalSource();
     const bytes = await exportBundle(source.replicator, [source.festival], exporter);
     const count = (await readBundle(bytes)).entries.length;
-    const target = await peer();
+    const target = await replicatingPeer();
     assert.equal((await importBundle(target.replicator, bytes)).stored, count);
     const again = await importBundle(target.replicator, bytes);
     assert.deepEqual([again.stored, again.duplicate, again.pending, again.rejected.length], [0, count, 0, 0]);
@@ -243,7 +234,7 @@ describe('festival bundles', () => {
     const broken = entries[index]!.entry.slice();
     broken[broken.length - 1]! ^= 1;
     const tampered = entries.map((item, i) => (i === index ? { ...item, entry: broken } : item));
-    const target = await peer();
+    const target = await replicatingPeer();
     const result = await importBundle(target.replicator, await rebundle(source, tampered));
     assert.equal(result.publicKey, forger.publicKey());
     assert.equal(result.stored, entries.length - 1);
@@ -265,7 +256,7 @@ describe('festival bundles', () => {
     const changed = entries[3]!.operation.slice();
     changed[changed.length - 1]! ^= 1;
     const mixed = [...entries.slice(0, 3), { ...entries[3]!, operation: changed }, ...entries.slice(4), other[0]!];
-    const target = await peer();
+    const target = await replicatingPeer();
     const result = await importBundle(target.replicator, await rebundle(source, mixed));
     assert.deepEqual(
       result.rejected.map(({ index, code }) => ({ index, code })),
@@ -281,7 +272,7 @@ describe('festival bundles', () => {
   test('a signature that does not hold: BUNDLE_SIGNATURE_INVALID, and nothing is stored', async () => {
     const source = await festivalSource();
     const bytes = await exportBundle(source.replicator, [source.festival], exporter, { createdAt: CREATED_AT });
-    const target = await peer();
+    const target = await replicatingPeer();
     // A bit of the signature, of an entry deep inside, of createdAt; another public key.
     const createdAtAt = 1 + 17 + 1 + 1 + 36;
     assert.equal(bytes[createdAtAt], 0x1b); // a 64-bit unsigned integer follows
@@ -304,7 +295,7 @@ describe('festival bundles', () => {
   test('truncated, random, mutated and foreign bytes: only ever BUNDLE_INVALID (or BUNDLE_SIGNATURE_INVALID for a readable bundle that was changed)', async () => {
     const source = await festivalSource();
     const bytes = await exportBundle(source.replicator, [source.festival], exporter);
-    const target = await peer();
+    const target = await replicatingPeer();
     const onlyInvalid = isCode('BUNDLE_INVALID');
 
     for (let length = 0; length < bytes.length; length += length < 200 ? 1 : 97) await assert.rejects(readBundle(bytes.subarray(0, length)), onlyInvalid);
@@ -373,7 +364,7 @@ describe('festival bundles', () => {
     const { entries } = await readBundle(await exportBundle(source.replicator, [source.festival], exporter));
     const expected = await expectedHashes(source);
     for (const order of [[...entries].reverse(), shuffle([...entries], mulberry32(1)), shuffle([...entries], mulberry32(2))]) {
-      const target = await peer();
+      const target = await replicatingPeer();
       const result = await importBundle(target.replicator, await rebundle(source, order));
       assert.deepEqual([result.stored, result.pending, result.rejected.length], [entries.length, 0, 0]);
       assert.equal(target.replicator.pendingCount, 0);
@@ -386,7 +377,7 @@ describe('festival bundles', () => {
     const { entries } = await readBundle(await exportBundle(source.replicator, [source.festival], exporter));
     // Drop the first entry of the talk's log (its CREATE): its update cannot follow.
     const gone = entries.findIndex(({ entry }) => generateHash(entry) === source.talk);
-    const target = await peer();
+    const target = await replicatingPeer();
     const result = await importBundle(
       target.replicator,
       await rebundle(

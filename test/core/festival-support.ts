@@ -8,7 +8,9 @@ import {
   FestivalModel,
   FestivalNode,
   KeyPair,
+  MemoryStore,
   PandaError,
+  Replicator,
   toFestivalOperation,
   type FestivalOperation,
   type Hash,
@@ -166,3 +168,19 @@ export function snapshot(model: FestivalModel, users: readonly string[] = []) {
 
 /** Waits until timers and promises queued so far (and those they queue) have run. */
 export const settle = (ms = 25) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A store whose replicator hears of everything published, as in an application. */
+export async function replicatingPeer() {
+  const store = new MemoryStore();
+  const node = new FestivalNode(store);
+  const replicator = await Replicator.open(store);
+  node.onPublish((entry, operation) => void replicator.announce(entry, operation));
+  return { store, node, replicator };
+}
+
+/** How many entries `store` holds, of every log. */
+export async function entryCount(store: Store): Promise<number> {
+  let count = 0;
+  for (const log of await store.getLogs()) count += log.latestSeqNum;
+  return count;
+}

@@ -58,7 +58,7 @@ export async function withExtension(name: string, extension: string): Promise<Pe
   };
 }
 
-export /** The organiser's website: `/fest` shows whatever `page.body` holds; the widgets bundle beside it. */
+/** The organiser's website: `/fest` shows whatever `page.body` holds; the widgets bundle beside it. */
 async function serveSite(widgets: string): Promise<{ url: string; body: string; close(): Promise<void> }> {
   const site = { url: '', body: '<p>Nothing here yet</p>', close: async () => {} };
   const types: Record<string, string> = { '.js': 'text/javascript', '.json': 'application/json' };
@@ -89,13 +89,21 @@ async function serveSite(widgets: string): Promise<{ url: string; body: string; 
   return site;
 }
 
+/** Profile → the person's name, shown in the planner's header once saved. */
+export async function setProfile(person: Person, name: string): Promise<void> {
+  await tab(person.planner, 'profile');
+  await person.planner.locator('form[data-profile] input[name="name"]').fill(name);
+  await person.planner.locator('form[data-profile] button[type="submit"]').click();
+  await person.planner.locator('[data-me]', { hasText: name }).waitFor({ timeout: 20_000 });
+}
+
 export async function tab(planner: Page, name: string): Promise<void> {
   await planner.locator(`[data-tab="${name}"]`).click();
   await planner.locator(`panda-planner-${name}`).waitFor();
 }
 
-export /** Fills and submits `<panda-festival-form>` in the planner. */
-async function createFestival(planner: Page, values: { name: string; start: string; end: string; timezone: string }): Promise<void> {
+/** Fills and submits `<panda-festival-form>` in the planner. */
+export async function createFestival(planner: Page, values: { name: string; start: string; end: string; timezone: string }): Promise<void> {
   const form = planner.locator('panda-festival-form');
   await form.locator('input[name="name"]').fill(values.name);
   await form.locator('select[name="timezone"]').selectOption(values.timezone);
@@ -163,12 +171,4 @@ export async function createResource(planner: Page, values: ResourceInput): Prom
   if (values.quorum) await form.locator('input[name="quorum"]').fill(values.quorum);
   await form.locator('button[type="submit"]').click();
   await planner.locator(`li[data-resource][data-title="${values.title}"]`).waitFor({ timeout: 20_000 });
-}
-
-/** Profile: the person's name, shown in the planner's header once saved. */
-export async function setProfile(person: Person, name: string): Promise<void> {
-  await tab(person.planner, 'profile');
-  await person.planner.locator('form[data-profile] input[name="name"]').fill(name);
-  await person.planner.locator('form[data-profile] button[type="submit"]').click();
-  await person.planner.locator('[data-me]', { hasText: name }).waitFor({ timeout: 20_000 });
 }

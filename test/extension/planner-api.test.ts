@@ -9,70 +9,14 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { FestivalNode, hashingReady, KeyPair, MemoryStore } from '../../core/index.js';
-import type { FestivalPeerHealth } from '../../peer/index.js';
-import { ApprovalQueue } from '../../extension/background/approvals.js';
-import { FestivalSettings } from '../../extension/background/festival-settings.js';
+import { KeyPair } from '../../core/index.js';
 import { JOIN_TAB_PAUSE, joinLinkHandler } from '../../extension/background/join-links.js';
-import { Permissions } from '../../extension/background/permissions.js';
-import { PlannerApi } from '../../extension/background/planner-api.js';
-import { PopupApi } from '../../extension/background/popup-api.js';
-import { ProviderRouter } from '../../extension/background/provider-router.js';
-import type { PeerConfig, PeerLink } from '../../extension/peer/peer-link.js';
 import { cspLines, websiteSnippet } from '../../extension/planner/lib/snippet.js';
 import { JOIN_LINK_KEY, JOIN_LINK_TARGET, joinLink, PLANNER_JOIN_KEY, readJoinFragment } from '../../extension/shared/join-link.js';
-import { MAX_PLANNER_SCHEDULE_BYTES, type PlannerImportResult, type PlannerState } from '../../extension/shared/planner-protocol.js';
-import { ProviderErrorCode, ProviderRpcError } from '../../extension/shared/protocol.js';
-import { MemoryVaultStorage, Vault } from '../../extension/vault/vault.js';
+import { MAX_PLANNER_SCHEDULE_BYTES, type PlannerImportResult } from '../../extension/shared/planner-protocol.js';
+import { ProviderErrorCode } from '../../extension/shared/protocol.js';
 import { SCHEDULES } from '../widgets/support.js';
-
-const T0 = 1_780_000_000;
-const HOUR = 3600;
-const SERVER = 'wss://signal.example';
-
-const code = (expected: number) => (error: unknown) => error instanceof ProviderRpcError && error.code === expected;
-/** -32602 with `data.code` = `expected`. */
-const invalidAs = (expected: string) => (error: unknown) =>
-  code(ProviderErrorCode.INVALID_PARAMS)(error) &&
-  (error as ProviderRpcError).data !== undefined &&
-  (error as { data: { code?: unknown } }).data.code === expected;
-
-class FakePeer implements PeerLink {
-  configs: PeerConfig[] = [];
-  async configure(config: PeerConfig) {
-    this.configs.push(config);
-  }
-  async announce() {}
-  async health(): Promise<FestivalPeerHealth> {
-    return { peers: [], festivals: [], authors: [], forks: 0, blocked: [], overlay: [] };
-  }
-}
-
-async function setup() {
-  await hashingReady();
-  const node = new FestivalNode(new MemoryStore());
-  const vault = await Vault.open(new MemoryVaultStorage(), new MemoryVaultStorage(), { pbkdf2Iterations: 1_000, unsafeTestIterations: true });
-  const local = new MemoryVaultStorage();
-  const [permissions, settings] = await Promise.all([Permissions.open(local), FestivalSettings.open(local)]);
-  let prompts = 0;
-  const approvals = new ApprovalQueue({ openPrompt: () => void prompts++ });
-  const peer = new FakePeer();
-  const router = new ProviderRouter({
-    node,
-    permissions,
-    approvals,
-    identityFor: async () => {
-      throw new Error('pages are not part of these tests');
-    },
-    settings,
-    settingsChanged: async () => void (await peer.configure(settings.peerConfig())),
-  });
-  const popup = new PopupApi({ vault, approvals, permissions, router, node, peer, settings });
-  const planner = new PlannerApi({ vault, node, router, settings, popup, storage: local, reconfigure: () => peer.configure(settings.peerConfig()) });
-  const state = () => planner.handle('planner_state') as Promise<PlannerState>;
-  const publish = (params: unknown) => planner.handle('planner_publish', params) as Promise<{ documentId: string }>;
-  return { node, vault, planner, settings, permissions, peer, state, publish, prompts: () => prompts };
-}
+import { code, HOUR, invalidAs, SERVER, setup, T0 } from './planner-api-support.js';
 
 describe('planner API', () => {
   test('a festival made in the planner is signed without a prompt and joined at once with the default servers', async () => {

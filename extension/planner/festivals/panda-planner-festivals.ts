@@ -2,7 +2,7 @@
  * `<panda-planner-festivals>`: the festivals the person takes part in or made, with their
  * peers, missing entries and last activity in words; create, edit (through
  * `<panda-festival-form>`), delete and leave; the signaling servers a new festival starts with,
- * and each festival's own.
+ * and each festival's own; festival files to carry them without a network (`<panda-planner-files>`).
  */
 import { html, nothing } from 'lit';
 import type { PlannerFestival } from '../../shared/planner-protocol.js';
@@ -37,6 +37,7 @@ export class PandaPlannerFestivals extends PlannerTab {
         }
         ${this.feedback('festivals')}
       </section>
+      <panda-planner-files .state=${state} .live=${this.live} .provider=${this.provider} .festival=${this.festival}></panda-planner-files>
       ${this.renderDefaults()}`;
   }
 

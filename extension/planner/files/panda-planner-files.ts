@@ -1,0 +1,135 @@
+/**
+ * `<panda-planner-files>`: festival files, to carry a festival to another device or person
+ * with no network. "Export festival file" saves `<festival>.panda`, the festival signed by
+ * the person (`planner_exportFestival`); a file chosen under "Import festival file" is first
+ * checked and previewed by the background ("Adds 12 new events, changes 3, 5 decisions — from
+ * Mira", `planner_previewFestivalFile`), and only "Add to my copy" stores it
+ * (`planner_importFestivalFile`). A file that is refused says why, and nothing is stored.
+ */
+import { base64 } from '@scure/base';
+import { html, nothing } from 'lit';
+import { MAX_PLANNER_BUNDLE_BYTES, type PlannerFestival, type PlannerFilePreview } from '../../shared/planner-protocol.js';
+import { PlannerTab } from '../lib/planner-tab.js';
+
+/** A file read and previewed, waiting for the person to add it or not. */
+interface ChosenFile {
+  name: string;
+  data: string;
+  preview: PlannerFilePreview;
+}
+
+export class PandaPlannerFiles extends PlannerTab {
+  static override properties = { ...PlannerTab.properties, chosen: { state: true }, saved: { state: true }, have: { state: true } };
+
+  /** This copy's "what I have" text of a festival, shown to copy into a message. */
+  declare private have: { festivalId: string; text: string } | undefined;
+  /** Someone's "what I have" text: exports then hold only what they miss. */
+  private since = '';
+
+  declare private chosen: ChosenFile | undefined;
+  /** The last file exported, offered as a link (clicked once when it is made). */
+  declare private saved: { url: string; fileName: string; bytes: number } | undefined;
+
+  override render() {
+    const festivals = this.state?.festivals ?? [];
+    return html`<section class="card" aria-labelledby="files-heading" data-festival-files>
+      <h2 id="files-heading">Festival files</h2>
+      <p class="muted">
+        Carry a festival to another device or person without any network: a festival file holds everything this copy has of it, signed by you. Whoever adds it
+        gets exactly what its entries’ own signatures vouch for.
+      </p>
+      ${
+        festivals.length > 0
+          ? html`<ul class="items">
+              ${festivals.map((festival) => this.renderExport(festival))}
+            </ul>`
+          : nothing
+      }
+      <label
+        >Only what someone misses: paste their “what I have” text (optional)
+        <textarea
+          class="code"
+          data-export-since
+          .value=${this.since}
+          @input=${(event: Event) => (this.since = (event.target as HTMLTextAreaElement).value.trim())}
+        ></textarea>
+      </label>
+      ${this.have ? html`<label>What I have <textarea class="code" readonly data-heights-text .value=${this.have.text}></textarea></label>` : nothing}
+      ${this.saved ? html`<p><a data-festival-file-download href=${this.saved.url} download=${this.saved.fileName}>Save ${this.saved.fileName}</a></p>` : nothing}
+      ${this.feedback('export')}
+      <h3>Import festival file</h3>
+      <label
+        >A .panda file
+        <input type="file" name="festival-file" accept=".panda,application/octet-stream" data-festival-file-input @change=${this.read} />
+      </label>
+      ${this.chosen ? this.renderPreview(this.chosen) : nothing} ${this.feedback('files')}
+    </section>`;
+  }
+
+  private renderExport(festival: PlannerFestival) {
+    const key = `export:${festival.id}`;
+    return html`<li class="spread" data-file-festival=${festival.id}>
+      <span>${festival.name ?? 'A festival whose data has not arrived yet'}</span>
+      <button data-export-festival ?disabled=${this.actions.isBusy(key) || festival.name === null} @click=${() => this.export(festival)}>
+        ${this.actions.isBusy(key) ? 'Exporting…' : 'Export festival file'}
+      </button>
+      <button data-festival-heights @click=${() => this.showHeights(festival)}>What I have</button>
+    </li>`;
+  }
+
+  private renderPreview({ name, preview }: ChosenFile) {
+    const festivals = preview.festivals.map((festival) => `${festival.name ?? 'a festival'}${festival.held ? '' : ' (new to you)'}`).join(', ');
+    const adding = this.actions.isBusy('add');
+    return html`<div class="card" data-file-preview>
+      <p><strong>${name}</strong>: ${festivals}</p>
+      <p data-preview-words>${preview.words}</p>
+      <div class="row">
+        <button class="primary" data-add-file ?disabled=${adding || preview.entries === 0} @click=${this.add}>${adding ? 'Adding…' : 'Add to my copy'}</button>
+        <button data-cancel-file @click=${() => (this.chosen = undefined)}>Cancel</button>
+      </div>
+    </div>`;
+  }
+
+  private async export(festival: PlannerFestival): Promise<void> {
+    const file = await this.run('export', `export:${festival.id}`, (live) =>
+      live.request('planner_exportFestival', { festivalId: festival.id, ...(this.since === '' ? {} : { since: this.since }) }),
+    );
+    if (!file) return;
+    if (this.saved) URL.revokeObjectURL(this.saved.url);
+    const bytes = base64.decode(file.data) as Uint8Array<ArrayBuffer>;
+    this.saved = { url: URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' })), fileName: file.fileName, bytes: file.bytes };
+    this.actions.note('export', `${file.fileName}: ${Math.ceil(file.bytes / 1024)} KB, signed by you.`);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLAnchorElement>('a[data-festival-file-download]')?.click();
+  }
+
+  private async showHeights(festival: PlannerFestival): Promise<void> {
+    const have = await this.run('export', `heights:${festival.id}`, (live) => live.request('planner_festivalHeights', { festivalId: festival.id }));
+    if (have) this.have = { festivalId: festival.id, text: have.text };
+  }
+
+  private async read(event: Event): Promise<void> {
+    const input = event.target as HTMLInputElement;
+    const file = input.files?.[0];
+    this.chosen = undefined;
+    if (!file) return;
+    // Refused before it is read: the background would refuse it too.
+    if (file.size > MAX_PLANNER_BUNDLE_BYTES)
+      return this.actions.fail('files', `${file.name} is larger than ${MAX_PLANNER_BUNDLE_BYTES / 1024 / 1024} MB: ask for only what you are missing.`);
+    const data = base64.encode(new Uint8Array(await file.arrayBuffer()));
+    const preview = await this.run('files', 'preview', (live) => live.request('planner_previewFestivalFile', { data, name: file.name }));
+    input.value = '';
+    if (preview) this.chosen = { name: file.name, data, preview };
+  }
+
+  private async add(): Promise<void> {
+    const chosen = this.chosen;
+    if (!chosen) return;
+    const result = await this.run('files', 'add', (live) => live.request('planner_importFestivalFile', { data: chosen.data, name: chosen.name }));
+    if (!result) return;
+    this.chosen = undefined;
+    this.actions.note('files', `${result.words}.`);
+    const [festival] = result.festivals;
+    if (festival) this.choose(festival);
+  }
+}
