@@ -1,46 +1,27 @@
 /**
  * What the planner API's tests share: a real vault, festival node, provider router and
- * festival settings around a PlannerApi, with a fake peer that records its configurations
- * and the entries it is told of.
+ * festival settings around a PlannerApi, with the popup tests' fake peer (it records its
+ * configurations and the entries it is told of).
  */
 import { FestivalNode, hashingReady, MemoryStore } from '../../core/index.js';
-import type { FestivalPeerHealth } from '../../peer/index.js';
 import { ApprovalQueue } from '../../extension/background/approvals.js';
 import { FestivalSettings } from '../../extension/background/festival-settings.js';
 import { Permissions } from '../../extension/background/permissions.js';
 import { PlannerApi } from '../../extension/background/planner-api.js';
 import { PopupApi } from '../../extension/background/popup-api.js';
 import { ProviderRouter } from '../../extension/background/provider-router.js';
-import type { PeerConfig, PeerLink } from '../../extension/peer/peer-link.js';
 import type { PlannerState } from '../../extension/shared/planner-protocol.js';
-import { ProviderErrorCode, ProviderRpcError } from '../../extension/shared/protocol.js';
+import { ProviderErrorCode } from '../../extension/shared/protocol.js';
 import { MemoryVaultStorage, Vault } from '../../extension/vault/vault.js';
+import { code, FakePeer } from './popup-api-support.js';
 
 export const T0 = 1_780_000_000;
 export const HOUR = 3600;
 export const SERVER = 'wss://signal.example';
 
-export const code = (expected: number) => (error: unknown) => error instanceof ProviderRpcError && error.code === expected;
+export { code };
 /** -32602 with `data.code` = `expected`. */
-export const invalidAs = (expected: string) => (error: unknown) =>
-  code(ProviderErrorCode.INVALID_PARAMS)(error) &&
-  (error as ProviderRpcError).data !== undefined &&
-  (error as { data: { code?: unknown } }).data.code === expected;
-
-export class FakePeer implements PeerLink {
-  configs: PeerConfig[] = [];
-  async configure(config: PeerConfig) {
-    this.configs.push(config);
-  }
-  /** The entries the planner told the peer of (from festival files). */
-  announced: Uint8Array[] = [];
-  async announce(entry: Uint8Array) {
-    this.announced.push(entry);
-  }
-  async health(): Promise<FestivalPeerHealth> {
-    return { peers: [], festivals: [], authors: [], forks: 0, blocked: [], overlay: [] };
-  }
-}
+export const invalidAs = (expected: string) => code(ProviderErrorCode.INVALID_PARAMS, expected);
 
 export async function setup() {
   await hashingReady();

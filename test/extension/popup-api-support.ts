@@ -23,13 +23,14 @@ export const code = (expected: number, dataCode?: string) => (error: unknown) =>
 
 export class FakePeer implements PeerLink {
   configs: PeerConfig[] = [];
-  announced = 0;
+  /** The entries the background told the peer of. */
+  announced: Uint8Array[] = [];
   health_: FestivalPeerHealth = { peers: [], festivals: [], authors: [], forks: 0, blocked: [], overlay: [] };
   async configure(config: PeerConfig) {
     this.configs.push(config);
   }
-  async announce() {
-    this.announced++;
+  async announce(entry: Uint8Array) {
+    this.announced.push(entry);
   }
   async health() {
     return this.health_;
