@@ -41,19 +41,19 @@ export class PandaPlannerFiles extends PlannerTab {
       ${
         festivals.length > 0
           ? html`<ul class="items">
-              ${festivals.map((festival) => this.renderExport(festival))}
-            </ul>`
+                ${festivals.map((festival) => this.renderExport(festival))}
+              </ul>
+              <label
+                >Only what someone misses: paste their “what I have” text (optional)
+                <textarea
+                  class="code"
+                  data-export-since
+                  .value=${this.since}
+                  @input=${(event: Event) => (this.since = (event.target as HTMLTextAreaElement).value.trim())}
+                ></textarea>
+              </label>`
           : nothing
       }
-      <label
-        >Only what someone misses: paste their “what I have” text (optional)
-        <textarea
-          class="code"
-          data-export-since
-          .value=${this.since}
-          @input=${(event: Event) => (this.since = (event.target as HTMLTextAreaElement).value.trim())}
-        ></textarea>
-      </label>
       ${this.have ? html`<label>What I have <textarea class="code" readonly data-heights-text .value=${this.have.text}></textarea></label>` : nothing}
       ${this.saved ? html`<p><a data-festival-file-download href=${this.saved.url} download=${this.saved.fileName}>Save ${this.saved.fileName}</a></p>` : nothing}
       ${this.feedback('export')}
