@@ -120,15 +120,19 @@ export { previewBundle, type BundlePreview, type DocumentCounts } from './replic
 export { heightsToText, textToHeights, MAX_HEIGHTS_TEXT } from './replication/heights-text.js';
 export {
   bundleToQrTexts,
-  qrTextsToBundle,
   parseQrText,
+  readQrText,
+  qrSeriesOf,
   qrSvg,
   QR_PREFIX,
   DEFAULT_QR_CHARS,
   MAX_QR_CHARS,
   MAX_QR_PARTS,
+  type QrPart,
+  type QrReadFailure,
   type QrSvgOptions,
 } from './replication/qr.js';
+export { QrPartCollector, qrTextsToBundle, type QrPartRefusal, type QrPartScan } from './replication/qr-parts.js';
 
 export {
   HyParView,

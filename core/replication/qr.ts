@@ -4,13 +4,19 @@
  *
  * Each QR code holds one part, as text:
  *
- *   PK1:<index>/<count>:<checksum>:<data>
+ *   PK2:<series>:<index>/<count>:<checksum>:<data>
  *
- * `index` runs from 1 to `count` (at most 9999, no leading zeros); `data` is the part's
- * slice of the bundle in base64url without padding (every part but the last a multiple of
- * three bytes, so each part decodes on its own); `checksum` is 8 hex digits, the first four
- * bytes of the BLAKE3 digest of `PK1:<index>/<count>:<data>`, so a misread part is caught
- * when it is scanned. The bundle's own signature covers the whole once reassembled.
+ * `series` is 8 hex digits, the first four bytes of the BLAKE3 digest of the whole bundle:
+ * every part of one bundle carries it, so a part of another bundle (someone else's screen
+ * in the same room) is told apart the moment it is scanned, and the reassembled bundle is
+ * checked against it. `index` runs from 1 to `count` (at most 9999, no leading zeros);
+ * `data` is the part's slice of the bundle in base64url without padding (every part but
+ * the last a multiple of three bytes, so each part decodes on its own); `checksum` is 8 hex
+ * digits, the first four bytes of the BLAKE3 digest of `PK2:<series>:<index>/<count>:<data>`,
+ * so a misread part is caught when it is scanned. The bundle's own signature covers the
+ * whole once reassembled. (PK1, without a series, was never released.)
+ *
+ * Reassembly, part by part as a camera reads them, is ./qr-parts.ts.
  *
  * Rendering uses the `qrcode` package's pure matrix API (`create`), drawn as SVG text here:
  * no DOM, canvas or Node API is involved.
@@ -21,7 +27,7 @@ import { bytesToHex } from '../bytes.js';
 import { PandaError } from '../errors.js';
 import { hashBytes } from '../hash/hash.js';
 
-export const QR_PREFIX = 'PK1';
+export const QR_PREFIX = 'PK2';
 /**
  * Characters per QR code by default: at error correction level M this is a version 23 code
  * (109 x 109 modules), which phones read off a screen without trouble.
@@ -45,14 +51,19 @@ function fromBase64Url(text: string): Uint8Array | undefined {
   }
 }
 
-function checksum(index: number, count: number, data: string): string {
-  return bytesToHex(hashBytes(textEncoder.encode(`${QR_PREFIX}:${index}/${count}:${data}`)).subarray(2, 6));
-}
+/** The first four bytes of a BLAKE3 digest, as 8 hex digits (past the YASMF tag and length). */
+const digest8 = (bytes: Uint8Array) => bytesToHex(hashBytes(bytes).subarray(2, 6));
+
+/** The series of a bundle: what each of its parts carries. */
+export const qrSeriesOf = (bundle: Uint8Array): string => digest8(bundle);
+
+const checksum = (series: string, index: number, count: number, data: string) =>
+  digest8(textEncoder.encode(`${QR_PREFIX}:${series}:${index}/${count}:${data}`));
 
 /**
  * Splits a bundle into QR code texts of at most `maxChars` characters each (default
- * `DEFAULT_QR_CHARS`), in order. Show them one after another; `qrTextsToBundle` takes them
- * back in any order.
+ * `DEFAULT_QR_CHARS`), in order. Show them one after another; `qrTextsToBundle` (or a
+ * `QrPartCollector`, part by part) takes them back in any order.
  */
 export function bundleToQrTexts(bytes: Uint8Array, options: { maxChars?: number } = {}): string[] {
   if (!(bytes instanceof Uint8Array) || bytes.length === 0) throw new PandaError('INPUT_INVALID', 'A bundle is non-empty bytes');
@@ -65,7 +76,8 @@ export function bundleToQrTexts(bytes: Uint8Array, options: { maxChars?: number 
   let perPart = 0;
   for (;;) {
     const digits = String(count).length;
-    const header = QR_PREFIX.length + 1 + 2 * digits + 1 + 1 + 8 + 1;
+    // PK2: series : index / count : checksum :
+    const header = QR_PREFIX.length + 1 + 8 + 1 + 2 * digits + 1 + 1 + 8 + 1;
     perPart = Math.floor((maxChars - header) / 4) * 3;
     const needed = Math.ceil(bytes.length / perPart);
     if (String(needed).length <= digits) {
@@ -75,67 +87,54 @@ export function bundleToQrTexts(bytes: Uint8Array, options: { maxChars?: number 
     count = needed;
   }
   if (count > MAX_QR_PARTS) invalid(`The bundle needs ${count} QR codes; at most ${MAX_QR_PARTS} are possible: use a file`);
+  const series = qrSeriesOf(bytes);
   const texts: string[] = [];
   for (let index = 1; index <= count; index++) {
     const data = base64urlnopad.encode(bytes.subarray((index - 1) * perPart, index * perPart));
-    texts.push(`${QR_PREFIX}:${index}/${count}:${checksum(index, count, data)}:${data}`);
+    texts.push(`${QR_PREFIX}:${series}:${index}/${count}:${checksum(series, index, count, data)}:${data}`);
   }
   return texts;
 }
 
-const PART = /^PK1:([1-9][0-9]{0,3})\/([1-9][0-9]{0,3}):([0-9a-f]{8}):([A-Za-z0-9_-]*)$/;
+const PART = /^PK2:([0-9a-f]{8}):([1-9][0-9]{0,3})\/([1-9][0-9]{0,3}):([0-9a-f]{8}):([A-Za-z0-9_-]*)$/;
+/** The longest text that can be a part: the longest code's text and the longest header. */
+const MAX_PART_TEXT = MAX_QR_CHARS + 40;
 
-/** One part's index, count and bytes; BUNDLE_INVALID if it is not a well-formed, intact part. */
-export function parseQrText(text: string): { index: number; count: number; data: Uint8Array } {
-  if (typeof text !== 'string' || text.length > MAX_QR_CHARS + 16) invalid('Not a Panda Kit QR code');
-  const match = PART.exec(text.trim());
-  if (!match) invalid('Not a Panda Kit QR code');
-  const index = Number(match[1]);
-  const count = Number(match[2]);
-  const data = match[4]!;
-  if (index > count) invalid(`Part ${index} of ${count} cannot be`);
-  if (checksum(index, count, data) !== match[3]) invalid(`Part ${index} of ${count} was misread (its checksum does not match): scan it again`);
-  const bytes = fromBase64Url(data);
-  if (!bytes || bytes.length === 0) invalid(`Part ${index} of ${count} holds no valid data`);
-  return { index, count, data: bytes };
+/** One part of a series, as read from its QR code. */
+export interface QrPart {
+  series: string;
+  index: number;
+  count: number;
+  data: Uint8Array;
 }
 
 /**
- * Reassembles a bundle from its QR texts, in any order; the same part scanned twice is
- * fine. BUNDLE_INVALID if a part is corrupt, missing, from a series of another length, or
- * read twice with different contents. (A part of another bundle of the same length is
- * caught by the bundle's signature, in `readBundle`.)
+ * Why a scanned text is not a part: `QR_NOT_PANDA`, any other QR code (a link, a ticket);
+ * `QR_PART_MISREAD`, shaped like a part but its checksum or data does not hold (scan it
+ * again). Stable codes: a scanner words them for people.
  */
-export function qrTextsToBundle(texts: string[]): Uint8Array {
-  if (!Array.isArray(texts) || texts.length === 0) invalid('No QR codes given');
-  if (texts.length > 4 * MAX_QR_PARTS) invalid('Too many QR codes');
-  let count: number | undefined;
-  const parts = new Map<number, Uint8Array>();
-  let size = 0; // at most MAX_QR_PARTS parts of at most MAX_QR_CHARS characters: bounded
-  for (const text of texts) {
-    const part = parseQrText(text);
-    if (count === undefined) count = part.count;
-    else if (part.count !== count) invalid(`QR codes of different series: ${count} and ${part.count} parts`);
-    const seen = parts.get(part.index);
-    if (seen) {
-      if (seen.length !== part.data.length || seen.some((byte, i) => byte !== part.data[i])) invalid(`Part ${part.index} was read twice, differently`);
-      continue;
-    }
-    parts.set(part.index, part.data);
-    size += part.data.length;
-  }
-  const missing: number[] = [];
-  for (let index = 1; index <= count!; index++) if (!parts.has(index)) missing.push(index);
-  if (missing.length > 0)
-    invalid(`Missing part${missing.length > 1 ? 's' : ''} ${missing.slice(0, 20).join(', ')}${missing.length > 20 ? ', ...' : ''} of ${count}`);
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (let index = 1; index <= count!; index++) {
-    const data = parts.get(index)!;
-    bytes.set(data, offset);
-    offset += data.length;
-  }
-  return bytes;
+export type QrReadFailure = { code: 'QR_NOT_PANDA' | 'QR_PART_MISREAD'; message: string };
+
+/** The part a scanned text holds, or why it holds none; whitespace around it is ignored. */
+export function readQrText(text: unknown): QrPart | QrReadFailure {
+  const match = typeof text === 'string' && text.length <= MAX_PART_TEXT ? PART.exec(text.trim()) : null;
+  if (!match) return { code: 'QR_NOT_PANDA', message: 'Not a Panda Kit QR code' };
+  const [, series, indexText, countText, sum, data] = match as unknown as [string, string, string, string, string, string];
+  const index = Number(indexText);
+  const count = Number(countText);
+  if (index > count) return { code: 'QR_PART_MISREAD', message: `Part ${index} of ${count} cannot be` };
+  if (checksum(series, index, count, data) !== sum)
+    return { code: 'QR_PART_MISREAD', message: `Part ${index} of ${count} was misread (its checksum does not match): scan it again` };
+  const bytes = fromBase64Url(data);
+  if (!bytes || bytes.length === 0) return { code: 'QR_PART_MISREAD', message: `Part ${index} of ${count} holds no valid data` };
+  return { series, index, count, data: bytes };
+}
+
+/** One part's series, index, count and bytes; BUNDLE_INVALID if it is not a well-formed, intact part. */
+export function parseQrText(text: string): QrPart {
+  const part = readQrText(text);
+  if ('code' in part) invalid(part.message);
+  return part;
 }
 
 export interface QrSvgOptions {

@@ -1,17 +1,17 @@
 /**
  * Bundles: festivals carried from one store to another with no network, as a file or as a
- * series of QR codes. What a bundle holds is validated entry by entry exactly like what a
+ * series of QR codes (those: qr.test.ts). What a bundle holds is validated entry by entry exactly like what a
  * peer sends; the bundle itself is checked (format, limits, signature) before any of it is read.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import QRCode from 'qrcode';
 import fc from 'fast-check';
 import { Encoder } from 'cbor-x';
 import { FestivalNode, generateHash, hashingReady, isPandaError, MemoryStore, type Hash, type KeyPair, type Store } from '../../core/index.js';
 import { hashBytes } from '../../core/hash/hash.js';
 import { bundleHeights, encodeBundle, exportBundle, importBundle, readBundle, type BundleEntry } from '../../core/replication/bundle.js';
-import { bundleToQrTexts, DEFAULT_QR_CHARS, qrSvg, qrTextsToBundle } from '../../core/replication/qr.js';
+import { qrTextsToBundle } from '../../core/replication/qr-parts.js';
+import { bundleToQrTexts, DEFAULT_QR_CHARS } from '../../core/replication/qr.js';
 import { HOUR, keyOf, mulberry32, replicatingPeer, shuffle, T0 } from './festival-support.js';
 
 const exporter = keyOf(0x70);
@@ -401,108 +401,3 @@ function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
   }
   throw new Error('not found');
 }
-
-describe('bundles as QR codes', () => {
-  async function deltaBundle() {
-    const source = await festivalSource();
-    return exportBundle(source.replicator, [source.festival], exporter);
-  }
-
-  test('parts round-trip in any order, read more than once; each fits a QR code a phone reads', async () => {
-    const bytes = await deltaBundle();
-    const texts = bundleToQrTexts(bytes);
-    assert.ok(texts.length > 1);
-    for (const [i, text] of texts.entries()) {
-      assert.ok(text.length <= DEFAULT_QR_CHARS, `part ${i + 1} has ${text.length} characters`);
-      assert.match(text, new RegExp(`^PK1:${i + 1}/${texts.length}:[0-9a-f]{8}:[A-Za-z0-9_-]+$`));
-      assert.ok(QRCode.create(text, { errorCorrectionLevel: 'M' }).version <= 23);
-    }
-    const random = mulberry32(3);
-    for (let round = 0; round < 5; round++) {
-      const scanned = shuffle([...texts, texts[round % texts.length]!, ` ${texts[0]!}\n`], random);
-      assert.deepEqual(qrTextsToBundle(scanned), bytes);
-    }
-    // Smaller codes: more of them, the same bundle.
-    const small = bundleToQrTexts(bytes, { maxChars: 120 });
-    assert.ok(small.length > texts.length && small.every((text) => text.length <= 120));
-    assert.deepEqual(qrTextsToBundle(shuffle([...small], random)), bytes);
-    assert.deepEqual(qrTextsToBundle(bundleToQrTexts(bytes, { maxChars: 2331 })), bytes);
-    assert.throws(() => bundleToQrTexts(bytes, { maxChars: 10 }), isCode('INPUT_INVALID'));
-  });
-
-  test('a missing part, a misread character, parts of different series or a part read twice differently: BUNDLE_INVALID', async () => {
-    const bytes = await deltaBundle();
-    const texts = bundleToQrTexts(bytes);
-    const invalid = isCode('BUNDLE_INVALID');
-    assert.throws(() => qrTextsToBundle(texts.slice(1)), invalid);
-    assert.throws(() => qrTextsToBundle(texts.slice(0, -1)), invalid);
-    assert.throws(() => qrTextsToBundle([]), invalid);
-    // One character flipped anywhere in any part.
-    const random = mulberry32(11);
-    for (let round = 0; round < 200; round++) {
-      const part = Math.floor(random() * texts.length);
-      const text = texts[part]!;
-      const at = Math.floor(random() * text.length);
-      const replacement = 'A0z_-:/9'.replace(text[at]!, '')[Math.floor(random() * 7)]!;
-      const flipped = text.slice(0, at) + replacement + text.slice(at + 1);
-      assert.throws(() => qrTextsToBundle(texts.map((item, i) => (i === part ? flipped : item))), invalid, `part ${part}, character ${at}`);
-    }
-    // Another bundle, split into as many parts: its part 2 is not this one's.
-    const other = bundleToQrTexts(bytes.map((byte, i) => (i === bytes.length - 1 ? byte ^ 1 : byte)));
-    assert.equal(other.length, texts.length);
-    assert.throws(
-      () => qrTextsToBundle([...texts, other.at(-1)!]),
-      (error) => invalid(error) && /twice/.test((error as Error).message),
-    );
-    assert.throws(() => qrTextsToBundle([...texts.slice(0, -1), ...bundleToQrTexts(bytes, { maxChars: 300 }).slice(-1)]), invalid);
-    // A part from another bundle of the same length is caught by the signature.
-    await assert.rejects(readBundle(qrTextsToBundle([...texts.slice(0, -1), other.at(-1)!])), isCode('BUNDLE_SIGNATURE_INVALID'));
-    for (const junk of ['', 'PK1', 'PK1:0/1:00000000:AA', 'PK1:2/1:00000000:AA', 'PK2:1/1:00000000:AA', 'https://example.org'])
-      assert.throws(() => qrTextsToBundle([junk]), invalid);
-    assert.throws(() => qrTextsToBundle([42 as unknown as string]), invalid);
-  });
-
-  test("qrSvg draws exactly the modules of qrcode's matrix, with no DOM", async () => {
-    const [text] = bundleToQrTexts(await deltaBundle());
-    const svg = qrSvg(text!);
-    assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg" viewBox="0 0 (\d+) \1"[^>]*>.*<\/svg>$/);
-    const { modules } = QRCode.create(text!, { errorCorrectionLevel: 'M' });
-    const total = Number(/viewBox="0 0 (\d+)/.exec(svg)![1]);
-    assert.equal(total, modules.size + 8);
-    assert.equal(Number(/data-modules="(\d+)"/.exec(svg)![1]), modules.size);
-    // Redraw the matrix from the path: every dark module, and nothing else.
-    const drawn = new Uint8Array(modules.size * modules.size);
-    const d = /<path[^>]* d="([^"]*)"/.exec(svg)![1]!;
-    for (const [, x, y, run] of d.matchAll(/M(\d+) (\d+)h(\d+)v1h-\3z/g)) {
-      for (let i = 0; i < Number(run); i++) drawn[(Number(y) - 4) * modules.size + Number(x) - 4 + i]! += 1;
-    }
-    assert.equal(d.replace(/M(\d+) (\d+)h(\d+)v1h-\3z/g, ''), '');
-    for (let row = 0; row < modules.size; row++)
-      for (let col = 0; col < modules.size; col++) assert.equal(drawn[row * modules.size + col], modules.get(row, col) ? 1 : 0);
-    assert.match(qrSvg('PK1', { margin: 0, dark: '#123', light: 'white' }), /viewBox="0 0 21 21".*fill="white".*fill="#123"/);
-    assert.throws(() => qrSvg('x', { dark: '"/><script>' }), isCode('INPUT_INVALID'));
-    assert.throws(() => qrSvg('x'.repeat(5000)), isCode('INPUT_INVALID'));
-  });
-
-  test("qr.ts bundles for the browser from qrcode's browser build: no Node modules, and it runs", async () => {
-    const { build } = await import('esbuild');
-    const result = await build({
-      entryPoints: ['core/replication/qr.ts'],
-      bundle: true,
-      platform: 'browser',
-      format: 'iife',
-      globalName: 'qr',
-      write: false,
-      metafile: true,
-      logLevel: 'silent',
-    });
-    const inputs = Object.keys(result.metafile.inputs);
-    assert.ok(inputs.includes('node_modules/qrcode/lib/browser.js'), 'the browser field is used');
-    for (const input of inputs) assert.doesNotMatch(input, /qrcode\/lib\/server|pngjs|renderer\/png|node:/, input);
-    const { runInNewContext } = await import('node:vm');
-    const code = result.outputFiles[0]!.text;
-    const context: Record<string, unknown> = { TextEncoder, TextDecoder, crypto: globalThis.crypto, WebAssembly, setTimeout, console };
-    runInNewContext(`${code};globalThis.svg = qr.qrSvg('PK1:1/1:00000000:AA');`, context);
-    assert.match(String(context.svg), /^<svg /);
-  });
-});

@@ -108,7 +108,7 @@ describe('panda command', () => {
     const file = join(source, 'hoffnung.bundle');
     const exported = await panda('export', festival, '--out', file, '--qr', '--data', source);
     assert.match(exported.lines[0]!, /^wrote \d+ bytes/);
-    assert.ok(exported.lines.slice(1).every((line) => line.startsWith('PK1:')) && exported.lines.length > 1);
+    assert.ok(exported.lines.slice(1).every((line) => line.startsWith('PK2:')) && exported.lines.length > 1);
 
     const target = tempDir();
     const imported = await panda('import', file, '--join', '--data', target);
