@@ -14,16 +14,18 @@ const dexieEsm = {
   },
 };
 
-// qrcode is CommonJS only: serve its browser build bundled as one ES module.
-const qrcodeEsm = {
-  name: 'qrcode-esm',
+// qrcode and jsqr are CommonJS only: serve each (qrcode's browser build) bundled as one ES module.
+const COMMONJS = { qrcode: "export { default } from 'qrcode/lib/browser.js';", jsqr: "export { default } from 'jsqr';" };
+const commonjsEsm = {
+  name: 'commonjs-esm',
   resolveImport({ source }) {
-    if (source === 'qrcode') return '/__qrcode.mjs';
+    if (source in COMMONJS) return `/__${source}.mjs`;
   },
   async serve(context) {
-    if (context.path !== '/__qrcode.mjs') return;
+    const name = /^\/__([a-z]+)\.mjs$/.exec(context.path)?.[1];
+    if (!name || !(name in COMMONJS)) return;
     const result = await esbuild.build({
-      entryPoints: ['node_modules/qrcode/lib/browser.js'],
+      stdin: { contents: COMMONJS[name], resolveDir: process.cwd() },
       bundle: true,
       format: 'esm',
       platform: 'browser',
@@ -37,7 +39,7 @@ const qrcodeEsm = {
 export default {
   files: ['test/browser/**/*.test.ts'],
   nodeResolve: true,
-  plugins: [dexieEsm, qrcodeEsm, esbuildPlugin({ ts: true, target: 'es2022' })],
+  plugins: [dexieEsm, commonjsEsm, esbuildPlugin({ ts: true, target: 'es2022' })],
   browsers: [
     playwrightLauncher({
       product: 'chromium',

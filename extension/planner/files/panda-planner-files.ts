@@ -5,11 +5,23 @@
  * checked and previewed by the background ("Adds 12 new events, changes 3, 5 decisions — from
  * Mira", `planner_previewFestivalFile`), and only "Add to my copy" stores it
  * (`planner_importFestivalFile`). A file that is refused says why, and nothing is stored.
+ *
+ * The same file goes from screen to camera too: "Show as QR codes" shows the export as
+ * codes going round (./qr-show.ts), "Scan QR codes" reads them with the camera (./qr-scan.ts)
+ * and hands the bundle to the same preview and "Add to my copy". Both are chunks of their own,
+ * loaded when first used.
  */
 import { base64 } from '@scure/base';
 import { html, nothing } from 'lit';
+import { lazily } from '../../../widgets/schedule/lazy.js';
 import { MAX_PLANNER_BUNDLE_BYTES, type PlannerFestival, type PlannerFilePreview } from '../../shared/planner-protocol.js';
 import { PlannerTab } from '../lib/planner-tab.js';
+
+const loadQrShow = lazily(() => import('./qr-show.js'));
+const loadQrScan = lazily(() => import('./qr-scan.js'));
+
+/** What a scanned bundle is called in its preview and in the background's words about it. */
+const SCANNED = 'What you scanned';
 
 /** A file read and previewed, waiting for the person to add it or not. */
 interface ChosenFile {
@@ -19,7 +31,14 @@ interface ChosenFile {
 }
 
 export class PandaPlannerFiles extends PlannerTab {
-  static override properties = { ...PlannerTab.properties, chosen: { state: true }, saved: { state: true }, have: { state: true } };
+  static override properties = {
+    ...PlannerTab.properties,
+    chosen: { state: true },
+    saved: { state: true },
+    have: { state: true },
+    showing: { state: true },
+    scanning: { state: true },
+  };
 
   /** This copy's "what I have" text of a festival, shown to copy into a message. */
   declare private have: { festivalId: string; text: string } | undefined;
@@ -29,6 +48,15 @@ export class PandaPlannerFiles extends PlannerTab {
   declare private chosen: ChosenFile | undefined;
   /** The last file exported, offered as a link (clicked once when it is made). */
   declare private saved: { url: string; fileName: string; bytes: number } | undefined;
+  /** The QR codes shown, with what they hold in words. */
+  declare private showing: { heading: string; texts: string[] } | undefined;
+  /** Whether the camera reader is open. */
+  declare private scanning: boolean;
+
+  constructor() {
+    super();
+    this.scanning = false;
+  }
 
   override render() {
     const festivals = this.state?.festivals ?? [];
@@ -57,23 +85,45 @@ export class PandaPlannerFiles extends PlannerTab {
       ${this.have ? html`<label>What I have <textarea class="code" readonly data-heights-text .value=${this.have.text}></textarea></label>` : nothing}
       ${this.saved ? html`<p><a data-festival-file-download href=${this.saved.url} download=${this.saved.fileName}>Save ${this.saved.fileName}</a></p>` : nothing}
       ${this.feedback('export')}
+      ${
+        this.showing
+          ? html`<panda-planner-qr-show
+              .texts=${this.showing.texts}
+              .heading=${this.showing.heading}
+              @panda-qr-done=${() => (this.showing = undefined)}
+            ></panda-planner-qr-show>`
+          : nothing
+      }
       <h3>Import festival file</h3>
-      <label
-        >A .panda file
-        <input type="file" name="festival-file" accept=".panda,application/octet-stream" data-festival-file-input @change=${this.read} />
-      </label>
+      <div class="row">
+        <label
+          >A .panda file
+          <input type="file" name="festival-file" accept=".panda,application/octet-stream" data-festival-file-input @change=${this.read} />
+        </label>
+        <button data-scan-qr ?disabled=${this.scanning || this.actions.isBusy('scan')} @click=${this.startScan}>Scan QR codes</button>
+      </div>
+      ${
+        this.scanning
+          ? html`<panda-planner-qr-scan @panda-qr-scanned=${this.scanned} @panda-qr-cancel=${() => (this.scanning = false)}></panda-planner-qr-scan>`
+          : nothing
+      }
       ${this.chosen ? this.renderPreview(this.chosen) : nothing} ${this.feedback('files')}
     </section>`;
   }
 
   private renderExport(festival: PlannerFestival) {
     const key = `export:${festival.id}`;
-    return html`<li class="spread" data-file-festival=${festival.id}>
+    return html`<li data-file-festival=${festival.id}>
       <span>${festival.name ?? 'A festival whose data has not arrived yet'}</span>
-      <button data-export-festival ?disabled=${this.actions.isBusy(key) || festival.name === null} @click=${() => this.export(festival)}>
-        ${this.actions.isBusy(key) ? 'Exporting…' : 'Export festival file'}
-      </button>
-      <button data-festival-heights @click=${() => this.showHeights(festival)}>What I have</button>
+      <div class="row">
+        <button data-export-festival ?disabled=${this.actions.isBusy(key) || festival.name === null} @click=${() => this.export(festival)}>
+          ${this.actions.isBusy(key) ? 'Exporting…' : 'Export festival file'}
+        </button>
+        <button data-show-qr ?disabled=${this.actions.isBusy(`qr:${festival.id}`) || festival.name === null} @click=${() => this.showQr(festival)}>
+          Show as QR codes
+        </button>
+        <button data-festival-heights @click=${() => this.showHeights(festival)}>What I have</button>
+      </div>
     </li>`;
   }
 
@@ -85,7 +135,7 @@ export class PandaPlannerFiles extends PlannerTab {
       <p data-preview-words>${preview.words}</p>
       <div class="row">
         <button class="primary" data-add-file ?disabled=${adding || preview.entries === 0} @click=${this.add}>${adding ? 'Adding…' : 'Add to my copy'}</button>
-        <button data-cancel-file @click=${() => (this.chosen = undefined)}>Cancel</button>
+        <button data-cancel-file @click=${this.cancelChosen}>Cancel</button>
       </div>
     </div>`;
   }
@@ -103,6 +153,52 @@ export class PandaPlannerFiles extends PlannerTab {
     this.renderRoot.querySelector<HTMLAnchorElement>('a[data-festival-file-download]')?.click();
   }
 
+  /** The export (only what the pasted "what I have" text lacks, if any) as QR codes, unless it needs too many. */
+  private async showQr(festival: PlannerFestival): Promise<void> {
+    const since = this.since;
+    const shown = await this.run('export', `qr:${festival.id}`, async (live) => {
+      const [file, qr] = await Promise.all([
+        live.request('planner_exportFestival', { festivalId: festival.id, ...(since === '' ? {} : { since }) }),
+        loadQrShow(),
+      ]);
+      return { texts: qr.shownQrTexts(base64.decode(file.data)), most: qr.MAX_SHOWN_QR_PARTS };
+    });
+    if (!shown) return;
+    const name = festival.name ?? 'the festival';
+    const { texts, most } = shown;
+    if (texts.length > most) {
+      this.showing = undefined;
+      const what = since === '' ? `All of ${name} needs` : 'What they miss needs';
+      const instead =
+        since === ''
+          ? 'Paste their “what I have” text to show only what they miss, or export a festival file and pass that on.'
+          : 'Export a festival file instead and pass that on.';
+      return this.actions.fail('export', `${what} ${texts.length} QR codes: too many to read one after another (at most ${most}). ${instead}`);
+    }
+    this.scanning = false;
+    this.showing = { heading: since === '' ? `${name}: the whole festival` : `${name}: what they miss`, texts };
+  }
+
+  private async startScan(): Promise<void> {
+    const loaded = await this.run('files', 'scan', () => loadQrScan());
+    if (!loaded) return;
+    this.showing = undefined;
+    this.chosen = undefined;
+    this.scanning = true;
+  }
+
+  /** Every part is in: the same preview as for a file; nothing is stored until "Add to my copy". */
+  private async scanned(event: CustomEvent<{ bytes: Uint8Array }>): Promise<void> {
+    const data = base64.encode(event.detail.bytes);
+    const preview = await this.run('files', 'preview', (live) => live.request('planner_previewFestivalFile', { data, name: SCANNED }));
+    if (preview) this.chosen = { name: SCANNED, data, preview };
+  }
+
+  private cancelChosen(): void {
+    this.chosen = undefined;
+    this.scanning = false;
+  }
+
   private async showHeights(festival: PlannerFestival): Promise<void> {
     const have = await this.run('export', `heights:${festival.id}`, (live) => live.request('planner_festivalHeights', { festivalId: festival.id }));
     if (have) this.have = { festivalId: festival.id, text: have.text };
@@ -113,6 +209,7 @@ export class PandaPlannerFiles extends PlannerTab {
     const file = input.files?.[0];
     this.chosen = undefined;
     if (!file) return;
+    this.scanning = false;
     // Refused before it is read: the background would refuse it too.
     if (file.size > MAX_PLANNER_BUNDLE_BYTES)
       return this.actions.fail('files', `${file.name} is larger than ${MAX_PLANNER_BUNDLE_BYTES / 1024 / 1024} MB: ask for only what you are missing.`);
@@ -128,6 +225,7 @@ export class PandaPlannerFiles extends PlannerTab {
     const result = await this.run('files', 'add', (live) => live.request('planner_importFestivalFile', { data: chosen.data, name: chosen.name }));
     if (!result) return;
     this.chosen = undefined;
+    this.scanning = false;
     this.actions.note('files', `${result.words}.`);
     const [festival] = result.festivals;
     if (festival) this.choose(festival);
