@@ -11,26 +11,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import type { Page } from 'playwright-core';
-import { createFestival, setProfile, skip, tab, withExtension, type Person } from './e2e-planner-support.js';
+import { addEvent, eventsShown, lakesideWithStage, skip, tab, withExtension, type Person } from './e2e-planner-support.js';
 import { builtExtension } from './e2e-support.js';
-
-/** The titles and times of the festival's events in the planner's Events tab, in its order. */
-async function eventsShown(planner: Page): Promise<string[]> {
-  await tab(planner, 'events');
-  const items = planner.locator('panda-planner-events li[data-event]');
-  return (await items.allInnerTexts()).map((text) => text.split('\n').slice(0, 2).join(' ').trim());
-}
-
-async function addEvent(planner: Page, title: string, start: string, end: string): Promise<void> {
-  const form = planner.locator('panda-event-form');
-  await form.getByLabel('Main stage').check({ timeout: 20_000 });
-  await form.locator('input[name="title"]').fill(title);
-  await form.locator('input[name="start"]').fill(start);
-  await form.locator('input[name="end"]').fill(end);
-  await form.locator('button[type="submit"]').click();
-  await planner.locator(`li[data-event][data-title="${title}"]`).waitFor({ timeout: 20_000 });
-}
 
 describe('festival files carry a festival between two planners that never met', { skip, timeout: 600_000 }, () => {
   let a: Person;
@@ -50,19 +32,7 @@ describe('festival files carry a festival between two planners that never met', 
 
   test('A exports its festival; B previews the file in words, adds it, and shows the same events', async () => {
     const planner = a.planner;
-    await setProfile(a, 'Mira');
-    await tab(planner, 'festivals');
-    await planner.locator('[data-new-festival]').click();
-    await createFestival(planner, { name: 'Lakeside', start: '2026-07-10T10:00', end: '2026-07-12T23:00', timezone: 'Europe/Berlin' });
-    const festivalId = (await planner.locator('li[data-festival][data-name="Lakeside"]').getAttribute('data-festival'))!;
-    await planner.locator('li[data-festival][data-name="Lakeside"] [data-open-resources]').click();
-    await planner.locator('[data-new-resource]').click();
-    const resourceForm = planner.locator('panda-resource-form');
-    await resourceForm.locator('input[name="kind"][value="location"]').check();
-    await resourceForm.locator('input[name="title"]').fill('Main stage');
-    await resourceForm.locator('input[name="policy"][value="manual"]').check();
-    await resourceForm.locator('button[type="submit"]').click();
-    await planner.locator('li[data-resource][data-title="Main stage"]').waitFor({ timeout: 20_000 });
+    const festivalId = await lakesideWithStage(a);
     await tab(planner, 'events');
     await addEvent(planner, 'Opening', '2026-07-10T18:00', '2026-07-10T19:00');
     await addEvent(planner, 'Night set', '2026-07-10T22:00', '2026-07-11T01:00');

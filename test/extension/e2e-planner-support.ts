@@ -1,9 +1,10 @@
 /**
  * What the planner's end-to-end tests share (e2e-planner.test.ts, e2e-planner-import.test.ts,
- * e2e-bot-meetings.test.ts): a person's Chromium with the built extension and the planner
- * opened from the popup, the organiser's website serving the widgets bundle (with a signaling
- * server beside it), the planner's tabs, its signaling settings, its festival and resource
- * forms and the person's profile.
+ * e2e-bot-meetings.test.ts, e2e-planner-files.test.ts, e2e-planner-qr.test.ts): a person's
+ * Chromium with the built extension and the planner opened from the popup, the organiser's
+ * website serving the widgets bundle (with a signaling server beside it), the planner's tabs,
+ * its signaling settings, its festival, resource and event forms, the events it lists, and
+ * the person's profile.
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -28,12 +29,13 @@ export interface Person {
   close(): Promise<void>;
 }
 
-export async function withExtension(name: string, extension: string): Promise<Person> {
+/** `args`: more of Chromium's flags (a fake camera, say). */
+export async function withExtension(name: string, extension: string, options: { args?: string[] } = {}): Promise<Person> {
   const profile = mkdtempSync(join(tmpdir(), `panda-kit-planner-${name}-`));
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: [...ARGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`],
+    args: [...ARGS, `--disable-extensions-except=${extension}`, `--load-extension=${extension}`, ...(options.args ?? [])],
   });
   const worker = context.serviceWorkers()[0] ?? (await context.waitForEvent('serviceworker', { timeout: 20_000 }));
   const extensionId = new URL(worker.url()).host;
@@ -95,6 +97,38 @@ export async function setProfile(person: Person, name: string): Promise<void> {
   await person.planner.locator('form[data-profile] input[name="name"]').fill(name);
   await person.planner.locator('form[data-profile] button[type="submit"]').click();
   await person.planner.locator('[data-me]', { hasText: name }).waitFor({ timeout: 20_000 });
+}
+
+/** Mira's festival "Lakeside" with her resource "Main stage" (manual), made in `person`'s planner; its id. */
+export async function lakesideWithStage(person: Person): Promise<string> {
+  const planner = person.planner;
+  await setProfile(person, 'Mira');
+  await tab(planner, 'festivals');
+  await planner.locator('[data-new-festival]').click();
+  await createFestival(planner, { name: 'Lakeside', start: '2026-07-10T10:00', end: '2026-07-12T23:00', timezone: 'Europe/Berlin' });
+  const festivalId = (await planner.locator('li[data-festival][data-name="Lakeside"]').getAttribute('data-festival'))!;
+  await planner.locator('li[data-festival][data-name="Lakeside"] [data-open-resources]').click();
+  await createResource(planner, { kind: 'location', title: 'Main stage', policy: 'manual' });
+  return festivalId;
+}
+
+/** The titles and times of the festival's events in the planner's Events tab, in its order. */
+export async function eventsShown(planner: Page): Promise<string[]> {
+  await tab(planner, 'events');
+  const items = planner.locator('panda-planner-events li[data-event]');
+  return (await items.allInnerTexts()).map((text) => text.split('\n').slice(0, 2).join(' ').trim());
+}
+
+/** Events → the event form: an event at the resource "Main stage" (and a description, if given). */
+export async function addEvent(planner: Page, title: string, start: string, end: string, description = ''): Promise<void> {
+  const form = planner.locator('panda-event-form');
+  await form.getByLabel('Main stage').check({ timeout: 20_000 });
+  await form.locator('input[name="title"]').fill(title);
+  if (description) await form.locator('textarea[name="description"]').fill(description);
+  await form.locator('input[name="start"]').fill(start);
+  await form.locator('input[name="end"]').fill(end);
+  await form.locator('button[type="submit"]').click();
+  await planner.locator(`li[data-event][data-title="${title}"]`).waitFor({ timeout: 20_000 });
 }
 
 export async function tab(planner: Page, name: string): Promise<void> {
