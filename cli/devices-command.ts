@@ -11,7 +11,8 @@
  * and on device B, `panda devices join CODE` prints the reply code and B's fingerprint.
  * Linking signs an update of A's profile that lists B in `devices`; a user has one profile,
  * which travels to every festival they write in, so B acts as A in all of them at once.
- * `remove` signs an update without B. Every refusal is one line with its stable code
+ * `remove` signs an update without B. The updates themselves are core's (festival/devices.ts),
+ * which the extension's popup signs through too. Every refusal is one line with its stable code
  * (PAIRING_EXPIRED, PAIRING_USED, ...), and nothing is signed then.
  */
 import { createInterface } from 'node:readline';
@@ -25,8 +26,12 @@ import {
   deviceFingerprint,
   encodePairingOffer,
   encodePairingReply,
+  deviceOwnerProfile,
+  linkDevice,
+  linkedDevices,
   MAX_PAIRING_TTL_SECONDS,
   PandaError,
+  unlinkDevice,
   type Profile,
 } from '../core/index.js';
 import { DataDir, defaultDataDir } from '../node/data-dir.js';
@@ -174,16 +179,12 @@ async function addDevice(flags: Flags, data: DataDir, output: Output, note: Outp
         return 1;
       }
     }
-    if (profile?.devices.includes(accepted.device)) {
-      output(`${accepted.device} is linked already (profile ${profile.id})`);
+    const result = await context.sign((key) => linkDevice(context.node, key, accepted.device, name === undefined ? {} : { name }));
+    if (!result.changed) {
+      output(`${accepted.device} is linked already (profile ${result.profileId})`);
       return 0;
     }
-    const result = await context.sign((key) =>
-      profile
-        ? context.node.update(key, profile.id, { devices: [...profile.devices, accepted.device].join(' ') })
-        : context.node.createProfile(key, { name: name!, devices: [accepted.device] }),
-    );
-    output(`linked ${accepted.device} (${accepted.fingerprint}) to profile ${result.documentId}`);
+    output(`linked ${accepted.device} (${accepted.fingerprint}) to profile ${result.profileId}`);
     note('It acts as this user in every festival this profile reaches; panda serve passes the update on to peers.');
     return 0;
   });
@@ -200,16 +201,11 @@ async function join(flags: Flags, data: DataDir, output: Output, note: Output): 
   note(`fingerprint ${deviceFingerprint(self.publicKey())}: the other device (${offer.vault.slice(0, 16)}…) must show the same before you confirm.`);
 }
 
-function deviceLine(context: DocumentContext, key: string): string {
-  const name = context.model.profileOf(key)?.name;
-  return `  ${key}  ${deviceFingerprint(key)}${name ? `  ${name}` : ''}`;
-}
-
 function list(context: DocumentContext, output: Output): void {
   const self = context.signer().publicKey();
   output(`this device: ${self}  ${deviceFingerprint(self)}`);
-  const person = context.model.personOf(self);
-  if (person && person.owner !== self) output(`linked to ${context.nameOf(person.owner)}: acts as that user (profile ${person.id})`);
+  const person = deviceOwnerProfile(context.model, self);
+  if (person) output(`linked to ${context.nameOf(person.owner)}: acts as that user (profile ${person.id})`);
   const profile = context.model.profileOf(self);
   if (!profile) {
     output('no profile here yet, so no linked devices (panda devices add links one)');
@@ -218,7 +214,7 @@ function list(context: DocumentContext, output: Output): void {
   const festivals = context.data.config().festivals.map((festival) => context.model.festivals.get(festival.id)?.name ?? festival.id);
   output(`profile ${profile.id} (${profile.name || 'no name'}): ${profile.devices.length} linked device${profile.devices.length === 1 ? '' : 's'}`);
   output(`  counts in every festival the profile reaches; joined here: ${festivals.join(', ') || 'none'}`);
-  for (const key of profile.devices) output(deviceLine(context, key));
+  for (const device of linkedDevices(context.model, self)) output(`  ${device.publicKey}  ${device.fingerprint}${device.name ? `  ${device.name}` : ''}`);
 }
 
 /** The linked device `word` names: its key, or a prefix of 8 or more hex digits naming one. */
@@ -240,7 +236,7 @@ async function remove(flags: Flags, context: DocumentContext, output: Output): P
   const profile = context.model.profileOf(context.signer().publicKey());
   if (!profile) throw new PandaError('CLI_NOT_FOUND', 'this peer has no profile, so no linked devices', { key: word });
   const device = linkedDevice(profile, word);
-  await context.sign((key) => context.node.update(key, profile.id, { devices: profile.devices.filter((other) => other !== device).join(' ') }));
+  await context.sign((key) => unlinkDevice(context.node, key, device));
   output(`unlinked ${device} from profile ${profile.id}`);
   context.note("Its documents and decisions no longer count as this user's, earlier ones included, wherever the update arrives.");
 }

@@ -12,9 +12,16 @@ export type EncodingErrorCode = 'HEX_INVALID' | 'INPUT_INVALID';
 /** identity/: keys and signatures. */
 export type IdentityErrorCode = 'KEY_INVALID' | 'SIGNATURE_INVALID';
 
-/** identity/pairing.ts: linking a second device; each refusal its own code. */
+/** identity/pairing.ts and festival/devices.ts: linking a second device; each refusal its own code. */
 export type PairingErrorCode =
-  'PAIRING_CODE_INVALID' | 'PAIRING_EXPIRED' | 'PAIRING_USED' | 'PAIRING_NOT_FOR_THIS_VAULT' | 'PAIRING_INVALID' | 'PAIRING_UNKNOWN' | 'PAIRING_SELF';
+  | 'PAIRING_CODE_INVALID'
+  | 'PAIRING_EXPIRED'
+  | 'PAIRING_USED'
+  | 'PAIRING_NOT_FOR_THIS_VAULT'
+  | 'PAIRING_INVALID'
+  | 'PAIRING_UNKNOWN'
+  | 'PAIRING_SELF'
+  | 'DEVICE_NOT_LINKED';
 
 /** hash/. */
 export type HashErrorCode = 'HASH_INVALID';

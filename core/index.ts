@@ -9,7 +9,15 @@ export { KeyPair, verifySignature } from './identity/key-pair.js';
 export { acceptPairingReply, answerPairingOffer, createPairingOffer, deviceFingerprint } from './identity/pairing.js';
 export { decodePairingOffer, decodePairingReply, encodePairingOffer, encodePairingReply } from './identity/pairing.js';
 export { MAX_PAIRING_TTL_SECONDS, PAIRING_OFFER_PREFIX, PAIRING_REPLY_PREFIX, PAIRING_TTL_SECONDS } from './identity/pairing.js';
+export { openOfferRecord, PAIRING_MEMORY_SECONDS, readOpenOffers } from './identity/pairing.js';
 export type { AcceptedPairing, OpenPairingOffer, PairingOffer, PairingReply } from './identity/pairing.js';
+export {
+  decodeFestivalHandover,
+  encodeFestivalHandover,
+  FESTIVALS_CODE_PREFIX,
+  MAX_HANDED_FESTIVALS,
+  type HandedFestival,
+} from './identity/pairing-festivals.js';
 
 export { generateHash, hashingReady, isHash, HASH_SIZE, type Hash } from './hash/hash.js';
 
@@ -81,6 +89,16 @@ export {
 } from './festival/festival-model.js';
 export { answerQuery, toPlainData, QUERY_NAMES, type QueryName } from './festival/queries.js';
 export { FestivalNode, type FestivalFields, type ResourceFields, type EventFields } from './festival/festival-node.js';
+export {
+  deviceOwnerProfile,
+  linkDevice,
+  linkedDevices,
+  pendingActedFor,
+  unlinkDevice,
+  usersActedFor,
+  type DeviceChange,
+  type LinkedDevice,
+} from './festival/devices.js';
 
 export type { Transport } from './replication/transport.js';
 export { MAX_FRAME_SIZE } from './replication/transport.js';

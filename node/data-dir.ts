@@ -12,7 +12,7 @@
 import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { hexToBytes, KeyPair, PandaError, bytesToHex, isHash, type Hash, type OpenPairingOffer } from '../core/index.js';
+import { KeyPair, openOfferRecord, PandaError, readOpenOffers, isHash, type Hash, type OpenPairingOffer } from '../core/index.js';
 
 export interface FestivalSetting {
   id: Hash;
@@ -26,12 +26,6 @@ export interface PeerConfig {
 }
 
 export const DEFAULT_SIGNALING = 'ws://127.0.0.1:4444';
-
-/**
- * How long a pairing offer is remembered after it expires: a late reply is then refused as
- * expired (PAIRING_EXPIRED) rather than as unknown.
- */
-const PAIRING_MEMORY_SECONDS = 86_400;
 
 export function defaultDataDir(): string {
   return process.env.PANDA_DATA ?? join(homedir(), '.panda-kit');
@@ -163,30 +157,14 @@ export class DataDir {
 
   /** The pairing offers made here that are open, used or expired less than a day ago. */
   pairingOffers(now: number): OpenPairingOffer[] {
-    const stored = this.#readJson(this.pairingPath);
-    if (!Array.isArray(stored)) return [];
-    const offers: OpenPairingOffer[] = [];
-    for (const item of stored as Array<Record<string, unknown>>) {
-      const { vault, secret, expiresAt, usedBy } = item ?? {};
-      if (typeof vault !== 'string' || typeof secret !== 'string' || !/^[0-9a-f]{32}$/.test(secret) || typeof expiresAt !== 'number') continue;
-      if (expiresAt + PAIRING_MEMORY_SECONDS <= now) continue;
-      offers.push({ vault, secret: hexToBytes(secret), expiresAt, ...(typeof usedBy === 'string' ? { usedBy } : {}) });
-    }
-    return offers;
+    return readOpenOffers(this.#readJson(this.pairingPath), now);
   }
 
   /** Keeps `offers` (secrets included: owner only), forgetting those expired more than a day ago. */
   savePairingOffers(offers: readonly OpenPairingOffer[], now: number): void {
     this.ensure();
-    const kept = offers
-      .filter((offer) => offer.expiresAt + PAIRING_MEMORY_SECONDS > now)
-      .map((offer) => ({
-        vault: offer.vault,
-        secret: bytesToHex(offer.secret),
-        expiresAt: offer.expiresAt,
-        ...(offer.usedBy ? { usedBy: offer.usedBy } : {}),
-      }));
-    writeAtomic(this.pairingPath, `${JSON.stringify(kept, null, 2)}\n`, 0o600);
+    const kept = readOpenOffers(offers.map(openOfferRecord), now);
+    writeAtomic(this.pairingPath, `${JSON.stringify(kept.map(openOfferRecord), null, 2)}\n`, 0o600);
     chmodSync(this.pairingPath, 0o600);
   }
 

@@ -73,6 +73,30 @@ export interface OpenPairingOffer extends PairingOffer {
   usedBy?: string;
 }
 
+/** How long an expired offer is still remembered: a late reply is told it came too late, not that no offer was made. */
+export const PAIRING_MEMORY_SECONDS = 86_400;
+
+/** An open offer as JSON-safe data (the secret as hex) for whoever keeps it (secret: only for the owner's eyes). */
+export function openOfferRecord(offer: OpenPairingOffer): { vault: string; secret: string; expiresAt: number; usedBy?: string } {
+  return { vault: offer.vault, secret: bytesToHex(offer.secret), expiresAt: offer.expiresAt, ...(offer.usedBy ? { usedBy: offer.usedBy } : {}) };
+}
+
+/**
+ * The open offers `stored` holds (what `openOfferRecord` made), those expired more than
+ * PAIRING_MEMORY_SECONDS before `now` forgotten; anything that is no such record is left out.
+ */
+export function readOpenOffers(stored: unknown, now: number): OpenPairingOffer[] {
+  if (!Array.isArray(stored)) return [];
+  const offers: OpenPairingOffer[] = [];
+  for (const item of stored as Array<Record<string, unknown> | null>) {
+    const { vault, secret, expiresAt, usedBy } = item ?? {};
+    if (!isPublicKeyHex(vault) || typeof secret !== 'string' || !/^[0-9a-f]{32}$/.test(secret) || typeof expiresAt !== 'number') continue;
+    if (expiresAt + PAIRING_MEMORY_SECONDS <= now) continue;
+    offers.push({ vault, secret: hexToBytes(secret), expiresAt, ...(typeof usedBy === 'string' ? { usedBy } : {}) });
+  }
+  return offers;
+}
+
 /** What B answers. */
 export interface PairingReply {
   /** The first bytes of the vault's key, as hex. */

@@ -3,17 +3,21 @@
  * each request's status in words, and the requests waiting for the person. Names come from
  * profiles where users made one. No browser APIs in here.
  */
-import type { FestivalModel, Hash, RequestStatus, Resource } from '../../core/index.js';
+import { pendingActedFor, type FestivalModel, type Hash, type RequestStatus, type Resource } from '../../core/index.js';
 import type { PlannerEvent, PlannerPendingRequest, PlannerRequestStatus, PlannerResource } from '../shared/planner-protocol.js';
 import { shortKey } from '../ui/format.js';
 import { timeRange } from './describe.js';
 
-/** Profile names by public key. */
+/** Profile names by public key; a linked device without a profile of its own by its owner's name (it acts as them). */
 export function profileNames(model: FestivalModel): Record<string, string> {
   const names: Record<string, string> = {};
   for (const profile of model.profiles.values()) {
     const name = model.profileOf(profile.owner)?.name;
     if (name) names[profile.owner] = name;
+  }
+  for (const profile of model.profiles.values()) {
+    if (model.profileOf(profile.owner) !== profile || !profile.name) continue;
+    for (const device of profile.devices) names[device] ??= profile.name;
   }
   return names;
 }
@@ -114,9 +118,9 @@ export function eventView(model: FestivalModel, eventId: Hash, me: string | unde
   };
 }
 
-/** Requests waiting for `me`: as owner (manual, first come) or as a quorum member who has not voted. */
+/** Requests waiting for `me`: as owner (manual, first come) or as a quorum member who has not voted; on a linked device, its owner's too. */
 export function pendingViews(model: FestivalModel, me: string, names: Record<string, string>): PlannerPendingRequest[] {
-  return model.pendingFor(me).map(({ resource, event }) => {
+  return pendingActedFor(model, me).map(({ resource, event }) => {
     const festival = model.festivals.get(event.festival);
     return {
       resourceId: resource.id,

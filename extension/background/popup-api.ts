@@ -6,8 +6,8 @@
  */
 import type { FestivalNode, Hash } from '../../core/index.js';
 import type { FestivalPeerHealth } from '../../peer/index.js';
-import { isHash } from '../../core/index.js';
-import { type Vault, isVaultError, type Identity } from '../vault/vault.js';
+import { isHash, pendingActedFor } from '../../core/index.js';
+import { type Vault, isVaultError, type Identity, MemoryVaultStorage } from '../vault/vault.js';
 import type { PeerLink } from '../peer/peer-link.js';
 import type { Decision, IdentityView, OwnerRequestView, PopupFestivalView, PopupMethod, PopupMethods, PopupState } from '../shared/popup-protocol.js';
 import { POPUP_METHODS } from '../shared/popup-protocol.js';
@@ -15,6 +15,7 @@ import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
 import type { ApprovalQueue } from './approvals.js';
 import { timeRange } from './describe.js';
 import type { DataWatch } from './data-watch.js';
+import { DevicePairing } from './device-pairing.js';
 import type { FestivalSettings } from './festival-settings.js';
 import type { KeyValueStorage } from './stored-records.js';
 import type { Permissions } from './permissions.js';
@@ -34,8 +35,10 @@ export interface PopupApiServices {
   settings: FestivalSettings;
   /** What the festival store held, and a loss noticed at start (data-watch.ts). */
   dataWatch?: DataWatch;
-  /** Extension storage, for the popup's own notes (whether a backup was made). */
+  /** Extension storage, for the popup's own notes (whether a backup was made, the devices linked here). */
   storage?: KeyValueStorage;
+  /** Storage for this browser session only (storage.session): the secrets of pairing offers. */
+  session?: KeyValueStorage;
   /** Whether the approval window may close now (./approval-window.ts); false when a question came meanwhile. */
   closeApproval?: () => boolean;
 }
@@ -64,20 +67,31 @@ const emptyHealth = (): FestivalPeerHealth => ({ peers: [], festivals: [], autho
 
 export class PopupApi {
   readonly #welcome: Welcome;
+  readonly #pairing: DevicePairing;
 
   constructor(private readonly services: PopupApiServices) {
     this.#welcome = new Welcome(services.storage);
+    const { vault, node, settings, peer } = services;
+    this.#pairing = new DevicePairing({
+      vault,
+      node,
+      settings,
+      session: services.session ?? new MemoryVaultStorage(),
+      local: services.storage ?? new MemoryVaultStorage(),
+      reconfigure: () => peer.configure(settings.peerConfig()),
+    });
   }
 
   /**
    * How many requests wait for the person's decision (the toolbar badge): the sites'
-   * questions, and requests for the active identity's resources it has not voted on.
+   * questions, and requests for the active identity's resources it has not voted on (and,
+   * on a linked device, for those of the person it is a device of).
    */
   async waitingCount(): Promise<number> {
     const { vault, approvals, node } = this.services;
     const sites = approvals.pending().length;
     if (vault.isLocked) return sites;
-    return sites + (await node.model()).pendingFor(vault.activeIdentity().publicKey).length;
+    return sites + pendingActedFor(await node.model(), vault.activeIdentity().publicKey).length;
   }
 
   async handle(method: string, params?: unknown): Promise<unknown> {
@@ -99,7 +113,24 @@ export class PopupApi {
 
   async #dispatch(method: PopupMethod, params: unknown): Promise<PopupMethods[PopupMethod]['result']> {
     const { vault, approvals, router } = this.services;
+    const pairing = this.#pairing;
     switch (method) {
+      case 'popup_offerDevice':
+        return pairing.offer();
+      case 'popup_checkDeviceReply':
+        return pairing.checkReply(params);
+      case 'popup_linkDevice':
+        return this.#told(pairing.link(params));
+      case 'popup_cancelPairing':
+        return pairing.cancel();
+      case 'popup_unlinkDevice':
+        return this.#told(pairing.unlink(params));
+      case 'popup_answerOffer':
+        return pairing.answer(params);
+      case 'popup_takeFestivals':
+        return pairing.takeFestivals(params);
+      case 'popup_forgetAnswer':
+        return pairing.forgetAnswer();
       case 'popup_state':
         return this.state();
       case 'popup_approvalDone':
@@ -180,6 +211,13 @@ export class PopupApi {
     }
   }
 
+  /** Sites are told after a profile update the person signed here (in the background; notifyChanged logs its own failure). */
+  async #told<T>(signing: Promise<T>): Promise<T> {
+    const result = await signing;
+    void this.services.router.notifyChanged();
+    return result;
+  }
+
   /** The identity is renamed first (the vault checks the name), then its profile created or changed. */
   async #nameYourself(name: string): Promise<IdentityView> {
     const { vault, node, router } = this.services;
@@ -221,7 +259,7 @@ export class PopupApi {
     const festivals: PopupFestivalView[] = settings.ids().map((id) => this.#festivalView(id, model, health, servers.get(id) ?? 0));
     let ownerRequests: OwnerRequestView[] = [];
     if (active) {
-      ownerRequests = model.pendingFor(active.publicKey).map(({ resource, event }) => {
+      ownerRequests = pendingActedFor(model, active.publicKey).map(({ resource, event }) => {
         const festival = model.festivals.get(event.festival);
         const when = timeRange(event.start, event.end, festival?.timezone ?? 'UTC');
         return {
@@ -251,6 +289,7 @@ export class PopupApi {
       dataLoss: loss ? { hadDocuments: loss.had.logs, foundDocuments: loss.found.logs, noticedAt: loss.noticedAt } : null,
       backedUp,
       welcome: !locked && (await this.#welcome.isOpen(backedUp)),
+      devices: active ? await this.#pairing.view(model, active.publicKey) : null,
     };
   }
 

@@ -228,6 +228,7 @@ export async function createServices(pages: OpenPages): Promise<BackgroundServic
     peer,
     settings,
     storage: local,
+    session: storageArea(browser.storage.session),
     closeApproval: () => prompt.done(),
     ...(dataWatch ? { dataWatch } : {}),
   });

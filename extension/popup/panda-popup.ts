@@ -1,8 +1,9 @@
 /**
  * `<panda-popup>`: the toolbar popup. The identity in use and the others, the questions sites
  * are waiting on, requests for the person's resources, their own events, connected sites,
- * festivals, and the vault's passphrase and backups; while locked, only the unlock form. On
- * the first start the welcome comes first, with only the requests beside it. Everything comes from
+ * festivals, the person's other devices, and the vault's passphrase and backups; while
+ * locked, only the unlock form. On the first start the welcome comes first, with only the
+ * requests beside it. Everything comes from
  * `popup_state` through `client` (popup.ts sets the background's; tests a fake). Each section
  * is its own module beside this one; the element holds the state they share.
  */
@@ -14,6 +15,7 @@ import { identicon } from '../ui/identicon.js';
 import { PopupStateController } from '../ui/popup-state.js';
 import { RequestAnswers } from '../ui/request-answers.js';
 import { sharedStyles } from '../ui/shared.styles.js';
+import { DevicesSection } from './devices-section.js';
 import { FestivalsSection } from './festivals-section.js';
 import { IdentitiesSection } from './identities-section.js';
 import { renderMyEvents } from './my-events-section.js';
@@ -45,11 +47,12 @@ export class PandaPopup extends LitElement {
   private readonly requests = new RequestsSection(this.actions, this.live, this.answers);
   private readonly sites = new SitesSection(this.actions, this.live);
   private readonly festivals = new FestivalsSection(this.actions, this.live);
+  private readonly devices = new DevicesSection(this.actions, this.live);
   private readonly security = new SecuritySection(this.actions, this.live, {
     current: () => this.backupDownload,
     offer: (text) => this.offerBackup(text),
   });
-  private readonly welcome = new WelcomeSection(this.actions, this.live, this.security);
+  private readonly welcome = new WelcomeSection(this.actions, this.live, this.security, this.devices);
 
   constructor() {
     super();
@@ -90,7 +93,7 @@ export class PandaPopup extends LitElement {
       return html`${notices} ${this.welcome.render(state)} ${state.pending.length > 0 ? this.requests.renderPending(state) : nothing}
       ${this.requests.renderOwnerRequests(state)}`;
     return html`${notices} ${this.identities.render(state)} ${this.requests.renderPending(state)} ${this.requests.renderOwnerRequests(state)}
-    ${renderMyEvents(state)} ${this.sites.render(state)} ${this.festivals.render(state)} ${this.security.render(state)}`;
+    ${renderMyEvents(state)} ${this.sites.render(state)} ${this.festivals.render(state)} ${this.devices.render(state)} ${this.security.render(state)}`;
   }
 
   /** Offers an exported backup as a link (the previous one's URL released) and clicks it once. */

@@ -201,4 +201,74 @@ export const popupStyles = css`
     padding-top: 0;
     border-top: none;
   }
+
+  /* Codes to copy between devices, and the fields they are pasted into. */
+  textarea,
+  .code {
+    font:
+      0.8rem/1.4 ui-monospace,
+      'SF Mono',
+      Menlo,
+      Consolas,
+      monospace;
+  }
+
+  textarea {
+    resize: vertical;
+  }
+
+  /* Devices: a step of linking one, with the code to carry to the other device. */
+  .pairing {
+    display: grid;
+    gap: 0.45rem;
+    margin: 0.4rem 0;
+    padding: 0.6rem;
+    border: 1px solid var(--panda-border);
+    border-radius: 8px;
+    background: var(--panda-surface);
+  }
+
+  .pairing > button {
+    justify-self: start;
+  }
+
+  .code-box {
+    display: grid;
+    justify-items: start;
+    gap: 0.35rem;
+  }
+
+  /* Dark on light in both schemes: cameras read it best. */
+  img.qr {
+    border-radius: 4px;
+    background: #fff;
+    image-rendering: pixelated;
+  }
+
+  .code {
+    display: block;
+    width: 100%;
+    padding: 0.3rem 0.45rem;
+    border: 1px dashed var(--panda-border);
+    border-radius: 6px;
+    overflow-wrap: anywhere;
+    user-select: all;
+  }
+
+  .error-code {
+    font-family: ui-monospace, 'SF Mono', Menlo, Consolas, monospace;
+    font-size: 0.85em;
+    white-space: nowrap;
+  }
+
+  .fingerprint {
+    font-family: ui-monospace, 'SF Mono', Menlo, Consolas, monospace;
+    letter-spacing: 0.04em;
+    white-space: nowrap;
+  }
+
+  [data-join-device] > form,
+  [data-join-device] > p {
+    margin-top: 0.4rem;
+  }
 `;

@@ -2,8 +2,9 @@
  * The first-run welcome in `<panda-popup>`: three steps, each ticked off once done — name
  * yourself (the identity takes the name and a signed profile says it, so others see it
  * instead of the key), back up your key (the security section's export), and, folded, a
- * passphrase. Finishing or skipping it tells the background, and it does not come back
- * (welcome.ts). Outcomes show in the areas `welcome-name`, `welcome-backup`,
+ * passphrase; and, for a browser that is to be another device of someone who uses Panda Kit
+ * already, the devices section's "Use this browser as another device of mine". Finishing or
+ * skipping it tells the background, and it does not come back (welcome.ts). Outcomes show in the areas `welcome-name`, `welcome-backup`,
  * `welcome-passphrase` and `welcome`.
  */
 import { html, type TemplateResult } from 'lit';
@@ -12,6 +13,7 @@ import type { ActionController } from '../ui/actions.js';
 import { submittedForm } from '../ui/forms.js';
 import type { PopupStateController } from '../ui/popup-state.js';
 import { visibleText } from '../ui/visible-text.js';
+import type { DevicesSection } from './devices-section.js';
 import type { SecuritySection } from './security-section.js';
 
 /** The name the vault gives the first identity: not one the person chose. */
@@ -22,6 +24,7 @@ export class WelcomeSection {
     private readonly actions: ActionController,
     private readonly live: PopupStateController,
     private readonly security: SecuritySection,
+    private readonly devices: DevicesSection,
   ) {}
 
   render(state: PopupState) {
@@ -75,6 +78,7 @@ export class WelcomeSection {
             </details>`,
         )}
       </ol>
+      ${this.devices.renderJoin(state)}
       <div class="row">
         ${
           ready

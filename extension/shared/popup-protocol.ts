@@ -121,6 +121,38 @@ export interface OwnerRequestView {
   requestedBy: string;
 }
 
+/** A device the active identity's profile lists. */
+export interface LinkedDeviceView {
+  publicKey: string;
+  /** What both devices showed while pairing: four groups of four digits and letters. */
+  fingerprint: string;
+  /** What the person called it when linking it here, else the device's own profile name; null: neither. */
+  name: string | null;
+  /** When it was linked here (ms since 1970); null when linked elsewhere (another device of the person, the `panda` command). */
+  linkedAt: number | null;
+}
+
+/**
+ * Linking devices (device-pairing.ts), for the active identity: on device A the offer shown,
+ * the reply that passed its checks and waits for "Link this device", then the festivals code
+ * for the linked device; on device B its answer to an offer; and which devices are linked.
+ */
+export interface DevicesView {
+  /** This identity's fingerprint, as the other device shows it while pairing. */
+  fingerprint: string;
+  linked: LinkedDeviceView[];
+  /** The person this identity is a further device of (their profile lists it), or null. */
+  deviceOf: { publicKey: string; name: string } | null;
+  /** A: the offer to show (its code and QR code), until it is answered, cancelled or expires (ms since 1970). */
+  offer: { code: string; expiresAt: number } | null;
+  /** A: a reply that passed every check; the person compares the fingerprints, then links. */
+  accepted: { fingerprint: string } | null;
+  /** A: the device just linked, and the code that hands it this identity's festivals. */
+  handover: { fingerprint: string; name: string | null; code: string } | null;
+  /** B: its reply to an offer, and the festivals it took part in since (null: not yet). */
+  answer: { reply: string; fingerprint: string; expiresAt: number; festivals: number | null } | null;
+}
+
 export interface PopupState {
   locked: boolean;
   /** Whether the keys are encrypted with a passphrase (only then can the vault lock). */
@@ -145,6 +177,8 @@ export interface PopupState {
   backedUp: boolean;
   /** Whether to show the first-run welcome (until the person finished or skipped it). */
   welcome: boolean;
+  /** Linking further devices; null while locked. */
+  devices: DevicesView | null;
 }
 
 /** Every method, its params and its result. */
@@ -177,6 +211,21 @@ export interface PopupMethods {
   popup_closeWelcome: { params: { outcome: 'done' | 'skipped' }; result: true };
   /** The approval window answered its last question: whether it may close (false: another one came meanwhile). */
   popup_approvalDone: { params: undefined; result: boolean };
+  /** Device A: a new pairing offer for the active identity (an earlier one shown is replaced). */
+  popup_offerDevice: { params: undefined; result: { code: string; expiresAt: number } };
+  /** Device A: checks the other device's reply code against the offers made here; PAIRING_* codes when refused. */
+  popup_checkDeviceReply: { params: { reply: string }; result: { fingerprint: string } };
+  /** Device A: the person saw the same fingerprint on both devices: signs the profile update listing it. */
+  popup_linkDevice: { params: { name?: string }; result: { fingerprint: string; code: string } };
+  /** Device A: stops adding a device (the offer shown can no longer be answered) or closes the festivals code. */
+  popup_cancelPairing: { params: undefined; result: true };
+  popup_unlinkDevice: { params: { device: string }; result: true };
+  /** Device B: answers an offer code with the active identity; the reply code to give device A. */
+  popup_answerOffer: { params: { offer: string }; result: { reply: string; fingerprint: string } };
+  /** Device B: takes part in the festivals the festivals code hands it. */
+  popup_takeFestivals: { params: { code: string }; result: { festivals: number } };
+  /** Device B: forgets its answer (to answer another offer). */
+  popup_forgetAnswer: { params: undefined; result: true };
 }
 
 export type PopupMethod = keyof PopupMethods;
@@ -201,6 +250,14 @@ export const POPUP_METHODS: readonly PopupMethod[] = [
   'popup_nameYourself',
   'popup_closeWelcome',
   'popup_approvalDone',
+  'popup_offerDevice',
+  'popup_checkDeviceReply',
+  'popup_linkDevice',
+  'popup_cancelPairing',
+  'popup_unlinkDevice',
+  'popup_answerOffer',
+  'popup_takeFestivals',
+  'popup_forgetAnswer',
 ];
 
 export type PopupMessage = { target: typeof POPUP_TARGET; method: PopupMethod; params?: unknown };

@@ -5,11 +5,13 @@
  * also keep a notice of success ("Passphrase changed."), shown in a `role="status"`.
  */
 import { html, nothing, type ReactiveControllerHost } from 'lit';
-import { errorMessage } from './errors.js';
+import { errorCodeOf, errorMessage } from './errors.js';
 
 export class ActionController {
   private readonly running = new Set<string>();
   private readonly errors = new Map<string, string>();
+  /** The stable code (`data.code`) of an area's error, where the background gave one. */
+  private readonly codes = new Map<string, string>();
   private readonly notices = new Map<string, string>();
 
   /** `host` renders again whenever an action starts or ends. */
@@ -22,6 +24,10 @@ export class ActionController {
 
   errorFor(area: string): string | undefined {
     return this.errors.get(area);
+  }
+
+  errorCodeFor(area: string): string | undefined {
+    return this.errors.has(area) ? this.codes.get(area) : undefined;
   }
 
   noticeFor(area: string): string | undefined {
@@ -45,6 +51,7 @@ export class ActionController {
   /** Shows an error found before asking the background (e.g. two passphrases that differ). */
   fail(area: string, message: string): void {
     this.notices.delete(area);
+    this.codes.delete(area);
     this.errors.set(area, message);
     this.host.requestUpdate();
   }
@@ -57,12 +64,15 @@ export class ActionController {
     if (this.running.has(key)) return undefined;
     this.running.add(key);
     this.errors.delete(area);
+    this.codes.delete(area);
     this.notices.delete(area);
     this.host.requestUpdate();
     try {
       return await task();
     } catch (error) {
       this.errors.set(area, errorMessage(error));
+      const code = errorCodeOf(error);
+      if (code !== undefined) this.codes.set(area, code);
       return undefined;
     } finally {
       this.running.delete(key);

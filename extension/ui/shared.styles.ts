@@ -49,7 +49,8 @@ export const sharedStyles = css`
 
   button,
   input,
-  select {
+  select,
+  textarea {
     font: inherit;
     color: inherit;
   }
@@ -79,7 +80,8 @@ export const sharedStyles = css`
   }
 
   input,
-  select {
+  select,
+  textarea {
     min-width: 0;
     padding: 0.3rem 0.45rem;
     border: 1px solid var(--panda-border);

@@ -86,7 +86,7 @@ describe('the first-run welcome', () => {
     done.click();
     await waitFor(() => root.querySelector('[data-welcome]') === null, 'the welcome gone');
     expect(client.callsOf('popup_closeWelcome')).to.deep.equal([{ outcome: 'done' }]);
-    expect(headings(root)).to.deep.equal(['Requests', 'My events', 'Sites', 'Festivals', 'Security']);
+    expect(headings(root)).to.deep.equal(['Requests', 'My events', 'Sites', 'Festivals', 'Devices', 'Security']);
   });
 
   it('can be skipped; a site asking meanwhile is shown below it', async () => {

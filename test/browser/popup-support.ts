@@ -72,11 +72,12 @@ export function unlockedState(): PopupState {
     myEvents: [],
     names: {},
     welcome: false,
+    devices: { fingerprint: 'a1b2 c3d4 e5f6 0718', linked: [], deviceOf: null, offer: null, accepted: null, handover: null, answer: null },
   };
 }
 
 export function lockedState(): PopupState {
-  return { ...unlockedState(), locked: true, identities: [], activeIdentityId: null, ownerRequests: [] };
+  return { ...unlockedState(), locked: true, identities: [], activeIdentityId: null, ownerRequests: [], devices: null };
 }
 
 type Handler = (params: unknown) => unknown;

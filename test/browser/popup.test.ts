@@ -54,6 +54,7 @@ describe('<panda-popup>', () => {
       'My events',
       'Sites',
       'Festivals',
+      'Devices',
       'Security',
     ]);
     expect(root.querySelector<HTMLSelectElement>('[data-active-identity]')!.value).to.equal('alice');
