@@ -29,6 +29,19 @@
  * - Bounds: `maxActive` and `maxPending` cap connections; `mayConnect` is the host's budget
  *   over all festivals; joins, forward-joins, neighbor requests and shuffles are
  *   rate-limited per interval (budget.ts), so made-up ids cannot evict neighbours or flood.
+ * - Turnover: in the paper the active view changes only when a neighbour fails, so a part of
+ *   the overlay whose peers are each other's only neighbours (three peers with views of 2 in
+ *   a triangle, as pages capped at 3 connections have) is a stable state: over reliable
+ *   channels nothing written elsewhere after it closed ever reaches it. In the spirit of
+ *   Cyclon's shuffle (Voulgaris, Gavidia, van Steen, JNSM 2005) and Spray's exchange
+ *   (Nédelec et al., 2018), which rewire links periodically, not only on failure, every
+ *   `turnoverInterval` a peer with neighbours asks a random passive peer to be one with high
+ *   priority: taken even by a full view, which lets a random neighbour go, as the asker's
+ *   does once it is taken. Passive views hold peers from all over the overlay (shuffles see
+ *   to that), so a closed part opens within about an interval. No new message: the asked
+ *   peer sees the paper's high-priority NEIGHBOR, under the same rate limit. A passive peer
+ *   that cannot be reached is forgotten. (Leaving a neighbour at the target too, to keep
+ *   the degree, left more peers briefly without any in the simulator.)
  *
  * It is a state machine: inputs are the host's calls (`start`, `connected`, `disconnected`,
  * `receive`, `tick` about once a second), outputs are the actions each call returns
@@ -56,7 +69,7 @@ export type OverlayAction =
   /** `peer` sent something malformed (its connection is closed). */
   | { type: 'offence'; peer: string; error: PandaError };
 
-type Purpose = 'join' | 'neighbor' | 'walk' | 'heal' | 'inbound';
+type Purpose = 'join' | 'neighbor' | 'walk' | 'heal' | 'inbound' | 'turnover';
 
 /** A connection being opened (`connected` false) or waiting for its first answer. */
 interface Pending {
@@ -86,6 +99,7 @@ export class HyParView {
   #contactsAskedAt = -Infinity;
   #ownShuffle: { id: number; sent: string[] } | undefined;
   #nextShuffle: number;
+  #nextTurnover: number;
   #actions: OverlayAction[] = [];
 
   constructor(options: OverlayOptions) {
@@ -104,6 +118,7 @@ export class HyParView {
       settings.now,
     );
     this.#nextShuffle = settings.now() + Math.floor(settings.random() * settings.shuffleInterval);
+    this.#nextTurnover = settings.now() + Math.floor(settings.random() * settings.turnoverInterval);
   }
 
   get self(): string {
@@ -204,7 +219,7 @@ export class HyParView {
     return this.#take();
   }
 
-  /** Time passes: timeouts, the periodic shuffle, retries of lost peers, refilling the active view. */
+  /** Time passes: timeouts, the periodic shuffle and turnover, retries of lost peers, refilling the active view. */
   tick(): OverlayAction[] {
     const now = this.settings.now();
     for (const [peer, pending] of [...this.#pending]) {
@@ -217,6 +232,10 @@ export class HyParView {
     if (now >= this.#nextShuffle) {
       this.#nextShuffle = now + this.settings.shuffleInterval;
       this.#shuffle();
+    }
+    if (now >= this.#nextTurnover) {
+      this.#nextTurnover = now + this.settings.turnoverInterval;
+      this.#turnOver(now);
     }
     this.#heal(now);
     this.#refill();
@@ -360,6 +379,14 @@ export class HyParView {
     }
   }
 
+  /** The periodic turnover: a random passive peer is asked, with high priority, to be a neighbour. */
+  #turnOver(now: number): void {
+    if (this.#active.size === 0) return;
+    for (const pending of this.#pending.values()) if (pending.purpose === 'turnover' || pending.purpose === 'join') return;
+    const peer = this.#passive.random(this.settings.random, (candidate) => this.#pending.has(candidate) || (this.#coolDown.get(candidate) ?? 0) > now);
+    if (peer !== undefined && this.#mayOpen(peer)) this.#open(peer, 'turnover', 'high');
+  }
+
   #addPassive(peer: string): void {
     if (peer === this.self || this.#active.has(peer) || this.#passive.has(peer)) return;
     if (this.#passive.full) this.#passive.delete(this.#passive.random(this.settings.random)!);
@@ -398,6 +425,9 @@ export class HyParView {
         return this.#addLost(peer);
       case 'heal':
         return this.#lost.retryFailed(peer);
+      case 'turnover':
+        // Not there any more: a stale passive entry.
+        return void this.#passive.delete(peer);
       case 'walk':
       case 'inbound':
         return;
@@ -423,7 +453,7 @@ export class HyParView {
     const now = this.settings.now();
     if (this.#active.size === 0 && this.#passive.size === 0) return this.#joinNext();
     let asking = 0;
-    for (const pending of this.#pending.values()) if (pending.purpose === 'neighbor' || pending.purpose === 'join') asking++;
+    for (const pending of this.#pending.values()) if (pending.purpose === 'neighbor' || pending.purpose === 'join' || pending.purpose === 'turnover') asking++;
     for (const [peer, until] of this.#coolDown) if (until <= now) this.#coolDown.delete(peer);
     while (this.#active.size + asking < this.settings.activeTarget) {
       const peer = this.#passive.random(this.settings.random, (candidate) => this.#pending.has(candidate) || this.#coolDown.has(candidate));
