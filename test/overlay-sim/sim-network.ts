@@ -177,10 +177,14 @@ export class SimNetwork {
     }
   }
 
-  /** Tells `peer` that `link` to `other` is gone, unless a newer connection between them took its place. */
+  /**
+   * Tells `peer` that `link` to `other` is gone, unless a newer connection between them took
+   * its place as far as `peer` knows: one up, or one `peer` is setting up (the other side
+   * hears of a connection only once it is up).
+   */
   #gone(link: Link, peer: string, other: string): void {
     const current = this.#links.get(pairKey(peer, other));
-    if (current && current !== link) return;
+    if (current && current !== link && (current.state === 'up' || current.a === peer)) return;
     this.#tell(peer, (endpoint) => endpoint.disconnected(other));
   }
 
