@@ -39,9 +39,9 @@
  *   priority: taken even by a full view, which lets a random neighbour go, as the asker's
  *   does once it is taken. Passive views hold peers from all over the overlay (shuffles see
  *   to that), so a closed part opens within about an interval. No new message: the asked
- *   peer sees the paper's high-priority NEIGHBOR, under the same rate limit. A passive peer
- *   that cannot be reached is forgotten. (Leaving a neighbour at the target too, to keep
- *   the degree, left more peers briefly without any in the simulator.)
+ *   peer sees the paper's high-priority NEIGHBOR, under the same rate limit; one that does
+ *   not answer is kept as lost, as for any neighbor request. (Leaving a neighbour at the
+ *   target too, to keep the degree, left more peers briefly without any in the simulator.)
  *
  * It is a state machine: inputs are the host's calls (`start`, `connected`, `disconnected`,
  * `receive`, `tick` about once a second), outputs are the actions each call returns
@@ -422,12 +422,10 @@ export class HyParView {
       case 'join':
         return this.#joinNext();
       case 'neighbor':
+      case 'turnover':
         return this.#addLost(peer);
       case 'heal':
         return this.#lost.retryFailed(peer);
-      case 'turnover':
-        // Not there any more: a stale passive entry.
-        return void this.#passive.delete(peer);
       case 'walk':
       case 'inbound':
         return;
