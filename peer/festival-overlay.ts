@@ -7,11 +7,9 @@
  * neighbour-up and is closed on neighbour-down.
  *
  * Signaling through the overlay: a relayed signal goes to the peer it is for when there is
- * a channel to it, else along the route learned from the overlay's own traffic: a
- * forward-join for `p` came from the way back to `p`, so did a shuffle from its origin and
- * the peers it names, and a relayed signal from its sender (routes back along the walk, as
- * the issue asks). Relays are rate-limited per channel; with no route, or over the limit,
- * the signal goes through the signaling server.
+ * a channel to it, else along the route learned from the overlay's own traffic
+ * (signal-routes.ts). Relays are rate-limited per channel; with no route, or over the
+ * limit, the signal goes through the signaling server.
  *
  * Listening: the signaling server is only for the first contacts. The festival's topic is
  * subscribed (and this peer announced there) while this peer needs contacts, has fewer than
@@ -21,10 +19,12 @@
  * announce, and the server's load per arriving peer does not grow with the festival.
  */
 import { isPandaError, PandaError } from '../core/errors.js';
-import { decodeOverlayMessage, encodeOverlayMessage, HyParView, type OverlayAction, type OverlayOptions } from '../core/overlay/index.js';
+import { encodeOverlayMessage, HyParView, type OverlayAction, type OverlayOptions } from '../core/overlay/index.js';
 import type { DataChannelTransport } from './datachannel-transport.js';
 import { decodeOverlayFrame, encodeOverlayFrame, encodeSignalFrame, MAX_RELAY_HOPS, type RelayedSignal } from './overlay-frames.js';
+import { OverlayContacts } from './overlay-contacts.js';
 import { TokenBucket } from './peer-limits.js';
+import { SignalRoutes } from './signal-routes.js';
 import type { Timers } from './timers.js';
 
 /** The overlay's parameters a network takes (`self`, `now`, `random` and `mayConnect` are the network's). */
@@ -74,15 +74,8 @@ const LINGER_MS = 10_000;
 const MAX_ARRIVALS = 64;
 /** A connection set up through the server keeps this peer listening at most this long. */
 const VIA_SERVER_MS = 30_000;
-/** Routes remembered at most, and for how long. */
-const MAX_ROUTES = 512;
-const ROUTE_TTL_MS = 120_000;
-/** Contacts heard from the signaling server kept at most. */
-const MAX_CONTACTS = 16;
 /** Heard contacts are handed to the overlay together, this long after the first. */
 const CONTACT_GATHER_MS = 300;
-/** Contacts heard longer ago are not joined through. */
-const CONTACT_FRESH_MS = 5_000;
 /** Relayed signals accepted per channel: a burst of a connection's offer, answer and candidates, then a few per second. */
 const RELAY_BURST = 24;
 const RELAYS_PER_SECOND = 8;
@@ -99,10 +92,9 @@ export class FestivalOverlay {
   readonly #connecting = new Set<string>();
   /** Peers whose connection is being set up through the signaling server (this peer listens meanwhile). */
   readonly #viaServer = new Map<string, number>();
-  readonly #routes = new Map<string, { via: string; at: number }>();
+  readonly #routes: SignalRoutes;
   readonly #relayBudget = new Map<string, TokenBucket>();
-  /** Contacts heard, with the neighbours they said they have and when (oldest first). */
-  readonly #contacts = new Map<string, { neighbours: number; at: number }>();
+  readonly #contacts: OverlayContacts;
   readonly #signals = { overlay: 0, server: 0, relayed: 0, dropped: 0 };
   #needsContacts = false;
   readonly #arrivals = new Set<string>();
@@ -129,6 +121,8 @@ export class FestivalOverlay {
       random: Math.random,
       mayConnect: (peer) => host.mayConnect(peer),
     });
+    this.#contacts = new OverlayContacts(() => host.timers.now());
+    this.#routes = new SignalRoutes(host.self, () => host.timers.now());
     this.#ticker = host.timers.setInterval(() => this.#guard(() => this.#tick()), TICK_MS);
   }
 
@@ -159,8 +153,7 @@ export class FestivalOverlay {
   get answers(): boolean {
     if (!this.#listening) return false;
     if (this.overlay.active.length > 0) return true;
-    for (const contact of this.#fresh()) if (contact.neighbours > 0) return false;
-    return true;
+    return !this.#contacts.fresh().some((contact) => contact.neighbours > 0);
   }
 
   /** Whether `peer` has or is being given a connection of this festival. */
@@ -182,9 +175,7 @@ export class FestivalOverlay {
       this.#arrivalsHeard++;
       this.#updateListening();
     }
-    this.#contacts.delete(peer);
-    this.#contacts.set(peer, { neighbours, at: this.#host.timers.now() });
-    if (this.#contacts.size > MAX_CONTACTS) this.#contacts.delete(this.#contacts.keys().next().value!);
+    this.#contacts.heard(peer, neighbours);
     if (!this.#needsContacts) return;
     this.#gathering ??= this.#host.timers.setTimeout(() => {
       this.#gathering = undefined;
@@ -303,23 +294,17 @@ export class FestivalOverlay {
    * festival have come apart; the rest are kept in case the join fails.
    */
   #useContact(): boolean {
-    const fresh = [...this.#fresh()];
+    const fresh = this.#contacts.fresh();
     const inOverlay = fresh.filter((contact) => contact.neighbours > 0);
     // A random one: newcomers all joining the best connected peer would meet its rate limit.
     const first = inOverlay[Math.floor(Math.random() * inOverlay.length)] ?? fresh.pop();
     if (first === undefined) return false;
     const known = inOverlay.filter((contact) => contact !== first).slice(0, 2);
-    for (const { peer } of [first, ...known]) this.#contacts.delete(peer);
+    this.#contacts.forget([first, ...known].map(({ peer }) => peer));
     this.#needsContacts = false;
     this.#apply(this.overlay.start([first.peer, ...known.map(({ peer }) => peer)]));
     this.#updateListening();
     return true;
-  }
-
-  /** Contacts heard lately (oldest first): older ones may have stopped listening, their offers would be lost. */
-  *#fresh(): Iterable<{ peer: string; neighbours: number }> {
-    const since = this.#host.timers.now() - CONTACT_FRESH_MS;
-    for (const [peer, { neighbours, at }] of this.#contacts) if (at >= since) yield { peer, neighbours };
   }
 
   #connect(peer: string): void {
@@ -357,38 +342,17 @@ export class FestivalOverlay {
       return;
     }
     if (decoded.kind === 'overlay') {
-      this.#learn(peer, decoded.bytes);
+      this.#routes.learn(peer, decoded.bytes);
       this.#apply(this.overlay.receive(peer, decoded.bytes));
     } else this.#onSignal(peer, decoded.signal);
-  }
-
-  /** Routes back: who sent a walk or a shuffle is the way to the peers it names. */
-  #learn(via: string, bytes: Uint8Array): void {
-    let message;
-    try {
-      message = decodeOverlayMessage(bytes);
-    } catch {
-      return; // the overlay itself charges the offence
-    }
-    if (message.type === 'forward-join') this.#route(message.peer, via);
-    else if (message.type === 'shuffle') for (const peer of [message.origin, ...message.peers]) this.#route(peer, via);
-    else if (message.type === 'shuffle-reply') for (const peer of message.peers) this.#route(peer, via);
-  }
-
-  #route(peer: string, via: string): void {
-    if (peer === this.#host.self || peer === via) return;
-    this.#routes.delete(peer);
-    this.#routes.set(peer, { via, at: this.#host.timers.now() });
-    if (this.#routes.size > MAX_ROUTES) this.#routes.delete(this.#routes.keys().next().value!);
   }
 
   /** The channel a signal for `to` goes on: to it, or towards it. */
   #way(to: string): DataChannelTransport | undefined {
     const direct = this.#channels.get(to);
     if (direct) return direct;
-    const route = this.#routes.get(to);
-    if (!route || this.#host.timers.now() - route.at > ROUTE_TTL_MS) return undefined;
-    return this.#channels.get(route.via);
+    const via = this.#routes.via(to);
+    return via === undefined ? undefined : this.#channels.get(via);
   }
 
   #onSignal(peer: string, signal: RelayedSignal): void {
@@ -398,7 +362,7 @@ export class FestivalOverlay {
       this.#signals.dropped++;
       return;
     }
-    this.#route(signal.from, peer);
+    this.#routes.add(signal.from, peer);
     if (signal.to === this.#host.self) return this.#host.deliver(signal.from, signal.data);
     const next = signal.ttl > 0 && signal.from !== this.#host.self ? this.#way(signal.to) : undefined;
     const frame = next && next !== this.#channels.get(peer) ? encodeSignalFrame({ ...signal, ttl: signal.ttl - 1 }) : undefined;
