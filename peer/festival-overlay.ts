@@ -6,26 +6,20 @@
  * neighbours only: a festival's replication channel goes to the replicator on
  * neighbour-up and is closed on neighbour-down.
  *
- * Signaling through the overlay: a relayed signal goes to the peer it is for when there is
- * a channel to it, else along the route learned from the overlay's own traffic
- * (signal-routes.ts). Relays are rate-limited per channel; with no route, or over the
- * limit, the signal goes through the signaling server.
- *
- * Listening: the signaling server is only for the first contacts. The festival's topic is
- * subscribed (and this peer announced there) while this peer needs contacts, has fewer than
- * `LISTEN_BELOW` neighbours, set up a connection through the server, or has not yet heard
- * `LISTEN_ARRIVALS` newcomers since it began listening; so at any time about the last few
- * arrivals and the weakly connected peers (and hubs, `alwaysListen`) answer a newcomer's
- * announce, and the server's load per arriving peer does not grow with the festival.
+ * Signaling through the overlay (signal-relay.ts): offers and answers for further
+ * connections travel over the overlay's channels, along routes learned from its own traffic;
+ * the signaling server is only for the first contacts (overlay-contacts.ts), and the
+ * festival's topic is subscribed only while this peer is one of those to answer a newcomer
+ * (topic-listening.ts).
  */
 import { isPandaError, PandaError } from '../core/errors.js';
 import { encodeOverlayMessage, HyParView, type OverlayAction, type OverlayOptions } from '../core/overlay/index.js';
 import type { DataChannelTransport } from './datachannel-transport.js';
-import { decodeOverlayFrame, encodeOverlayFrame, encodeSignalFrame, MAX_RELAY_HOPS, type RelayedSignal } from './overlay-frames.js';
+import { decodeOverlayFrame, encodeOverlayFrame } from './overlay-frames.js';
 import { OverlayContacts } from './overlay-contacts.js';
-import { TokenBucket } from './peer-limits.js';
-import { SignalRoutes } from './signal-routes.js';
+import { SignalRelay, type SignalCounts } from './signal-relay.js';
 import type { Timers } from './timers.js';
+import { TopicListening } from './topic-listening.js';
 
 /** The overlay's parameters a network takes (`self`, `now`, `random` and `mayConnect` are the network's). */
 export type FestivalOverlayOptions = Partial<Omit<OverlayOptions, 'self' | 'now' | 'random' | 'mayConnect'>> & {
@@ -61,48 +55,27 @@ export interface FestivalOverlayHealth {
   known: number;
   /** Whether the festival's topic is subscribed on the signaling servers now. */
   listening: boolean;
-  /** Signals this peer sent through the overlay and through the server; relayed for others; dropped (no route, over the limit). */
-  signals: { overlay: number; server: number; relayed: number; dropped: number };
+  signals: SignalCounts;
 }
 
 const TICK_MS = 1_000;
-const LISTEN_BELOW = 2;
-const LISTEN_ARRIVALS = 3;
-/** A peer stops listening this long after it no longer needs to: a newcomer it answered may still be signaling through the server. */
-const LINGER_MS = 10_000;
-/** Newcomers remembered, so that one announcing again is not counted twice. */
-const MAX_ARRIVALS = 64;
-/** A connection set up through the server keeps this peer listening at most this long. */
-const VIA_SERVER_MS = 30_000;
 /** Heard contacts are handed to the overlay together, this long after the first. */
 const CONTACT_GATHER_MS = 300;
-/** Relayed signals accepted per channel: a burst of a connection's offer, answer and candidates, then a few per second. */
-const RELAY_BURST = 24;
-const RELAYS_PER_SECOND = 8;
 
 export class FestivalOverlay {
   readonly overlay: HyParView;
   readonly #host: FestivalOverlayHost;
-  readonly #alwaysListen: boolean;
   /** Overlay channels open, by peer. */
   readonly #channels = new Map<string, DataChannelTransport>();
   /** Replication channels open, by peer; handed over while the peer is a neighbour. */
   readonly #replication = new Map<string, { transport: DataChannelTransport; handed: boolean }>();
   /** Connections asked for and not up yet. */
   readonly #connecting = new Set<string>();
-  /** Peers whose connection is being set up through the signaling server (this peer listens meanwhile). */
-  readonly #viaServer = new Map<string, number>();
-  readonly #routes: SignalRoutes;
-  readonly #relayBudget = new Map<string, TokenBucket>();
+  readonly #relay: SignalRelay;
+  readonly #listening: TopicListening;
   readonly #contacts: OverlayContacts;
-  readonly #signals = { overlay: 0, server: 0, relayed: 0, dropped: 0 };
   #needsContacts = false;
-  readonly #arrivals = new Set<string>();
   #gathering: unknown;
-  #listening = false;
-  /** Since when this peer would no longer need to listen. */
-  #quietSince: number | undefined;
-  #arrivalsHeard = 0;
   #ticker: unknown;
   #closed = false;
 
@@ -113,22 +86,24 @@ export class FestivalOverlay {
   ) {
     this.#host = host;
     const { alwaysListen, ...overlay } = options;
-    this.#alwaysListen = alwaysListen ?? false;
-    this.overlay = new HyParView({
-      ...overlay,
+    const now = () => host.timers.now();
+    this.overlay = new HyParView({ ...overlay, self: host.self, now, random: Math.random, mayConnect: (peer) => host.mayConnect(peer) });
+    this.#contacts = new OverlayContacts(now);
+    this.#relay = new SignalRelay({
       self: host.self,
-      now: () => host.timers.now(),
-      random: Math.random,
-      mayConnect: (peer) => host.mayConnect(peer),
+      now,
+      channel: (peer) => this.#channels.get(peer),
+      deliver: (from, data) => host.deliver(from, data),
+      send: (channel, frame) => this.#send(channel, frame),
     });
-    this.#contacts = new OverlayContacts(() => host.timers.now());
-    this.#routes = new SignalRoutes(host.self, () => host.timers.now());
+    const listening = { now, listen: (on: boolean) => host.listen(on), neighbours: () => this.overlay.active.length, needsContacts: () => this.#needsContacts };
+    this.#listening = new TopicListening(listening, alwaysListen ?? false);
     this.#ticker = host.timers.setInterval(() => this.#guard(() => this.#tick()), TICK_MS);
   }
 
   /** Joins: listens and asks for contacts. */
   start(): void {
-    this.#updateListening();
+    this.#listening.update();
     this.#apply(this.overlay.start([]));
   }
 
@@ -137,13 +112,13 @@ export class FestivalOverlay {
       festivalId: this.festivalId,
       neighbours: [...this.overlay.active],
       known: this.overlay.passive.length,
-      listening: this.#listening,
-      signals: { ...this.#signals },
+      listening: this.#listening.listening,
+      signals: { ...this.#relay.counts },
     };
   }
 
   get listening(): boolean {
-    return this.#listening;
+    return this.#listening.listening;
   }
 
   /**
@@ -151,7 +126,7 @@ export class FestivalOverlay {
    * or nobody who is has been heard of lately (the festival's first peers).
    */
   get answers(): boolean {
-    if (!this.#listening) return false;
+    if (!this.#listening.listening) return false;
     if (this.overlay.active.length > 0) return true;
     return !this.#contacts.fresh().some((contact) => contact.neighbours > 0);
   }
@@ -169,12 +144,7 @@ export class FestivalOverlay {
   /** `peer` announced itself in the topic (`targeted`: to this peer, answering our announce), saying it has `neighbours`. */
   heard(peer: string, targeted: boolean, neighbours: number): void {
     if (peer === this.#host.self) return;
-    if (!targeted && !this.#arrivals.has(peer)) {
-      this.#arrivals.add(peer);
-      if (this.#arrivals.size > MAX_ARRIVALS) this.#arrivals.delete(this.#arrivals.values().next().value!);
-      this.#arrivalsHeard++;
-      this.#updateListening();
-    }
+    if (!targeted) this.#listening.arrived(peer);
     this.#contacts.heard(peer, neighbours);
     if (!this.#needsContacts) return;
     this.#gathering ??= this.#host.timers.setTimeout(() => {
@@ -185,10 +155,8 @@ export class FestivalOverlay {
 
   /** The connection to `peer` is being set up through the signaling server. */
   signaledViaServer(peer: string): void {
-    this.#signals.server++;
-    if (this.#channels.has(peer) || this.#viaServer.has(peer)) return;
-    this.#viaServer.set(peer, this.#host.timers.now());
-    this.#updateListening();
+    this.#relay.counts.server++;
+    if (!this.#channels.has(peer)) this.#listening.viaServer(peer);
   }
 
   /** This festival's overlay channel to `peer` is open. */
@@ -198,12 +166,12 @@ export class FestivalOverlay {
     this.#channels.set(peer, transport);
     previous?.close();
     this.#connecting.delete(peer);
-    if (this.#viaServer.delete(peer)) this.#updateListening();
+    this.#listening.settled(peer);
     transport.onFrame = (frame) => this.#guard(() => this.#receive(peer, transport, frame));
     transport.onClose = () => {
       if (this.#channels.get(peer) !== transport) return;
       this.#channels.delete(peer);
-      this.#relayBudget.delete(peer);
+      this.#relay.channelClosed(peer);
       this.#guard(() => this.#apply(this.overlay.disconnected(peer)));
     };
     this.#apply(this.overlay.connected(peer));
@@ -218,18 +186,14 @@ export class FestivalOverlay {
 
   /** The connection to `peer` closed (or could not be made). */
   linkGone(peer: string): void {
-    if (this.#viaServer.delete(peer)) this.#updateListening();
+    this.#listening.settled(peer);
     if (!this.#connecting.delete(peer)) return;
     this.#apply(this.overlay.disconnected(peer));
   }
 
   /** Sends `data` (a signaling message, sealed for the topic) to `to` through the overlay; false if there is no way. */
   relay(to: string, data: unknown): boolean {
-    const channel = this.#way(to);
-    const frame = channel && encodeSignalFrame({ from: this.#host.self, to, ttl: MAX_RELAY_HOPS, data });
-    if (!channel || !frame || !this.#send(channel, frame)) return false;
-    this.#signals.overlay++;
-    return true;
+    return this.#relay.relay(to, data);
   }
 
   /** Leaves: DISCONNECT to the neighbours, every channel closed, no more ticks. */
@@ -237,6 +201,7 @@ export class FestivalOverlay {
     if (this.#closed) return;
     this.#apply(this.overlay.leave());
     this.#closed = true;
+    this.#listening.close();
     this.#host.timers.clearInterval(this.#ticker);
     this.#host.timers.clearTimeout(this.#gathering);
     for (const transport of this.#channels.values()) transport.close();
@@ -264,18 +229,18 @@ export class FestivalOverlay {
         }
         case 'neighbour-up':
           this.#handOver(action.peer);
-          this.#updateListening();
+          this.#listening.update();
           break;
         case 'neighbour-down': {
           const replication = this.#replication.get(action.peer);
           this.#replication.delete(action.peer);
           replication?.transport.close();
-          this.#updateListening();
+          this.#listening.update();
           break;
         }
         case 'need-contacts':
           this.#needsContacts = true;
-          this.#updateListening();
+          this.#listening.update();
           // A contact heard before and not tried yet, else ask the listening peers.
           if (!this.#useContact()) this.#host.announce();
           break;
@@ -303,7 +268,7 @@ export class FestivalOverlay {
     this.#contacts.forget([first, ...known].map(({ peer }) => peer));
     this.#needsContacts = false;
     this.#apply(this.overlay.start([first.peer, ...known.map(({ peer }) => peer)]));
-    this.#updateListening();
+    this.#listening.update();
     return true;
   }
 
@@ -342,32 +307,9 @@ export class FestivalOverlay {
       return;
     }
     if (decoded.kind === 'overlay') {
-      this.#routes.learn(peer, decoded.bytes);
+      this.#relay.routes.learn(peer, decoded.bytes);
       this.#apply(this.overlay.receive(peer, decoded.bytes));
-    } else this.#onSignal(peer, decoded.signal);
-  }
-
-  /** The channel a signal for `to` goes on: to it, or towards it. */
-  #way(to: string): DataChannelTransport | undefined {
-    const direct = this.#channels.get(to);
-    if (direct) return direct;
-    const via = this.#routes.via(to);
-    return via === undefined ? undefined : this.#channels.get(via);
-  }
-
-  #onSignal(peer: string, signal: RelayedSignal): void {
-    let budget = this.#relayBudget.get(peer);
-    if (!budget) this.#relayBudget.set(peer, (budget = new TokenBucket(RELAY_BURST, RELAYS_PER_SECOND, () => this.#host.timers.now())));
-    if (!budget.take()) {
-      this.#signals.dropped++;
-      return;
-    }
-    this.#routes.add(signal.from, peer);
-    if (signal.to === this.#host.self) return this.#host.deliver(signal.from, signal.data);
-    const next = signal.ttl > 0 && signal.from !== this.#host.self ? this.#way(signal.to) : undefined;
-    const frame = next && next !== this.#channels.get(peer) ? encodeSignalFrame({ ...signal, ttl: signal.ttl - 1 }) : undefined;
-    if (next && frame && this.#send(next, frame)) this.#signals.relayed++;
-    else this.#signals.dropped++;
+    } else this.#relay.received(peer, decoded.signal);
   }
 
   #send(channel: DataChannelTransport, frame: Uint8Array): boolean {
@@ -381,31 +323,7 @@ export class FestivalOverlay {
 
   #tick(): void {
     this.#apply(this.overlay.tick());
-    const now = this.#host.timers.now();
-    for (const [peer, since] of this.#viaServer) if (now - since > VIA_SERVER_MS) this.#viaServer.delete(peer);
-    this.#updateListening();
-  }
-
-  #updateListening(): void {
-    if (this.#closed) return;
-    const neighbours = this.overlay.active.length;
-    const weak = this.#needsContacts || neighbours < LISTEN_BELOW;
-    // Listening anew: the next few newcomers are this peer's to answer.
-    if (!this.#listening && weak) this.#arrivalsHeard = 0;
-    const now = this.#host.timers.now();
-    if (this.#alwaysListen || weak || this.#viaServer.size > 0 || this.#arrivalsHeard < LISTEN_ARRIVALS) {
-      this.#quietSince = undefined;
-      if (!this.#listening) {
-        this.#listening = true;
-        this.#host.listen(true);
-      }
-      return;
-    }
-    this.#quietSince ??= now;
-    if (this.#listening && now - this.#quietSince >= LINGER_MS) {
-      this.#listening = false;
-      this.#host.listen(false);
-    }
+    this.#listening.tick();
   }
 
   /** Nothing throws out of a timer or a channel's handler. */
