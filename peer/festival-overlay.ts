@@ -6,26 +6,20 @@
  * neighbours only: a festival's replication channel goes to the replicator on
  * neighbour-up and is closed on neighbour-down.
  *
- * Signaling through the overlay: a relayed signal goes to the peer it is for when there is
- * a channel to it, else along the route learned from the overlay's own traffic: a
- * forward-join for `p` came from the way back to `p`, so did a shuffle from its origin and
- * the peers it names, and a relayed signal from its sender (routes back along the walk, as
- * the issue asks). Relays are rate-limited per channel; with no route, or over the limit,
- * the signal goes through the signaling server.
- *
- * Listening: the signaling server is only for the first contacts. The festival's topic is
- * subscribed (and this peer announced there) while this peer needs contacts, has fewer than
- * `LISTEN_BELOW` neighbours, set up a connection through the server, or has not yet heard
- * `LISTEN_ARRIVALS` newcomers since it began listening; so at any time about the last few
- * arrivals and the weakly connected peers (and hubs, `alwaysListen`) answer a newcomer's
- * announce, and the server's load per arriving peer does not grow with the festival.
+ * Signaling through the overlay (signal-relay.ts): offers and answers for further
+ * connections travel over the overlay's channels, along routes learned from its own traffic;
+ * the signaling server is only for the first contacts (overlay-contacts.ts), and the
+ * festival's topic is subscribed only while this peer is one of those to answer a newcomer
+ * (topic-listening.ts).
  */
 import { isPandaError, PandaError } from '../core/errors.js';
-import { decodeOverlayMessage, encodeOverlayMessage, HyParView, type OverlayAction, type OverlayOptions } from '../core/overlay/index.js';
+import { encodeOverlayMessage, HyParView, type OverlayAction, type OverlayOptions } from '../core/overlay/index.js';
 import type { DataChannelTransport } from './datachannel-transport.js';
-import { decodeOverlayFrame, encodeOverlayFrame, encodeSignalFrame, MAX_RELAY_HOPS, type RelayedSignal } from './overlay-frames.js';
-import { TokenBucket } from './peer-limits.js';
+import { decodeOverlayFrame, encodeOverlayFrame } from './overlay-frames.js';
+import { OverlayContacts } from './overlay-contacts.js';
+import { SignalRelay, type SignalCounts } from './signal-relay.js';
 import type { Timers } from './timers.js';
+import { TopicListening } from './topic-listening.js';
 
 /** The overlay's parameters a network takes (`self`, `now`, `random` and `mayConnect` are the network's). */
 export type FestivalOverlayOptions = Partial<Omit<OverlayOptions, 'self' | 'now' | 'random' | 'mayConnect'>> & {
@@ -61,56 +55,27 @@ export interface FestivalOverlayHealth {
   known: number;
   /** Whether the festival's topic is subscribed on the signaling servers now. */
   listening: boolean;
-  /** Signals this peer sent through the overlay and through the server; relayed for others; dropped (no route, over the limit). */
-  signals: { overlay: number; server: number; relayed: number; dropped: number };
+  signals: SignalCounts;
 }
 
 const TICK_MS = 1_000;
-const LISTEN_BELOW = 2;
-const LISTEN_ARRIVALS = 3;
-/** A peer stops listening this long after it no longer needs to: a newcomer it answered may still be signaling through the server. */
-const LINGER_MS = 10_000;
-/** Newcomers remembered, so that one announcing again is not counted twice. */
-const MAX_ARRIVALS = 64;
-/** A connection set up through the server keeps this peer listening at most this long. */
-const VIA_SERVER_MS = 30_000;
-/** Routes remembered at most, and for how long. */
-const MAX_ROUTES = 512;
-const ROUTE_TTL_MS = 120_000;
-/** Contacts heard from the signaling server kept at most. */
-const MAX_CONTACTS = 16;
 /** Heard contacts are handed to the overlay together, this long after the first. */
 const CONTACT_GATHER_MS = 300;
-/** Contacts heard longer ago are not joined through. */
-const CONTACT_FRESH_MS = 5_000;
-/** Relayed signals accepted per channel: a burst of a connection's offer, answer and candidates, then a few per second. */
-const RELAY_BURST = 24;
-const RELAYS_PER_SECOND = 8;
 
 export class FestivalOverlay {
   readonly overlay: HyParView;
   readonly #host: FestivalOverlayHost;
-  readonly #alwaysListen: boolean;
   /** Overlay channels open, by peer. */
   readonly #channels = new Map<string, DataChannelTransport>();
   /** Replication channels open, by peer; handed over while the peer is a neighbour. */
   readonly #replication = new Map<string, { transport: DataChannelTransport; handed: boolean }>();
   /** Connections asked for and not up yet. */
   readonly #connecting = new Set<string>();
-  /** Peers whose connection is being set up through the signaling server (this peer listens meanwhile). */
-  readonly #viaServer = new Map<string, number>();
-  readonly #routes = new Map<string, { via: string; at: number }>();
-  readonly #relayBudget = new Map<string, TokenBucket>();
-  /** Contacts heard, with the neighbours they said they have and when (oldest first). */
-  readonly #contacts = new Map<string, { neighbours: number; at: number }>();
-  readonly #signals = { overlay: 0, server: 0, relayed: 0, dropped: 0 };
+  readonly #relay: SignalRelay;
+  readonly #listening: TopicListening;
+  readonly #contacts: OverlayContacts;
   #needsContacts = false;
-  readonly #arrivals = new Set<string>();
   #gathering: unknown;
-  #listening = false;
-  /** Since when this peer would no longer need to listen. */
-  #quietSince: number | undefined;
-  #arrivalsHeard = 0;
   #ticker: unknown;
   #closed = false;
 
@@ -121,20 +86,24 @@ export class FestivalOverlay {
   ) {
     this.#host = host;
     const { alwaysListen, ...overlay } = options;
-    this.#alwaysListen = alwaysListen ?? false;
-    this.overlay = new HyParView({
-      ...overlay,
+    const now = () => host.timers.now();
+    this.overlay = new HyParView({ ...overlay, self: host.self, now, random: Math.random, mayConnect: (peer) => host.mayConnect(peer) });
+    this.#contacts = new OverlayContacts(now);
+    this.#relay = new SignalRelay({
       self: host.self,
-      now: () => host.timers.now(),
-      random: Math.random,
-      mayConnect: (peer) => host.mayConnect(peer),
+      now,
+      channel: (peer) => this.#channels.get(peer),
+      deliver: (from, data) => host.deliver(from, data),
+      send: (channel, frame) => this.#send(channel, frame),
     });
+    const listening = { now, listen: (on: boolean) => host.listen(on), neighbours: () => this.overlay.active.length, needsContacts: () => this.#needsContacts };
+    this.#listening = new TopicListening(listening, alwaysListen ?? false);
     this.#ticker = host.timers.setInterval(() => this.#guard(() => this.#tick()), TICK_MS);
   }
 
   /** Joins: listens and asks for contacts. */
   start(): void {
-    this.#updateListening();
+    this.#listening.update();
     this.#apply(this.overlay.start([]));
   }
 
@@ -143,13 +112,13 @@ export class FestivalOverlay {
       festivalId: this.festivalId,
       neighbours: [...this.overlay.active],
       known: this.overlay.passive.length,
-      listening: this.#listening,
-      signals: { ...this.#signals },
+      listening: this.#listening.listening,
+      signals: { ...this.#relay.counts },
     };
   }
 
   get listening(): boolean {
-    return this.#listening;
+    return this.#listening.listening;
   }
 
   /**
@@ -157,10 +126,9 @@ export class FestivalOverlay {
    * or nobody who is has been heard of lately (the festival's first peers).
    */
   get answers(): boolean {
-    if (!this.#listening) return false;
+    if (!this.#listening.listening) return false;
     if (this.overlay.active.length > 0) return true;
-    for (const contact of this.#fresh()) if (contact.neighbours > 0) return false;
-    return true;
+    return !this.#contacts.fresh().some((contact) => contact.neighbours > 0);
   }
 
   /** Whether `peer` has or is being given a connection of this festival. */
@@ -176,15 +144,8 @@ export class FestivalOverlay {
   /** `peer` announced itself in the topic (`targeted`: to this peer, answering our announce), saying it has `neighbours`. */
   heard(peer: string, targeted: boolean, neighbours: number): void {
     if (peer === this.#host.self) return;
-    if (!targeted && !this.#arrivals.has(peer)) {
-      this.#arrivals.add(peer);
-      if (this.#arrivals.size > MAX_ARRIVALS) this.#arrivals.delete(this.#arrivals.values().next().value!);
-      this.#arrivalsHeard++;
-      this.#updateListening();
-    }
-    this.#contacts.delete(peer);
-    this.#contacts.set(peer, { neighbours, at: this.#host.timers.now() });
-    if (this.#contacts.size > MAX_CONTACTS) this.#contacts.delete(this.#contacts.keys().next().value!);
+    if (!targeted) this.#listening.arrived(peer);
+    this.#contacts.heard(peer, neighbours);
     if (!this.#needsContacts) return;
     this.#gathering ??= this.#host.timers.setTimeout(() => {
       this.#gathering = undefined;
@@ -194,10 +155,8 @@ export class FestivalOverlay {
 
   /** The connection to `peer` is being set up through the signaling server. */
   signaledViaServer(peer: string): void {
-    this.#signals.server++;
-    if (this.#channels.has(peer) || this.#viaServer.has(peer)) return;
-    this.#viaServer.set(peer, this.#host.timers.now());
-    this.#updateListening();
+    this.#relay.counts.server++;
+    if (!this.#channels.has(peer)) this.#listening.viaServer(peer);
   }
 
   /** This festival's overlay channel to `peer` is open. */
@@ -207,12 +166,12 @@ export class FestivalOverlay {
     this.#channels.set(peer, transport);
     previous?.close();
     this.#connecting.delete(peer);
-    if (this.#viaServer.delete(peer)) this.#updateListening();
+    this.#listening.settled(peer);
     transport.onFrame = (frame) => this.#guard(() => this.#receive(peer, transport, frame));
     transport.onClose = () => {
       if (this.#channels.get(peer) !== transport) return;
       this.#channels.delete(peer);
-      this.#relayBudget.delete(peer);
+      this.#relay.channelClosed(peer);
       this.#guard(() => this.#apply(this.overlay.disconnected(peer)));
     };
     this.#apply(this.overlay.connected(peer));
@@ -227,18 +186,14 @@ export class FestivalOverlay {
 
   /** The connection to `peer` closed (or could not be made). */
   linkGone(peer: string): void {
-    if (this.#viaServer.delete(peer)) this.#updateListening();
+    this.#listening.settled(peer);
     if (!this.#connecting.delete(peer)) return;
     this.#apply(this.overlay.disconnected(peer));
   }
 
   /** Sends `data` (a signaling message, sealed for the topic) to `to` through the overlay; false if there is no way. */
   relay(to: string, data: unknown): boolean {
-    const channel = this.#way(to);
-    const frame = channel && encodeSignalFrame({ from: this.#host.self, to, ttl: MAX_RELAY_HOPS, data });
-    if (!channel || !frame || !this.#send(channel, frame)) return false;
-    this.#signals.overlay++;
-    return true;
+    return this.#relay.relay(to, data);
   }
 
   /** Leaves: DISCONNECT to the neighbours, every channel closed, no more ticks. */
@@ -246,6 +201,7 @@ export class FestivalOverlay {
     if (this.#closed) return;
     this.#apply(this.overlay.leave());
     this.#closed = true;
+    this.#listening.close();
     this.#host.timers.clearInterval(this.#ticker);
     this.#host.timers.clearTimeout(this.#gathering);
     for (const transport of this.#channels.values()) transport.close();
@@ -273,18 +229,18 @@ export class FestivalOverlay {
         }
         case 'neighbour-up':
           this.#handOver(action.peer);
-          this.#updateListening();
+          this.#listening.update();
           break;
         case 'neighbour-down': {
           const replication = this.#replication.get(action.peer);
           this.#replication.delete(action.peer);
           replication?.transport.close();
-          this.#updateListening();
+          this.#listening.update();
           break;
         }
         case 'need-contacts':
           this.#needsContacts = true;
-          this.#updateListening();
+          this.#listening.update();
           // A contact heard before and not tried yet, else ask the listening peers.
           if (!this.#useContact()) this.#host.announce();
           break;
@@ -303,23 +259,17 @@ export class FestivalOverlay {
    * festival have come apart; the rest are kept in case the join fails.
    */
   #useContact(): boolean {
-    const fresh = [...this.#fresh()];
+    const fresh = this.#contacts.fresh();
     const inOverlay = fresh.filter((contact) => contact.neighbours > 0);
     // A random one: newcomers all joining the best connected peer would meet its rate limit.
     const first = inOverlay[Math.floor(Math.random() * inOverlay.length)] ?? fresh.pop();
     if (first === undefined) return false;
     const known = inOverlay.filter((contact) => contact !== first).slice(0, 2);
-    for (const { peer } of [first, ...known]) this.#contacts.delete(peer);
+    this.#contacts.forget([first, ...known].map(({ peer }) => peer));
     this.#needsContacts = false;
     this.#apply(this.overlay.start([first.peer, ...known.map(({ peer }) => peer)]));
-    this.#updateListening();
+    this.#listening.update();
     return true;
-  }
-
-  /** Contacts heard lately (oldest first): older ones may have stopped listening, their offers would be lost. */
-  *#fresh(): Iterable<{ peer: string; neighbours: number }> {
-    const since = this.#host.timers.now() - CONTACT_FRESH_MS;
-    for (const [peer, { neighbours, at }] of this.#contacts) if (at >= since) yield { peer, neighbours };
   }
 
   #connect(peer: string): void {
@@ -357,53 +307,9 @@ export class FestivalOverlay {
       return;
     }
     if (decoded.kind === 'overlay') {
-      this.#learn(peer, decoded.bytes);
+      this.#relay.routes.learn(peer, decoded.bytes);
       this.#apply(this.overlay.receive(peer, decoded.bytes));
-    } else this.#onSignal(peer, decoded.signal);
-  }
-
-  /** Routes back: who sent a walk or a shuffle is the way to the peers it names. */
-  #learn(via: string, bytes: Uint8Array): void {
-    let message;
-    try {
-      message = decodeOverlayMessage(bytes);
-    } catch {
-      return; // the overlay itself charges the offence
-    }
-    if (message.type === 'forward-join') this.#route(message.peer, via);
-    else if (message.type === 'shuffle') for (const peer of [message.origin, ...message.peers]) this.#route(peer, via);
-    else if (message.type === 'shuffle-reply') for (const peer of message.peers) this.#route(peer, via);
-  }
-
-  #route(peer: string, via: string): void {
-    if (peer === this.#host.self || peer === via) return;
-    this.#routes.delete(peer);
-    this.#routes.set(peer, { via, at: this.#host.timers.now() });
-    if (this.#routes.size > MAX_ROUTES) this.#routes.delete(this.#routes.keys().next().value!);
-  }
-
-  /** The channel a signal for `to` goes on: to it, or towards it. */
-  #way(to: string): DataChannelTransport | undefined {
-    const direct = this.#channels.get(to);
-    if (direct) return direct;
-    const route = this.#routes.get(to);
-    if (!route || this.#host.timers.now() - route.at > ROUTE_TTL_MS) return undefined;
-    return this.#channels.get(route.via);
-  }
-
-  #onSignal(peer: string, signal: RelayedSignal): void {
-    let budget = this.#relayBudget.get(peer);
-    if (!budget) this.#relayBudget.set(peer, (budget = new TokenBucket(RELAY_BURST, RELAYS_PER_SECOND, () => this.#host.timers.now())));
-    if (!budget.take()) {
-      this.#signals.dropped++;
-      return;
-    }
-    this.#route(signal.from, peer);
-    if (signal.to === this.#host.self) return this.#host.deliver(signal.from, signal.data);
-    const next = signal.ttl > 0 && signal.from !== this.#host.self ? this.#way(signal.to) : undefined;
-    const frame = next && next !== this.#channels.get(peer) ? encodeSignalFrame({ ...signal, ttl: signal.ttl - 1 }) : undefined;
-    if (next && frame && this.#send(next, frame)) this.#signals.relayed++;
-    else this.#signals.dropped++;
+    } else this.#relay.received(peer, decoded.signal);
   }
 
   #send(channel: DataChannelTransport, frame: Uint8Array): boolean {
@@ -417,31 +323,7 @@ export class FestivalOverlay {
 
   #tick(): void {
     this.#apply(this.overlay.tick());
-    const now = this.#host.timers.now();
-    for (const [peer, since] of this.#viaServer) if (now - since > VIA_SERVER_MS) this.#viaServer.delete(peer);
-    this.#updateListening();
-  }
-
-  #updateListening(): void {
-    if (this.#closed) return;
-    const neighbours = this.overlay.active.length;
-    const weak = this.#needsContacts || neighbours < LISTEN_BELOW;
-    // Listening anew: the next few newcomers are this peer's to answer.
-    if (!this.#listening && weak) this.#arrivalsHeard = 0;
-    const now = this.#host.timers.now();
-    if (this.#alwaysListen || weak || this.#viaServer.size > 0 || this.#arrivalsHeard < LISTEN_ARRIVALS) {
-      this.#quietSince = undefined;
-      if (!this.#listening) {
-        this.#listening = true;
-        this.#host.listen(true);
-      }
-      return;
-    }
-    this.#quietSince ??= now;
-    if (this.#listening && now - this.#quietSince >= LINGER_MS) {
-      this.#listening = false;
-      this.#host.listen(false);
-    }
+    this.#listening.tick();
   }
 
   /** Nothing throws out of a timer or a channel's handler. */

@@ -7,11 +7,14 @@
  * test/overlay-sim/) opens and closes connections, carries messages and calls `tick`.
  *
  * The rooms of core/overlay:
- * - hyparview.ts: the membership state machine (join, forward-join walks, neighbor requests,
- *   disconnect, shuffles, refilling the active view, healing partitions);
+ * - hyparview.ts: the membership state machine, its inputs and outputs, neighbor requests
+ *   and disconnects, and where it departs from the paper; views.ts: the state its parts
+ *   share and the moves between views;
+ * - joining.ts: joins and forward-join walks; shuffles.ts: the passive view's shuffles;
+ *   active-view-upkeep.ts: refilling the active view, healing partitions, the turnover;
  * - messages.ts: its messages and their strict, bounded binary encoding;
  * - options.ts: parameters, defaults and bounds; budget.ts: rate limits per interval;
- * - peer-set.ts: a bounded view with random picks.
+ * - peer-set.ts: a bounded view with random picks; lost-peers.ts: failed peers to retry.
  */
 export { HyParView, type OverlayAction } from './hyparview.js';
 export {

@@ -1,6 +1,7 @@
 /**
  * The overlay's parameters, their defaults (the paper's, §5: active view 5, passive view 30,
- * ARWL 6, PRWL 3, shuffles of 3 active and 4 passive peers) and their bounds, checked once.
+ * ARWL 6, PRWL 3, shuffles of 3 active and 4 passive peers; the turnover is not the paper's)
+ * and their bounds, checked once.
  * Time and randomness come from the host: the layer keeps no timers and draws no numbers
  * of its own, so a simulation on virtual time with a seeded generator replays exactly.
  */
@@ -30,6 +31,8 @@ export interface OverlayOptions {
   shuffleWalk?: number;
   /** A shuffle this often (ms, default 30 s; each peer's first after a random part of it). */
   shuffleInterval?: number;
+  /** A turnover this often (ms, default 60 s; each peer's first after a random part of it): a random passive peer is asked, with high priority, to be a neighbour. */
+  turnoverInterval?: number;
   /** Connections being opened or waiting to be accepted, inbound and outbound, at most (default 3). */
   maxPending?: number;
   /** A connection not accepted as a neighbour after this long is closed (ms, default 10 s). */
@@ -77,6 +80,7 @@ export function overlaySettings(options: OverlayOptions): OverlaySettings {
     shufflePassive: integer('shufflePassive', options.shufflePassive ?? 4, 0, MAX_SHUFFLE_PEERS - 1 - shuffleActive),
     shuffleWalk: integer('shuffleWalk', options.shuffleWalk ?? 4, 0, MAX_WALK),
     shuffleInterval: integer('shuffleInterval', options.shuffleInterval ?? 30_000, 1, 2 ** 31),
+    turnoverInterval: integer('turnoverInterval', options.turnoverInterval ?? 60_000, 1, 2 ** 31),
     maxPending: integer('maxPending', options.maxPending ?? 3, 1, 64),
     pendingTimeout: integer('pendingTimeout', options.pendingTimeout ?? 10_000, 1, 2 ** 31),
     maxLost: integer('maxLost', options.maxLost ?? 8, 0, 1024),

@@ -1,7 +1,7 @@
 /**
  * HyParView's state machine on its own: the actions it returns for joins, forward-join
- * walks, neighbor requests, failures, shuffles and malformed input, with the clock and the
- * random numbers in the test's hands.
+ * walks, neighbor requests, failures, shuffles, the turnover and malformed input, with the
+ * clock and the random numbers in the test's hands.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -180,6 +180,47 @@ describe('HyParView', () => {
     origin.receive('n', bytes({ type: 'shuffle-reply', id: shuffle.message.id, peers: ['r1', 'r2'] }));
     assert.ok(origin.passive.includes('r1') && origin.passive.includes('r2'));
     assert.ok(origin.passive.length <= 4);
+  });
+
+  test('turnover: every interval a random passive peer is asked with high priority; once taken, a full view lets another neighbour go', () => {
+    const { overlay, clock } = peer({ activeTarget: 2, maxActive: 2, turnoverInterval: 1_000 });
+    join(overlay, 'a');
+    join(overlay, 'b');
+    overlay.receive('a', bytes({ type: 'forward-join', peer: 'x', ttl: 3 })); // PRWL: x is passive now
+    assert.deepEqual(overlay.passive, ['x']);
+    clock.now += 1_000;
+    assert.deepEqual(of(overlay.tick(), 'connect'), [{ type: 'connect', peer: 'x' }]);
+    assert.deepEqual(sends(overlay.connected('x')), [{ type: 'send', peer: 'x', message: { type: 'neighbor', priority: 'high' } }]);
+    const accepted = overlay.receive('x', bytes({ type: 'neighbor-reply', accepted: true }));
+    const [left] = of(accepted, 'neighbour-down');
+    assert.ok(left && (left.peer === 'a' || left.peer === 'b'));
+    assert.deepEqual(sends(accepted, 'disconnect'), [{ type: 'send', peer: left.peer, message: { type: 'disconnect' } }]);
+    assert.deepEqual(of(accepted, 'neighbour-up'), [{ type: 'neighbour-up', peer: 'x' }]);
+    assert.deepEqual([...overlay.active].sort(), [left.peer === 'a' ? 'b' : 'a', 'x'].sort());
+    assert.deepEqual(overlay.passive, [left.peer]);
+    assert.equal(overlay.connections, 2);
+    // Not before the next interval; a passive peer that cannot be reached is kept as lost.
+    overlay.receive('x', bytes({ type: 'forward-join', peer: 'gone', ttl: 3 }));
+    clock.now += 500;
+    assert.deepEqual(of(overlay.tick(), 'connect'), []);
+    clock.now += 500;
+    const [again] = of(overlay.tick(), 'connect');
+    assert.ok(again && (again.peer === 'gone' || again.peer === left.peer));
+    overlay.disconnected(again.peer);
+    assert.ok(!overlay.passive.includes(again.peer));
+    assert.deepEqual(overlay.lost, [again.peer]);
+
+    // With room, nobody leaves.
+    const { overlay: below, clock: later } = peer({ activeTarget: 2, maxActive: 3, turnoverInterval: 1_000 });
+    join(below, 'a');
+    join(below, 'b');
+    below.receive('a', bytes({ type: 'forward-join', peer: 'x', ttl: 3 }));
+    later.now += 1_000;
+    assert.deepEqual(of(below.tick(), 'connect'), [{ type: 'connect', peer: 'x' }]);
+    assert.deepEqual(sends(below.connected('x')), [{ type: 'send', peer: 'x', message: { type: 'neighbor', priority: 'high' } }]);
+    const taken = below.receive('x', bytes({ type: 'neighbor-reply', accepted: true }));
+    assert.deepEqual(of(taken, 'neighbour-down'), []);
+    assert.deepEqual([...below.active].sort(), ['a', 'b', 'x']);
   });
 
   test('malformed bytes are an offence and close the connection', () => {

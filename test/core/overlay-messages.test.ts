@@ -83,6 +83,7 @@ describe('overlay messages', () => {
       { activeWalk: MAX_WALK + 1 },
       { shufflePassive: 40 },
       { maxPending: 1.5 },
+      { turnoverInterval: 0 },
     ]) {
       assert.throws(
         () => new HyParView({ ...base, ...bad }),

@@ -32,6 +32,8 @@ export const SYNC_REQUEST_SIZE = 62;
 export const SYNC_IN_STEP_SIZE = 15;
 export const SYNC_ROUNDS_SIZE = 900;
 const FRAME_SIZE = 16 * 1024;
+/** Messages kept per peer before it is a neighbour (the real transport keeps up to 4,096 frames). */
+const MAX_EARLY = 64;
 
 export type DataMessage =
   | { type: 'note'; ids: number[]; hops: number[] }
@@ -70,6 +72,12 @@ export class PeerData {
   readonly #hops = new Map<number, number>();
   readonly #neighbours = new Map<string, Neighbour>();
   readonly #wanted = new Map<number, { from: string; hops: number; others: string[]; retries: number }>();
+  /**
+   * Messages from a peer that is not a neighbour yet: the side that accepts a neighbour starts
+   * replicating before its answer arrives, and the real transport keeps frames until the
+   * replicator takes the channel (datachannel-transport.ts), so they wait for `neighbourUp`.
+   */
+  readonly #early = new Map<string, DataMessage[]>();
 
   constructor(private readonly host: DataHost) {}
 
@@ -94,10 +102,18 @@ export class PeerData {
       };
       this.host.after(this.host.resyncInterval, again);
     }
+    const early = this.#early.get(peer) ?? [];
+    this.#early.delete(peer);
+    for (const message of early) this.message(peer, message);
   }
 
   neighbourDown(peer: string): void {
     this.#neighbours.delete(peer);
+  }
+
+  /** The connection to `peer` is gone: what it sent before it became a neighbour goes with it. */
+  linkGone(peer: string): void {
+    this.#early.delete(peer);
   }
 
   /** This peer writes entry `id`: in full to every neighbour. */
@@ -110,7 +126,12 @@ export class PeerData {
 
   message(from: string, message: DataMessage): void {
     const neighbour = this.#neighbours.get(from);
-    if (!neighbour) return;
+    if (!neighbour) {
+      const early = this.#early.get(from) ?? [];
+      this.#early.set(from, early);
+      if (early.length < MAX_EARLY) early.push(message);
+      return;
+    }
     switch (message.type) {
       case 'sync':
         neighbour.summary = message.have;

@@ -20,7 +20,7 @@ export interface NetworkParams {
   failAfter: number;
   /** When a peer leaves, the other side notices after a delay in this range (ms). */
   detect: [number, number];
-  /** Connections a peer's host holds at most over all festivals. */
+  /** Connections a peer's host holds at most over all festivals (unless its endpoint says otherwise). */
   hostCap: number;
 }
 
@@ -37,6 +37,8 @@ export const DEFAULT_NETWORK: NetworkParams = {
 export interface Endpoint {
   readonly id: string;
   readonly online: boolean;
+  /** Its host's cap of connections, if not the network's `hostCap`. */
+  readonly hostCap?: number | undefined;
   sent: number;
   admits(remote: string): boolean;
   connected(remote: string): void;
@@ -69,9 +71,19 @@ export class SimNetwork {
     private readonly endpoints: ReadonlyMap<string, Endpoint>,
   ) {}
 
+  /** Connections `peer`'s host holds at most. */
+  capOf(peer: string): number {
+    return this.endpoints.get(peer)?.hostCap ?? this.params.hostCap;
+  }
+
   /** Connections `peer` holds (up or being set up). */
   connectionsOf(peer: string): number {
     return this.#byPeer.get(peer)?.size ?? 0;
+  }
+
+  /** Whether `a` and `b` have a connection (up or being set up). */
+  linked(a: string, b: string): boolean {
+    return this.#links.has(pairKey(a, b));
   }
 
   #between([min, max]: [number, number]): number {
@@ -84,7 +96,7 @@ export class SimNetwork {
       if (existing.state === 'up') this.time.after(0, () => this.#tell(from, (endpoint) => endpoint.connected(to)));
       return;
     }
-    if (this.connectionsOf(from) >= this.params.hostCap) {
+    if (this.connectionsOf(from) >= this.capOf(from)) {
       this.time.after(0, () => this.#tell(from, (endpoint) => endpoint.disconnected(to)));
       return;
     }
@@ -93,7 +105,7 @@ export class SimNetwork {
     this.time.after(this.#between(this.params.setup), () => {
       if (link.state !== 'connecting') return;
       const remote = this.endpoints.get(to);
-      const ok = remote?.online && this.reachable(from, to) && this.connectionsOf(to) < this.params.hostCap && remote.admits(from);
+      const ok = remote?.online && this.reachable(from, to) && this.connectionsOf(to) < this.capOf(to) && remote.admits(from);
       if (!ok) {
         this.#remove(link);
         const wait = remote?.online && this.reachable(from, to) ? 0 : this.params.failAfter;
@@ -165,10 +177,14 @@ export class SimNetwork {
     }
   }
 
-  /** Tells `peer` that `link` to `other` is gone, unless a newer connection between them took its place. */
+  /**
+   * Tells `peer` that `link` to `other` is gone, unless a newer connection between them took
+   * its place as far as `peer` knows: one up, or one `peer` is setting up (the other side
+   * hears of a connection only once it is up).
+   */
   #gone(link: Link, peer: string, other: string): void {
     const current = this.#links.get(pairKey(peer, other));
-    if (current && current !== link) return;
+    if (current && current !== link && (current.state === 'up' || current.a === peer)) return;
     this.#tell(peer, (endpoint) => endpoint.disconnected(other));
   }
 

@@ -10,6 +10,9 @@
  *    saying DISCONNECT, half just gone) and as many new ones join, holding nothing;
  *    meanwhile `published` entries are written by random online peers;
  * 3. a minute without churn, then the check that every online peer holds every entry;
+ *    with `late`, one more entry is written then (the overlay has settled: a part of it
+ *    that closed on itself during churn stays closed unless the active views turn over) and
+ *    the online peers lacking it `lateMs` later are counted;
  * 4. with `partition`: the peers are split in two halves (connections across fail, and new
  *    ones cannot be made) for `partitionMs`, an entry is written in each half, then contacts
  *    return: the time until the active views form one component again, and until both
@@ -33,10 +36,22 @@ export interface SimulationOptions {
   published?: number;
   partition?: boolean;
   partitionMs?: number;
+  /** Writes an entry once churn stopped and counts who lacks it `lateMs` (default 3 minutes) later. */
+  late?: boolean;
+  lateAfterMs?: number;
+  lateMs?: number;
   /** 'notes' (default): the proposal in sim-data.ts; 'push': today's full live push. */
   replication?: 'notes' | 'push';
   network?: Partial<NetworkParams>;
   overlay?: Partial<Omit<OverlayOptions, 'self' | 'now' | 'random'>>;
+  /** Always-on peers (`panda serve`, a festival's Node peer): the first to arrive, never leaving, with views and a cap of their own. */
+  hubs?: Hub;
+}
+
+export interface Hub {
+  count: number;
+  overlay: Partial<Omit<OverlayOptions, 'self' | 'now' | 'random'>>;
+  hostCap: number;
 }
 
 export interface EntryFigures {
@@ -70,6 +85,8 @@ export interface SimulationResult {
   wirePerUseful: number;
   overlayShare: number;
   duplicates: number;
+  /** With `late`: components of the active views after churn, and online peers lacking the late entry. */
+  late?: { components: number; missing: number };
   partition?: { componentsAtSplit: number; oneComponentMs: number; entriesEverywhereMs: number };
 }
 
@@ -80,20 +97,24 @@ class SimPeer implements Endpoint {
   online = true;
   sent = 0;
   overlaySent = 0;
+  readonly hostCap: number | undefined;
   readonly overlay: HyParView;
   readonly data: PeerData;
 
   constructor(
     readonly id: string,
     readonly sim: Simulation,
+    readonly hub?: Hub,
   ) {
     this.overlay = new HyParView({
-      ...sim.overlayOptions,
+      ...(hub ? hub.overlay : sim.overlayOptions),
       self: id,
       now: () => sim.time.now,
       random: sim.random,
-      mayConnect: () => sim.network.connectionsOf(id) < sim.networkParams.hostCap,
+      // As the WebRTC host's: a connection there already (an inbound one being taken) counts as room.
+      mayConnect: (peer) => sim.network.linked(id, peer) || sim.network.connectionsOf(id) < sim.network.capOf(id),
     });
+    this.hostCap = hub?.hostCap;
     this.data = new PeerData({
       self: id,
       now: () => sim.time.now,
@@ -117,6 +138,7 @@ class SimPeer implements Endpoint {
   }
 
   disconnected(remote: string): void {
+    this.data.linkGone(remote);
     this.apply(this.overlay.disconnected(remote));
   }
 
@@ -199,8 +221,8 @@ class Simulation {
     return [...picked];
   }
 
-  addPeer(seed: Iterable<number>): SimPeer {
-    const peer = new SimPeer(`p${this.#next++}`, this);
+  addPeer(seed: Iterable<number>, hub?: Hub): SimPeer {
+    const peer = new SimPeer(`p${this.#next++}`, this, hub);
     peer.data.seed(seed);
     const contacts = this.contacts(peer.id);
     this.peers.set(peer.id, peer);
@@ -317,7 +339,8 @@ export function simulate(options: SimulationOptions): SimulationResult {
   };
 
   // 1. Everyone arrives within a minute, holding the festival.
-  for (let i = 0; i < options.peers; i++) time.after((i / options.peers) * MINUTE, () => void sim.addPeer(initial));
+  const hubs = options.hubs?.count ?? 0;
+  for (let i = 0; i < options.peers; i++) time.after((i / options.peers) * MINUTE, () => void sim.addPeer(initial, i < hubs ? options.hubs : undefined));
   time.runUntil(2 * MINUTE);
 
   // 2. Churn, and entries written meanwhile.
@@ -325,7 +348,8 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const perMinute = Math.round(churn * options.peers);
   for (let i = 0; i < perMinute * churnMinutes; i++) {
     time.after(sim.random() * churnMinutes * MINUTE, () => {
-      if (sim.online.length > 1) sim.removePeer(sim.online[Math.floor(sim.random() * sim.online.length)]!, sim.random() < 0.5);
+      const leaving = sim.online.filter((peer) => !peer.hub);
+      if (leaving.length > 1) sim.removePeer(leaving[Math.floor(sim.random() * leaving.length)]!, sim.random() < 0.5);
       sim.addPeer([]);
     });
   }
@@ -359,6 +383,16 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const meanActive = sim.online.reduce((sum, peer) => sum + peer.overlay.active.length, 0) / sim.online.length;
   const peersMissingEntries = sim.online.filter((peer) => peer.data.held.size < all).length;
   const entries = measured.map(({ entry, at, targets }) => entryFigures(sim, entry, at, targets));
+
+  let late: SimulationResult['late'];
+  if (options.late) {
+    time.runUntil(time.now + (options.lateAfterMs ?? 0));
+    const components = sim.components();
+    const entry = sim.newEntry();
+    sim.publish(entry);
+    time.runUntil(time.now + (options.lateMs ?? 3 * MINUTE));
+    late = { components, missing: sim.online.filter((peer) => !peer.data.held.has(entry)).length };
+  }
 
   let partition: SimulationResult['partition'];
   if (options.partition) {
@@ -407,6 +441,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     wirePerUseful: total / sim.usefulBytes,
     overlayShare: overlayBytes / total,
     duplicates: sim.duplicates,
+    ...(late ? { late } : {}),
     ...(partition ? { partition } : {}),
   };
 }

@@ -1,16 +1,16 @@
 /**
  * Issue 16 in Chromium: 8 pages, each with the widgets' in-page peer
- * (widgets/peer/in-page-source.ts) capped at 4 RTCPeerConnections, in browser contexts of
+ * (widgets/peer/in-page-source.ts) capped at 3 RTCPeerConnections, in browser contexts of
  * their own (no BroadcastChannel or shared database between them), join a festival that a
  * Node peer (SQLite, node-datachannel) publishes, over the overlay and Chromium's own
  * WebRTC, through y-webrtc's signaling server; every page ends up with the whole schedule,
- * also an event published once they are all there, and no page ever held more than 4
+ * also an event published once they are all there, and no page ever held more than 3
  * connections.
  *
- * Not 3: that leaves an active view of 2, and three pages that are each other's neighbours
- * form a closed triangle, a stable HyParView state (the active view changes only when a
- * neighbour fails). Such a part got the schedule before it closed but no later event; seen
- * in CI under load (3 of 8 pages). An open defect of the overlay (issue 16), not of pages.
+ * 3 connections leave an active view of 2: three pages that are each other's neighbours
+ * form a closed triangle, which plain HyParView keeps (its active view changes only when a
+ * neighbour fails) and which got the schedule but never the later event. The overlay's
+ * turnover (core/overlay/hyparview.ts) opens such a part within about a minute.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -30,7 +30,7 @@ const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
 const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM}`;
 const T0 = 1_783_072_800;
 const PAGES = 8;
-const MAX_PEERS = 4;
+const MAX_PEERS = 3;
 
 /** The page: counts its RTCPeerConnections, then opens one widget source on the festival. */
 const PAGE_SCRIPT = `const Native = window.RTCPeerConnection;
