@@ -42,8 +42,9 @@ import { ReassemblyBudget } from './framing.js';
 import { Activity, festivalHealth, type ReplicationHealth } from './health.js';
 import { HeldLogs, heightsOf } from './held-logs.js';
 import { ingestBatch, storedOperation } from './ingest-batch.js';
-import { ingestEntry, type IngestContext, type IngestResult } from './ingest.js';
-import { Intake, type Incoming as IncomingEntry } from './intake.js';
+import type { CheckedEntry } from '../api/publish.js';
+import { ingestEntry, prepareEntry, type IngestContext, type IngestResult } from './ingest.js';
+import { Intake, type Incoming as IncomingEntry, type Received } from './intake.js';
 import { authorWithin, pushLive, type LivePushContext } from './live-push.js';
 import { LogSets } from './log-set.js';
 import type { TargetHeights } from './messages.js';
@@ -78,7 +79,10 @@ export class Replicator {
   readonly #ingestContext: IngestContext;
   readonly #livePush: LivePushContext;
   readonly #host: ConnectionHost;
-  readonly #intake = new Intake<Connection>((batch) => this.#takeBatch(batch));
+  readonly #intake = new Intake<Connection, CheckedEntry | IngestResult>(
+    (incoming) => prepareEntry(this.schemas, incoming.entry, incoming.operation),
+    (batch) => this.#takeBatch(batch),
+  );
   readonly #listeners = new Set<(event: ReplicatorEvent) => void>();
   #closed = false;
 
@@ -226,7 +230,7 @@ export class Replicator {
    * Takes in a batch of entries from peers (`ingestBatch`), then tells and pushes them on
    * one by one; what each was rejected for counts against its connection.
    */
-  async #takeBatch(batch: readonly Incoming[]): Promise<void> {
+  async #takeBatch(batch: ReadonlyArray<Received<Connection, CheckedEntry | IngestResult>>): Promise<void> {
     const results = await ingestBatch(this.#ingestContext, batch);
     for (const [i, item] of batch.entries()) {
       try {
