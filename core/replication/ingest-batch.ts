@@ -11,6 +11,7 @@ import { storeCheckedEntry, type CheckedEntry, type PublishResult } from '../api
 import { isPandaError } from '../errors.js';
 import type { Hash } from '../hash/hash.js';
 import { inBatch, type Store, type StoredOperation } from '../storage/store.js';
+import type { IntakeFigures } from './health.js';
 import { ingestChecked, isChecked, type IngestContext, type IngestResult } from './ingest.js';
 
 /** An entry of a batch, within `roots` (none: unscoped), and how checking it on its own went. */
@@ -45,9 +46,11 @@ export function storedOperation(published: PublishResult, bytes: Uint8Array): St
   return stored;
 }
 
-/** What became of each entry of `batch`, in its order; stored ones are in the scope index already. */
-export async function ingestBatch(context: IngestContext, batch: readonly BatchEntry[]): Promise<IngestResult[]> {
+/** What became of each entry of `batch`, in its order; stored ones are in the scope index already. `figures` count the time it took. */
+export async function ingestBatch(context: IngestContext, batch: readonly BatchEntry[], figures?: IntakeFigures): Promise<IngestResult[]> {
+  const started = performance.now();
   const prepared = await Promise.all(batch.map((item) => item.prepared));
+  const checked = performance.now();
   const batched = context.store.batch !== undefined;
   try {
     return await inBatch(context.store, async (store) => {
@@ -72,5 +75,7 @@ export async function ingestBatch(context: IngestContext, batch: readonly BatchE
     // entries in sooner, within the same festivals.)
     if (!isPandaError(error)) throw error;
     return batch.map(() => ({ kind: 'rejected', error }));
+  } finally {
+    figures?.took(batch.length, checked - started, performance.now() - checked);
   }
 }
