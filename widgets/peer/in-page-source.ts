@@ -1,22 +1,22 @@
 /**
  * The in-page peer: on a page without the extension, the widgets join the festival's peers
  * themselves and show what they receive, read-only (nobody signs here). Loaded with
- * `import()` only then, since it brings the network (WebRTC, signaling).
+ * `import()` only then; it brings the network (WebRTC, signaling) in a further chunk.
  *
  * One peer serves every widget of a page, each joining its festival for itself; it closes
  * when the last one is closed. Its data (./page-store.ts: IndexedDB, so that a returning
  * visitor sees the schedule at once, even offline) lives in a worker where one can start
  * (./worker-peer.ts with ./peer-worker.ts, transports bridged by ./bridged-transport.ts over
  * ./worker-messages.ts), else on the page's thread (./in-thread-peer.ts, loaded only then):
- * both are a `PeerHost` (./peer-host.ts).
+ * both are a `PeerHost` (./peer-host.ts), each in a chunk of its own.
  */
 import { PandaError } from '../../core/errors.js';
-import { isHash, type Hash } from '../../core/hash/hash.js';
+import type { Hash } from '../../core/hash/hash.js';
+import { isHash } from '../../core/hash/hash-id.js';
 import { fromProviderQueries, type ScheduleData } from '../lib/schedule-data.js';
 import type { CreatePeerSource, PeerSourceOptions, WidgetSource } from '../lib/source.js';
 import type { PeerHost } from './peer-host.js';
 import { keepUnchanged } from './schedule-reuse.js';
-import { WorkerPeer } from './worker-peer.js';
 
 class PagePeer {
   static #current: Promise<PagePeer> | undefined;
@@ -31,7 +31,10 @@ class PagePeer {
   }
 
   static async #open(maxPeers: number | undefined): Promise<PagePeer> {
-    const host = (await WorkerPeer.open(maxPeers)) ?? (await (await import('./in-thread-peer.js')).InThreadPeer.open(maxPeers));
+    // Both in chunks of their own: the page loads only the one it uses, and what they share
+    // (the network) stays out of this chunk, which the widgets import() by name.
+    const host =
+      (await (await import('./worker-peer.js')).WorkerPeer.open(maxPeers)) ?? (await (await import('./in-thread-peer.js')).InThreadPeer.open(maxPeers));
     return new PagePeer(host);
   }
 
