@@ -4,7 +4,8 @@
  * Content Security Policy, `<panda-schedule festival signaling>` and `<panda-resource>` with no
  * extension. The page keeps the WebRTC connection to a Node peer and bridges it to the
  * worker, which stores the festival in IndexedDB; the schedule and the resource show, a new
- * event arrives live, and a revisit with no peer around shows the schedule from IndexedDB.
+ * event arrives live, another tab without signaling servers gets it from the first over
+ * BroadcastChannel, and a revisit with no peer around shows the schedule from IndexedDB.
  * (test/peer/widgets-peer.test.ts has the peer on the page's thread, where no worker starts.)
  */
 import assert from 'node:assert/strict';
@@ -69,15 +70,25 @@ describe('the built widgets’ in-page peer in a worker, in Chromium', { skip, t
     const html = `<!doctype html><meta charset="utf-8"><title>worker peer</title><script type="module" src="/panda-widgets.js"></script>
 <panda-schedule festival="${festival}" signaling="${signaling.url}" day="2026-07-03" no-deep-links></panda-schedule>
 <panda-resource resource="${room}" festival="${festival}" signaling="${signaling.url}"></panda-resource>`;
+    // Another tab, with no signaling servers: it meets the first over BroadcastChannel only.
+    const tab = `<!doctype html><meta charset="utf-8"><title>another tab</title><script type="module" src="/panda-widgets.js"></script>
+<panda-schedule festival="${festival}" day="2026-07-03" no-deep-links></panda-schedule>`;
     http = createServer((request, response) => {
       const path = (request.url ?? '/').split('?')[0]!;
       const file = normalize(join(widgets, path));
-      const body = path === '/' ? html : file.startsWith(widgets + '/') && file.endsWith('.js') && existsSync(file) ? readFileSync(file) : undefined;
+      const body =
+        path === '/'
+          ? html
+          : path === '/tab'
+            ? tab
+            : file.startsWith(widgets + '/') && file.endsWith('.js') && existsSync(file)
+              ? readFileSync(file)
+              : undefined;
       if (body === undefined) {
         response.writeHead(404).end();
         return;
       }
-      response.writeHead(200, { 'content-type': path === '/' ? 'text/html' : 'text/javascript', 'content-security-policy': CSP });
+      response.writeHead(200, { 'content-type': path.endsWith('.js') ? 'text/javascript' : 'text/html', 'content-security-policy': CSP });
       response.end(body);
     });
     await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
@@ -123,11 +134,26 @@ describe('the built widgets’ in-page peer in a worker, in Chromium', { skip, t
     await waitFor(async () => (await shown(page)).events.includes('Late addition'), 'the new event');
   });
 
+  it('another tab without signaling servers gets the festival from the first tab’s worker over BroadcastChannel', async () => {
+    const other = await page.context().newPage();
+    try {
+      await other.goto(url + 'tab');
+      await waitFor(async () => (await shown(other)).events.length === 6, 'the six events', 20_000);
+      // What the page kept for a revisit has them too: a new event shows it is the first tab's peer.
+      const [festival] = peer!.replicator.festivals();
+      await peer!.node.createEvent(visitor, { festival: festival!, title: 'Through the first tab', start: T0 + 12 * HOUR, end: T0 + 13 * HOUR });
+      await waitFor(async () => (await shown(other)).events.includes('Through the first tab'), 'the new event, from the first tab', 20_000);
+      assert.equal(other.workers().length, 1);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('a revisit with no peer around shows the schedule and the resource from the worker’s IndexedDB', async () => {
     await peer!.close();
     peer = undefined;
     await page.reload();
-    await waitFor(async () => (await shown(page)).events.length === 6, 'the six events');
+    await waitFor(async () => (await shown(page)).events.length === 7, 'the seven events');
     // The resource has no snapshot of its own: only the worker's store knows it.
     await waitFor(async () => (await shown(page)).resource.includes('Klangkeller'), 'the resource, from the store');
     assert.equal(page.workers().length, 1);

@@ -5,7 +5,9 @@
  * model, answering queries) would otherwise keep the page from drawing and answering input.
  * The page (./worker-peer.ts) keeps the WebRTC connections, which workers do not have, and
  * bridges each of them here (./bridged-transport.ts); other tabs are met over BroadcastChannel
- * from here, as the page's own peer would.
+ * from here, as the page's own peer would. So the worker needs no network of its own: a
+ * replicator and a BroadcastNetwork, not a whole FestivalPeer (whose WebRTC networks would
+ * only add to what a visitor downloads).
  *
  * Messages that come while the store opens wait for it, in order.
  */
@@ -14,7 +16,9 @@ import type { FestivalModel } from '../../core/festival/festival-model.js';
 import { FestivalNode } from '../../core/festival/festival-node.js';
 import { answerQuery } from '../../core/festival/queries.js';
 import type { Hash } from '../../core/hash/hash.js';
-import { FestivalPeer } from '../../peer/festival-peer.js';
+import { hashingReady } from '../../core/hash/hash.js';
+import { Replicator } from '../../core/replication/replicator.js';
+import { BroadcastNetwork } from '../../peer/broadcast-transport.js';
 import { BridgedTransports } from './bridged-transport.js';
 import { openPageStore } from './page-store.js';
 import { ScheduleDeltas } from './schedule-deltas.js';
@@ -44,11 +48,24 @@ async function reply<T>(ticket: number, ready: Promise<T>, work: (value: T) => u
 }
 
 async function open() {
+  // Falls back to JavaScript BLAKE3 where the page's CSP forbids WebAssembly.
+  await hashingReady();
   const { store, release } = await openPageStore();
   const node = new FestivalNode(store);
-  const peer = await FestivalPeer.open({ store, node, broadcast: true });
-  peer.onEntries(() => post({ kind: 'changed' }), { delayMs: NOTIFY_INTERVAL_MS });
-  const transports = new BridgedTransports(scope, (transport) => peer.replicator.connect(transport));
+  const replicator = await Replicator.open(store, {});
+  // Other tabs of the origin; WebRTC peers come bridged from the page.
+  const broadcast = typeof BroadcastChannel === 'function' ? new BroadcastNetwork({ onTransport: (transport) => replicator.connect(transport) }) : undefined;
+  let notice: ReturnType<typeof setTimeout> | undefined;
+  replicator.on((event) => {
+    if (event.type !== 'entry') return;
+    // The model decodes just this operation on its next build, without reading it back.
+    node.stored([event.operation]);
+    notice ??= setTimeout(() => {
+      notice = undefined;
+      post({ kind: 'changed' });
+    }, NOTIFY_INTERVAL_MS);
+  });
+  const transports = new BridgedTransports(scope, (transport) => replicator.connect(transport));
   const deltas = new ScheduleDeltas();
   /** The festival's answers once its document is here: the schedule as changes since the last (./schedule-deltas.ts). */
   const answers = (model: FestivalModel, festivalId: Hash): WorkerAnswers | undefined => {
@@ -56,20 +73,28 @@ async function open() {
     const festival = answerQuery(model, { query: 'festival', festivalId });
     return { festival, schedule: deltas.delta(festivalId, answerQuery(model, { query: 'schedule', festivalId }) as unknown[]) };
   };
-  /** Each festival's uses, as the functions that end them. */
-  const uses = new Map<Hash, Array<() => void>>();
+  /** Each festival's uses: taken part in while there are any. */
+  const uses = new Map<Hash, number>();
 
   return async (message: ToWorker): Promise<void> => {
     switch (message.kind) {
       case 'join': {
-        // No servers here: the page's networks bring the WebRTC peers, BroadcastChannel the tabs.
-        const leave = await peer.join(message.festivalId, { signaling: [] });
-        uses.set(message.festivalId, [...(uses.get(message.festivalId) ?? []), leave]);
+        const held = uses.get(message.festivalId) ?? 0;
+        uses.set(message.festivalId, held + 1);
+        if (held > 0) return;
+        replicator.join(message.festivalId);
+        broadcast?.join(message.festivalId);
         return;
       }
-      case 'leave':
-        uses.get(message.festivalId)?.pop()?.();
+      case 'leave': {
+        const held = (uses.get(message.festivalId) ?? 0) - 1;
+        if (held > 0) uses.set(message.festivalId, held);
+        else if (uses.delete(message.festivalId)) {
+          broadcast?.leave(message.festivalId);
+          replicator.leave(message.festivalId);
+        }
         return;
+      }
       case 'transport':
       case 'frame':
       case 'closed':
@@ -83,8 +108,10 @@ async function open() {
         void reply(message.ticket, node.model(), (model) => answerQuery(model, message.params));
         return;
       case 'close':
-        peer.close();
-        await peer.idle();
+        clearTimeout(notice);
+        broadcast?.close();
+        replicator.close();
+        await replicator.idle();
         release();
         post({ kind: 'closed' });
         scope.close();
