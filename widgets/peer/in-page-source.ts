@@ -14,6 +14,7 @@ import { PandaError } from '../../core/errors.js';
 import type { Hash } from '../../core/hash/hash.js';
 import { isHash } from '../../core/hash/hash-id.js';
 import { fromProviderQueries, type ScheduleData } from '../lib/schedule-data.js';
+import { readSnapshot } from '../lib/schedule-snapshot.js';
 import type { CreatePeerSource, PeerSourceOptions, WidgetSource } from '../lib/source.js';
 import type { PeerHost } from './peer-host.js';
 import { keepUnchanged } from './schedule-reuse.js';
@@ -83,8 +84,11 @@ class PeerSource implements WidgetSource {
   readonly #host: PeerHost;
   readonly #leave: () => void;
   readonly #stopListening: () => void;
-  /** The schedule last given, whose unchanged events the next keeps (./schedule-reuse.ts). */
-  #last: ScheduleData | undefined;
+  /**
+   * The schedule last given, whose unchanged events the next keeps (./schedule-reuse.ts); at
+   * first the one the page kept from its last visit, which the widget draws meanwhile.
+   */
+  #last: Promise<ScheduleData | undefined>;
   /** Those waiting in `schedule()` for the festival to arrive. */
   readonly #waiting = new Set<{ resolve: () => void; reject: (error: unknown) => void }>();
 
@@ -92,6 +96,7 @@ class PeerSource implements WidgetSource {
     this.#festivalId = festivalId;
     this.#host = host;
     this.#leave = leave;
+    this.#last = readSnapshot(festivalId);
     this.#stopListening = host.onChange(() => {
       for (const waiter of [...this.#waiting]) waiter.resolve();
     });
@@ -115,8 +120,9 @@ class PeerSource implements WidgetSource {
       answers = await this.#host.answers(id);
     }
     // The provider's own answers: the same view as with the extension, people named by profile.
-    this.#last = keepUnchanged(this.#last, fromProviderQueries(answers.festival, answers.schedule, { source: 'peer', readOnly: true }));
-    return this.#last;
+    const data = keepUnchanged(await this.#last, fromProviderQueries(answers.festival, answers.schedule, { source: 'peer', readOnly: true }));
+    this.#last = Promise.resolve(data);
+    return data;
   }
 
   subscribe(listener: () => void): () => void {
