@@ -97,7 +97,7 @@ export type CliErrorCode =
   'CLI_USAGE' | 'CLI_FLAG_MISSING' | 'CLI_FLAG_INVALID' | 'CLI_NOT_FOUND' | 'CLI_NOT_ALLOWED' | 'CLI_PEER_RUNNING' | 'CLI_WRITE_FAILED' | 'CLI_WIDGETS_MISSING';
 
 /** widgets/. */
-export type WidgetErrorCode = 'SCHEDULE_INVALID' | 'SCHEDULE_FORMAT_UNKNOWN';
+export type WidgetErrorCode = 'SCHEDULE_INVALID' | 'SCHEDULE_FORMAT_UNKNOWN' | 'PEER_WORKER_FAILED';
 
 export type ErrorCode =
   | EncodingErrorCode

@@ -15,7 +15,11 @@
  * Which network a festival meets through, and when networks open and close, is
  * festival-networks.ts.
  */
-import { FestivalNode, hashingReady, PandaError, Replicator, type Hash, type ReplicationHealth, type ReplicatorEvent, type Store } from '../core/index.js';
+import { PandaError } from '../core/errors.js';
+import type { FestivalNode } from '../core/festival/festival-node.js';
+import { hashingReady, type Hash } from '../core/hash/hash.js';
+import { Replicator, type ReplicationHealth, type ReplicatorEvent } from '../core/replication/replicator.js';
+import type { Store } from '../core/storage/store.js';
 import { BroadcastNetwork } from './broadcast-transport.js';
 import { FestivalNetworks, type FestivalPeerJoin, type NetworkGroup } from './festival-networks.js';
 import type { FestivalOverlayHealth } from './festival-overlay.js';

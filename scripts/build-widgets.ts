@@ -16,6 +16,11 @@
  * without `new Function` (as in the extension's build), and test/build/widgets-size.test.ts
  * checks that no eval remains.
  *
+ * The in-page peer's worker (widgets/peer/peer-worker.ts) is built on its own into one
+ * module with everything it needs, named with its hash beside the chunks: a worker must not
+ * import the entry (it defines custom elements, and workers have no DOM). The page's code
+ * finds it by `new URL('./peer-worker.ts', import.meta.url)`, which the build points at it.
+ *
  * rollup.config.mjs appends `widgetsConfig()`; tests call `buildWidgets()`.
  */
 import { createHash } from 'node:crypto';
@@ -56,6 +61,40 @@ export interface WidgetsBuildOptions {
   report?: boolean;
 }
 
+/** TypeScript and packages, for browsers (and a strict CSP): what the entry's and the worker's builds share. */
+const compile = (root: string): Plugin[] => [
+  cborWithoutEval(),
+  nodeResolve({ browser: true }),
+  commonjs(),
+  esbuild({ target: 'es2022', minify: true, tsconfig: resolve(root, 'tsconfig.json') }),
+];
+
+const WORKER_SOURCE = 'widgets/peer/peer-worker.ts';
+const WORKER_URL = /new URL\(\s*(['"])\.\/peer-worker\.ts\1\s*,\s*import\.meta\.url\s*\)/;
+
+/** The worker's own build (one module, no imports), emitted as `chunks/peer-worker-<hash>.js`; the URL to it replaces `new URL('./peer-worker.ts', import.meta.url)`. */
+function peerWorker(root: string): Plugin {
+  return {
+    name: 'panda-kit-peer-worker',
+    async transform(code) {
+      if (!WORKER_URL.test(code)) return null;
+      const { rollup } = await import('rollup');
+      const bundle = await rollup({ input: resolve(root, WORKER_SOURCE), plugins: compile(root), onwarn: () => {} });
+      let source: string;
+      try {
+        const { output } = await bundle.generate({ format: 'es', inlineDynamicImports: true });
+        source = output[0].code;
+      } finally {
+        await bundle.close();
+      }
+      // Eight characters of the content's hash, as rollup names the chunks.
+      const hash = createHash('sha256').update(source).digest('base64url').slice(0, 8);
+      const reference = this.emitFile({ type: 'asset', fileName: `${WIDGETS_CHUNKS}/peer-worker-${hash}.js`, source });
+      return { code: code.replace(WORKER_URL, `new URL(import.meta.ROLLUP_FILE_URL_${reference})`), map: null };
+    },
+  };
+}
+
 export function widgetsConfig(options: WidgetsBuildOptions = {}): RollupOptions & { output: OutputOptions } {
   const root = resolve(options.root ?? process.cwd());
   const outDir = resolve(root, options.outDir ?? 'dist/widgets');
@@ -91,10 +130,8 @@ export function widgetsConfig(options: WidgetsBuildOptions = {}): RollupOptions 
     preserveEntrySignatures: 'allow-extension',
     plugins: [
       clean,
-      cborWithoutEval(),
-      nodeResolve({ browser: true }),
-      commonjs(),
-      esbuild({ target: 'es2022', minify: true, tsconfig: resolve(root, 'tsconfig.json') }),
+      peerWorker(root),
+      ...compile(root),
       // After esbuild: it reads the JavaScript. Only the widgets' own templates.
       templateWhitespace((id) => id.startsWith(resolve(root, 'widgets'))),
       integrity,

@@ -30,6 +30,20 @@ export interface FestivalHealth {
   missing: number;
 }
 
+/**
+ * How entries from peers were taken in, summed over their batches (ms of the clock on the
+ * wall, on the path of every entry): waiting for their own checks (signatures, payloads;
+ * what was not done while the batch before was stored), checking them against the store and
+ * storing them, and telling listeners and live peers.
+ */
+export interface IntakeHealth {
+  batches: number;
+  entries: number;
+  checkingMs: number;
+  storingMs: number;
+  tellingMs: number;
+}
+
 export interface ReplicationHealth {
   peers: PeerHealth[];
   festivals: FestivalHealth[];
@@ -37,6 +51,29 @@ export interface ReplicationHealth {
   authors: Array<{ publicKey: string; lastActive: number }>;
   forks: number;
   blocked: string[];
+  /** How entries from peers were taken in (absent in figures made elsewhere). */
+  intake?: IntakeHealth;
+}
+
+/** The sums behind `IntakeHealth`. */
+export class IntakeFigures {
+  readonly #figures: IntakeHealth = { batches: 0, entries: 0, checkingMs: 0, storingMs: 0, tellingMs: 0 };
+
+  /** A batch of `entries` was checked and stored. */
+  took(entries: number, checkingMs: number, storingMs: number): void {
+    this.#figures.batches++;
+    this.#figures.entries += entries;
+    this.#figures.checkingMs += checkingMs;
+    this.#figures.storingMs += storingMs;
+  }
+
+  told(ms: number): void {
+    this.#figures.tellingMs += ms;
+  }
+
+  get health(): IntakeHealth {
+    return { ...this.#figures };
+  }
 }
 
 /** When each author was last seen writing, and how many forks were seen. */
@@ -69,7 +106,7 @@ export class Activity {
 export function festivalHealth(
   id: Hash,
   logs: readonly LogInfo[],
-  remotes: Iterable<TargetHeights>,
+  remotes: ReadonlyArray<TargetHeights>,
   target: string,
   heldSeq: (publicKey: string, logId: number) => number,
 ): FestivalHealth {

@@ -39,11 +39,12 @@ import type { ConnectionHost } from './connection-host.js';
 import { Connection } from './connection.js';
 import type { ReplicatorEvent } from './events.js';
 import { ReassemblyBudget } from './framing.js';
-import { Activity, festivalHealth, type ReplicationHealth } from './health.js';
+import { Activity, festivalHealth, IntakeFigures, type ReplicationHealth } from './health.js';
 import { HeldLogs, heightsOf } from './held-logs.js';
 import { ingestBatch, storedOperation } from './ingest-batch.js';
-import { ingestEntry, type IngestContext, type IngestResult } from './ingest.js';
-import { Intake, type Incoming as IncomingEntry } from './intake.js';
+import type { CheckedEntry } from '../api/publish.js';
+import { ingestEntry, prepareEntry, type IngestContext, type IngestResult } from './ingest.js';
+import { Intake, type Incoming as IncomingEntry, type Received } from './intake.js';
 import { authorWithin, pushLive, type LivePushContext } from './live-push.js';
 import { LogSets } from './log-set.js';
 import type { TargetHeights } from './messages.js';
@@ -78,7 +79,11 @@ export class Replicator {
   readonly #ingestContext: IngestContext;
   readonly #livePush: LivePushContext;
   readonly #host: ConnectionHost;
-  readonly #intake = new Intake<Connection>((batch) => this.#takeBatch(batch));
+  readonly #intake = new Intake<Connection, CheckedEntry | IngestResult>(
+    (incoming) => prepareEntry(this.schemas, incoming.entry, incoming.operation),
+    (batch) => this.#takeBatch(batch),
+  );
+  readonly #intakeFigures = new IntakeFigures();
   readonly #listeners = new Set<(event: ReplicatorEvent) => void>();
   #closed = false;
 
@@ -226,8 +231,9 @@ export class Replicator {
    * Takes in a batch of entries from peers (`ingestBatch`), then tells and pushes them on
    * one by one; what each was rejected for counts against its connection.
    */
-  async #takeBatch(batch: readonly Incoming[]): Promise<void> {
-    const results = await ingestBatch(this.#ingestContext, batch);
+  async #takeBatch(batch: ReadonlyArray<Received<Connection, CheckedEntry | IngestResult>>): Promise<void> {
+    const results = await ingestBatch(this.#ingestContext, batch, this.#intakeFigures);
+    const telling = performance.now();
     for (const [i, item] of batch.entries()) {
       try {
         await this.#settle(results[i]!, item, false);
@@ -235,6 +241,7 @@ export class Replicator {
         if (item.connection) this.#charge(item.connection, error);
       }
     }
+    this.#intakeFigures.told(performance.now() - telling);
   }
 
   /** Takes an entry in; rejects with the PandaError of invalid data. `announced`: published here, stored already. */
@@ -367,14 +374,12 @@ export class Replicator {
 
   health(): ReplicationHealth {
     const connections = [...this.#connections];
-    const byTarget = this.#logsByTarget(this.#roots);
-    const remotes = connections.map((connection) => connection.remoteHeights);
-    const festivals = [...this.#roots].map((festival) => {
-      const target = syncTarget(festival);
-      return festivalHealth(festival, byTarget.get(target) ?? [], remotes, target, (publicKey, logId) => this.heldSeq(publicKey, logId));
-    });
+    const [byTarget, remotes] = [this.#logsByTarget(this.#roots), connections.map((connection) => connection.remoteHeights)];
+    const held = (publicKey: string, logId: number) => this.heldSeq(publicKey, logId);
+    const festivals = [...this.#roots].map((id) => festivalHealth(id, byTarget.get(syncTarget(id)) ?? [], remotes, syncTarget(id), held));
     const peers = connections.map((connection) => connection.health());
-    return { peers, festivals, authors: this.#activity.authors(), forks: this.#activity.forks, blocked: this.#offences.blocked() };
+    const [authors, forks, blocked] = [this.#activity.authors(), this.#activity.forks, this.#offences.blocked()];
+    return { peers, festivals, authors, forks, blocked, intake: this.#intakeFigures.health };
   }
 
   /** Closes every connection. */

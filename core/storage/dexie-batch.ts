@@ -3,12 +3,15 @@
  * IndexedDB transaction, with what the batch wrote kept in memory until its end. Every
  * IndexedDB request is a round trip to the browser's storage process; a batch waits for
  * none of its writes (they go out together, `bulkAdd`, when `work` is done) and asks for
- * each log once (the answer is kept: the batch's own writes are the only ones meanwhile);
- * logs asked for together (in the same microtask) are read in one request.
+ * each log, operation and entry (by hash) once (./batched-reads.ts: the answer is kept, the
+ * batch's own writes being the only ones meanwhile); those asked for together (in the same
+ * microtask) are read in one request, so that a batch that asks first for everything it will
+ * need (replication's `ingestBatch`) waits for a few requests, not for one per entry.
  * Reads see the batch's writes before them.
  */
 import { PandaError } from '../errors.js';
 import type { Hash } from '../hash/hash.js';
+import { BatchedReads } from './batched-reads.js';
 import type { DexieTables } from './dexie-tables.js';
 import type { EntryRecord, ForkEvidence, LogInfo, Store, StoredEntry, StoredOperation } from './store.js';
 
@@ -20,27 +23,39 @@ export class DexieBatch implements Store {
   readonly #entries = new Map<string, StoredEntry>();
   readonly #entriesByHash = new Map<Hash, StoredEntry>();
   readonly #operations = new Map<Hash, StoredOperation>();
-  /** Logs as read or written in this batch (undefined: asked, not there). */
-  readonly #logs = new Map<string, LogInfo | undefined>();
+  /** Logs as read or written in this batch. */
+  readonly #logs: BatchedReads<[string, number], LogInfo>;
   readonly #written = new Map<string, LogInfo>();
   readonly #logsByDocument = new Map<string, LogInfo>();
-  /** Logs asked for and not read yet, and the read that will answer them. */
-  #wanted = new Map<string, [string, number]>();
-  #reading: Promise<void> | undefined;
+  /** Operations and entries as read (the batch's own are in `#operations` and `#entries`). */
+  readonly #readOperations: BatchedReads<Hash, StoredOperation>;
+  readonly #readEntries: BatchedReads<Hash, StoredEntry>;
+  /** Entries read by hash, by their position too. */
+  readonly #readPositions = new Map<string, StoredEntry>();
 
-  constructor(private readonly tables: DexieTables) {}
+  constructor(private readonly tables: DexieTables) {
+    this.#logs = new BatchedReads((keys) => tables.getLogsAt(keys));
+    this.#readOperations = new BatchedReads((ids) => tables.tables.operations.bulkGet(ids));
+    this.#readEntries = new BatchedReads((hashes) => tables.tables.entries.bulkGet(hashes));
+  }
 
   async getEntry(publicKey: string, logId: number, seqNum: number) {
-    const written = this.#entries.get(position(publicKey, logId, seqNum));
-    if (written) return written;
+    const at = position(publicKey, logId, seqNum);
+    const known = this.#entries.get(at) ?? this.#readPositions.get(at);
+    if (known) return known;
     // A log holds no entry after its head: no need to ask.
-    const log = this.#logs.get(logKey(publicKey, logId));
-    if (this.#logs.has(logKey(publicKey, logId)) && (log === undefined || seqNum > log.latestSeqNum)) return undefined;
+    const key = logKey(publicKey, logId);
+    const log = this.#logs.known(key);
+    if (this.#logs.has(key) && (log === undefined || seqNum > log.latestSeqNum)) return undefined;
     return this.tables.getEntry(publicKey, logId, seqNum);
   }
 
   async getEntryByHash(hash: Hash) {
-    return this.#entriesByHash.get(hash) ?? this.tables.getEntryByHash(hash);
+    const written = this.#entriesByHash.get(hash);
+    if (written) return written;
+    const entry = await this.#readEntries.get(hash, hash);
+    if (entry) this.#readPositions.set(position(entry.publicKey, entry.logId, entry.seqNum), entry);
+    return entry;
   }
 
   async getEntries(publicKey: string, logId: number, fromSeqNum: number, limit = Infinity) {
@@ -49,26 +64,8 @@ export class DexieBatch implements Store {
     return [...stored, ...written].sort((a, b) => a.seqNum - b.seqNum).slice(0, limit);
   }
 
-  async getLog(publicKey: string, logId: number) {
-    const key = logKey(publicKey, logId);
-    if (this.#logs.has(key)) return this.#logs.get(key);
-    this.#wanted.set(key, [publicKey, logId]);
-    this.#reading ??= Promise.resolve().then(() => this.#readWanted());
-    await this.#reading;
-    return this.#logs.get(key);
-  }
-
-  async #readWanted(): Promise<void> {
-    const wanted = this.#wanted;
-    this.#wanted = new Map();
-    this.#reading = undefined;
-    const logs = await this.tables.getLogsAt([...wanted.values()]);
-    let i = 0;
-    for (const key of wanted.keys()) {
-      const log = logs[i++];
-      // A write of the batch may have come while the read was under way.
-      if (!this.#logs.has(key)) this.#logs.set(key, log);
-    }
+  getLog(publicKey: string, logId: number) {
+    return this.#logs.get(logKey(publicKey, logId), [publicKey, logId]);
   }
 
   async getLogs(publicKey?: string) {
@@ -82,7 +79,7 @@ export class DexieBatch implements Store {
   }
 
   async getOperation(id: Hash) {
-    return this.#operations.get(id) ?? this.tables.getOperation(id);
+    return this.#operations.get(id) ?? this.#readOperations.get(id, id);
   }
 
   async getOperationsByDocument(documentId: Hash) {

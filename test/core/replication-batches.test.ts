@@ -77,6 +77,14 @@ describe('entries taken in by batches', () => {
     assert.equal(b.pendingCount, 0, 'nothing waits: what an entry builds on came before it');
     assert.ok(target.batches >= 1 && target.batches <= Math.ceil(entries / 16), `${target.batches} batches for ${entries} entries`);
     assert.ok(Math.max(...target.entriesPerBatch) <= 128, 'a batch holds at most 128 entries');
+    // What health tells of the intake: every entry, in the batches the store saw.
+    const intake = b.health().intake!;
+    assert.equal(intake.entries, entries);
+    assert.equal(intake.batches, target.batches);
+    assert.ok(
+      [intake.checkingMs, intake.storingMs, intake.tellingMs].every((ms) => ms >= 0),
+      JSON.stringify(intake),
+    );
     a.close();
     b.close();
   });

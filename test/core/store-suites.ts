@@ -463,6 +463,26 @@ export function storeSuites(name: string, makeStore: () => Store) {
       );
     });
 
+    test('operations and entries asked for together inside a batch are each answered right: held, missing, then written in the batch', async () => {
+      const store = makeStore();
+      const items = await elsewhere();
+      const checked = await Promise.all(items.map((item) => checkEntry(schemas, item.entry, item.operation)));
+      await storeCheckedEntry(store, checked[0]!);
+      const [held, second] = [items[0]!.hash, items[1]!.hash];
+      const answers = await inBatch(store, async (inside) => {
+        const before = await Promise.all([inside.getOperation(held), inside.getOperation(second), inside.getEntryByHash(held), inside.getEntryByHash(second)]);
+        await storeCheckedEntry(inside, checked[1]!);
+        const after = await Promise.all([
+          inside.getOperation(second),
+          inside.getEntryByHash(second),
+          inside.getEntry(alice.publicKey(), 0, 2),
+          inside.getEntry(alice.publicKey(), 0, 1),
+        ]);
+        return [...before, ...after].map((found) => found && ('id' in found ? found.id : found.hash));
+      });
+      assert.deepEqual(answers, [held, undefined, held, undefined, second, second, second, held]);
+    });
+
     test('a batch the storage fails writes nothing of it', { skip: makeStore().batch === undefined && 'no batches: each write stands alone' }, async () => {
       const store = makeStore();
       const checked = await Promise.all((await elsewhere()).map((item) => checkEntry(schemas, item.entry, item.operation)));

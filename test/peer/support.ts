@@ -1,8 +1,11 @@
 /**
  * Helpers for the network tests: a y-webrtc signaling server (node_modules/y-webrtc/bin/server.js)
- * in a child process on a free port, raw WebSocket clients, and waiting with timeouts.
+ * in a child process on a free port, raw WebSocket clients, waiting with timeouts, and closing
+ * what a test with Chromium pages started.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import nodeDataChannel from 'node-datachannel';
@@ -104,6 +107,33 @@ export async function withTimeout<T>(promise: Promise<T>, ms: number, what: stri
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** Polls `condition` every 100 ms until it holds; rejects naming `what` after `ms`. */
+export async function waitFor(condition: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+/** What a test with Chromium pages and a Node peer started, closed in order (each part may be missing). */
+export async function closeRun(run: {
+  browser?: { close(): Promise<void> } | undefined;
+  peer?: { close(): Promise<void> } | undefined;
+  http?: Server | undefined;
+  signaling?: SignalingServer | undefined;
+  dirs?: readonly string[];
+}): Promise<void> {
+  await run.browser?.close();
+  await run.peer?.close();
+  const closed = new Promise<void>((resolve) => (run.http ? run.http.close(() => resolve()) : resolve()));
+  run.http?.closeAllConnections();
+  await closed;
+  await run.signaling?.stop();
+  for (const dir of run.dirs ?? []) rmSync(dir, { recursive: true, force: true });
+  releaseNodeDataChannel();
 }
 
 /** A raw client of the signaling server: sees everything published in its topics. */

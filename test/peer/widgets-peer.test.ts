@@ -7,7 +7,7 @@
  * IndexedDB with no peer around.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +18,7 @@ import { CBOR_X, CBOR_X_NO_EVAL } from '../../extension/build/rollup.js';
 import { NodePeer } from '../../node/node-peer.js';
 import type { ScheduleData } from '../../widgets/lib/schedule-data.js';
 import { HOUR, keyOf } from '../core/festival-support.js';
-import { releaseNodeDataChannel, ROOT, startSignalingServer, type SignalingServer } from './support.js';
+import { closeRun, ROOT, startSignalingServer, waitFor, type SignalingServer } from './support.js';
 import { browserScript } from '../browser-bundle.js';
 
 const CHROMIUM = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
@@ -69,14 +69,6 @@ let peer: NodePeer | undefined;
 let festival: Hash;
 let keller: Hash;
 const dirs: string[] = [];
-
-async function waitFor(condition: () => Promise<boolean>, what: string, ms = 60_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
 
 async function openPage(page: Page): Promise<void> {
   await page.goto(origin + '/');
@@ -138,16 +130,7 @@ describe('the widgets’ in-page peer in Chromium', { skip, timeout: 240_000 }, 
     await openPage(page);
   });
 
-  after(async () => {
-    await browser?.close();
-    await peer?.close();
-    const closed = new Promise<void>((resolve) => (http ? http.close(() => resolve()) : resolve()));
-    http?.closeAllConnections();
-    await closed;
-    await signaling?.stop();
-    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    releaseNodeDataChannel();
-  });
+  after(() => closeRun({ browser, peer, http, signaling, dirs }));
 
   it('receives the festival over WebRTC and shows it read-only, under a CSP without eval or WebAssembly', async () => {
     const index = await page.evaluate(([url, id]) => W.open([url!], id!), [signaling.url, festival]);

@@ -1,64 +1,23 @@
 /**
  * The in-page peer: on a page without the extension, the widgets join the festival's peers
  * themselves and show what they receive, read-only (nobody signs here). Loaded with
- * `import()` only then, since it brings the whole protocol (core, Dexie, WebRTC).
+ * `import()` only then; it brings the network (WebRTC, signaling) in a further chunk.
  *
- * One peer serves every widget of a page: a FestivalPeer (peer/festival-peer.ts) with a
- * festival node, the WebRTC networks (one per set of signaling servers and secret) and a
- * BroadcastChannel network that connects the page's tabs. Widgets share it, each joining
- * its festival for itself, and it closes when the last one is closed.
- *
- * The data stays in IndexedDB ('panda-kit-widgets'), so a returning visitor sees the
- * schedule at once, even offline. Only one tab uses the database at a time (a Web Lock):
- * a replicator keeps its own index of what the store holds and would miss entries another
- * tab wrote into it. Further tabs keep their copy in memory and fill it from the first over
- * BroadcastChannel, as does every tab where IndexedDB or Web Locks are missing.
+ * One peer serves every widget of a page, each joining its festival for itself; it closes
+ * when the last one is closed. Its data (./page-store.ts: IndexedDB, so that a returning
+ * visitor sees the schedule at once, even offline) lives in a worker where one can start
+ * (./worker-peer.ts with ./peer-worker.ts, transports bridged by ./bridged-transport.ts over
+ * ./worker-messages.ts), else on the page's thread (./in-thread-peer.ts, loaded only then):
+ * both are a `PeerHost` (./peer-host.ts), each in a chunk of its own.
  */
-import { answerQuery, DexieStore, FestivalNode, isHash, MemoryStore, PandaError, type Hash, type Store } from '../../core/index.js';
-import { FestivalPeer } from '../../peer/index.js';
+import { PandaError } from '../../core/errors.js';
+import type { Hash } from '../../core/hash/hash.js';
+import { isHash } from '../../core/hash/hash-id.js';
 import { fromProviderQueries, type ScheduleData } from '../lib/schedule-data.js';
+import { readSnapshot } from '../lib/schedule-snapshot.js';
 import type { CreatePeerSource, PeerSourceOptions, WidgetSource } from '../lib/source.js';
-import { nextTask } from '../shared/dom.js';
-import { timeSlices } from './time-slices.js';
-
-export const DATABASE_NAME = 'panda-kit-widgets';
-
-/** Entries arrive in bursts (a first sync brings hundreds): listeners hear of them at most this often. */
-const NOTIFY_INTERVAL_MS = 150;
-
-/** The database if this tab may have it (see the module comment), else a memory store. */
-async function openStore(): Promise<{ store: Store; release: () => void }> {
-  const memory = { store: new MemoryStore(), release: () => {} };
-  const locks = (globalThis as { navigator?: { locks?: LockManager } }).navigator?.locks;
-  if (typeof indexedDB === 'undefined' || locks === undefined) return memory;
-  let unlock!: () => void;
-  const held = new Promise<void>((resolve) => (unlock = resolve));
-  const granted = await new Promise<boolean>((resolve) => {
-    locks
-      .request(DATABASE_NAME, { ifAvailable: true }, (lock) => {
-        resolve(lock !== null);
-        return lock === null ? undefined : held;
-      })
-      .catch(() => resolve(false));
-  });
-  if (!granted) return memory;
-  const store = new DexieStore(DATABASE_NAME);
-  try {
-    // Opens the database: private windows and sandboxed frames may refuse.
-    await store.getLogs();
-  } catch {
-    store.close();
-    unlock();
-    return memory;
-  }
-  return {
-    store,
-    release: () => {
-      store.close();
-      unlock();
-    },
-  };
-}
+import type { PeerHost } from './peer-host.js';
+import { keepUnchanged } from './schedule-reuse.js';
 
 class PagePeer {
   static #current: Promise<PagePeer> | undefined;
@@ -73,68 +32,47 @@ class PagePeer {
   }
 
   static async #open(maxPeers: number | undefined): Promise<PagePeer> {
-    const { store, release } = await openStore();
-    // The model of a big festival is built in slices, so that the page answers input meanwhile.
-    const node = new FestivalNode(store, undefined, { between: timeSlices() });
-    try {
-      // Each widget joins for itself: a festival with a secret meets through a network of its own.
-      const webrtc = maxPeers === undefined ? undefined : { maxPeers };
-      return new PagePeer(node, await FestivalPeer.open({ store, node, broadcast: true, networkPerSecret: true, webrtc }), release);
-    } catch (error) {
-      release();
-      throw error;
-    }
+    // Both in chunks of their own: the page loads only the one it uses, and what they share
+    // (the network) stays out of this chunk, which the widgets import() by name.
+    const host =
+      (await (await import('./worker-peer.js')).WorkerPeer.open(maxPeers)) ?? (await (await import('./in-thread-peer.js')).InThreadPeer.open(maxPeers));
+    return new PagePeer(host);
   }
 
   #closed = false;
-  readonly #listeners = new Set<() => void>();
+  /** Festivals joined and not left yet, over all widgets. */
+  #uses = 0;
 
-  private constructor(
-    readonly node: FestivalNode,
-    readonly peer: FestivalPeer,
-    private readonly releaseStore: () => void,
-  ) {
-    peer.onEntries(
-      () => {
-        for (const listener of [...this.#listeners]) listener();
-      },
-      { delayMs: NOTIFY_INTERVAL_MS },
-    );
-  }
+  private constructor(readonly host: PeerHost) {}
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  /** Calls `listener` (coalesced) whenever entries arrived; returns the unsubscribe function. */
-  onChange(listener: () => void): () => void {
-    this.#listeners.add(listener);
-    return () => this.#listeners.delete(listener);
-  }
-
   /** Takes part in a festival through the given signaling servers; returns the function that stops it. */
   async join(options: PeerSourceOptions): Promise<() => void> {
+    this.#uses++;
     let leave: () => void;
     try {
-      // Signaling URLs that are not ws:/wss:, or no WebRTC in this browser, reject here.
-      leave = await this.peer.join(options.festivalId, { signaling: options.signaling, secret: options.secret });
+      leave = await this.host.join(options);
     } catch (error) {
-      this.#closeIfUnused();
+      this.#release();
       throw error;
     }
+    let left = false;
     return () => {
+      if (left) return;
+      left = true;
       leave();
-      this.#closeIfUnused();
+      this.#release();
     };
   }
 
-  #closeIfUnused(): void {
-    if (this.#closed || this.peer.festivals.length > 0) return;
+  #release(): void {
+    if (--this.#uses > 0 || this.#closed) return;
     this.#closed = true;
     PagePeer.#current = undefined;
-    this.#listeners.clear();
-    this.peer.close();
-    void this.peer.idle().finally(() => this.releaseStore());
+    this.host.close();
   }
 }
 
@@ -143,17 +81,23 @@ class PeerSource implements WidgetSource {
   readonly kind = 'peer';
   readonly writable = false;
   readonly #festivalId: Hash;
-  readonly #peer: PagePeer;
+  readonly #host: PeerHost;
   readonly #leave: () => void;
   readonly #stopListening: () => void;
+  /**
+   * The schedule last given, whose unchanged events the next keeps (./schedule-reuse.ts); at
+   * first the one the page kept from its last visit, which the widget draws meanwhile.
+   */
+  #last: Promise<ScheduleData | undefined>;
   /** Those waiting in `schedule()` for the festival to arrive. */
   readonly #waiting = new Set<{ resolve: () => void; reject: (error: unknown) => void }>();
 
-  constructor(festivalId: Hash, peer: PagePeer, leave: () => void) {
+  constructor(festivalId: Hash, host: PeerHost, leave: () => void) {
     this.#festivalId = festivalId;
-    this.#peer = peer;
+    this.#host = host;
     this.#leave = leave;
-    this.#stopListening = peer.onChange(() => {
+    this.#last = readSnapshot(festivalId);
+    this.#stopListening = host.onChange(() => {
       for (const waiter of [...this.#waiting]) waiter.resolve();
     });
   }
@@ -161,8 +105,8 @@ class PeerSource implements WidgetSource {
   /** Resolves once the festival document is here: from the database at once, else from the first peer that has it. */
   async schedule(): Promise<ScheduleData> {
     const id = this.#festivalId;
-    let model = await this.#peer.node.model();
-    while (!model.festivals.has(id)) {
+    let answers = await this.#host.answers(id);
+    while (!answers) {
       await new Promise<void>((resolve, reject) => {
         const waiter = {
           resolve: () => {
@@ -173,24 +117,21 @@ class PeerSource implements WidgetSource {
         };
         this.#waiting.add(waiter);
       });
-      model = await this.#peer.node.model();
+      answers = await this.#host.answers(id);
     }
     // The provider's own answers: the same view as with the extension, people named by profile.
-    // Each step of a big festival takes a while: the page draws and answers input between them.
-    await nextTask();
-    const festival = answerQuery(model, { query: 'festival', festivalId: id });
-    const schedule = answerQuery(model, { query: 'schedule', festivalId: id });
-    await nextTask();
-    return fromProviderQueries(festival, schedule, { source: 'peer', readOnly: true });
+    const data = keepUnchanged(await this.#last, fromProviderQueries(answers.festival, answers.schedule, { source: 'peer', readOnly: true }));
+    this.#last = Promise.resolve(data);
+    return data;
   }
 
   subscribe(listener: () => void): () => void {
-    return this.#peer.onChange(listener);
+    return this.#host.onChange(listener);
   }
 
   /** The extension provider's `panda_query` answers, for what a read-only peer can know (not `pending`: that needs an identity). */
-  async query(params: Record<string, unknown>): Promise<unknown> {
-    return answerQuery(await this.#peer.node.model(), params);
+  query(params: Record<string, unknown>): Promise<unknown> {
+    return this.#host.query(params);
   }
 
   close(): void {
@@ -209,6 +150,6 @@ export const createPeerSource: CreatePeerSource = async (options) => {
     // The last widget may have closed the peer while this one waited for it.
     if (peer.closed) continue;
     const leave = await peer.join(options);
-    return new PeerSource(options.festivalId, peer, leave);
+    return new PeerSource(options.festivalId, peer.host, leave);
   }
 };

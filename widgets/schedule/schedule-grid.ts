@@ -9,6 +9,7 @@
  * and its `title` holds them all. Below the grid, a key to its styles.
  */
 import { html, nothing } from 'lit';
+import { guard } from 'lit/directives/guard.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { eventStatus } from '../lib/filter.js';
 import { formatDayKey, formatTime, formatTimeZoneName, spanTimeRange } from '../lib/time.js';
@@ -32,11 +33,6 @@ export function gridView(context: ScheduleContext, model: GridModel, options: Gr
   const line = nowPosition(model.grid, context.now);
   // Rows go by time: the morning is drawn first, later rows' events in the frames after.
   let budget = options.drawLimit(cells.length);
-  const drawn = model.rows.map((row) => {
-    const count = budget;
-    budget -= row.cells.length;
-    return count;
-  });
   const cell = (item: Cell) => {
     const time = spanTimeRange(item.event, format);
     const name = item.event.title || t('event.untitled');
@@ -88,15 +84,25 @@ export function gridView(context: ScheduleContext, model: GridModel, options: Gr
             </div>`,
         )}
       </div>
-      ${model.rows.map(
-        (row, index) =>
-          html`<div role="row" class="row" aria-rowindex=${index + 2}>
-            <div role="rowheader" class="slot" aria-colindex="1" style=${styleMap({ gridRow: String(row.row + 2) })}>
-              <span class=${row.startsHour ? '' : 'sr'}>${formatTime(row.start, format)}</span>
-            </div>
-            ${row.cells.slice(0, Math.max(0, drawn[index]!)).map(cell)}
-          </div>`,
-      )}
+      ${model.rows.map((row, index) => {
+        const drawn = budget;
+        budget -= row.cells.length;
+        return html`<div role="row" class="row" aria-rowindex=${index + 2}>
+          <div role="rowheader" class="slot" aria-colindex="1" style=${styleMap({ gridRow: String(row.row + 2) })}>
+            <span class=${row.startsHour ? '' : 'sr'}>${formatTime(row.start, format)}</span>
+          </div>
+          ${row.cells
+            .slice(0, Math.max(0, drawn))
+            // A cell is made again only when what it shows changed: a sync's reloads keep most events
+            // as they were. (Its span follows from its event alone: the grid starts on the hour.)
+            .map((item) =>
+              guard(
+                [item.event, item.key, item.row, item.lane, item.lanes, item.key === focusKey, context.isFavourite(item.event.id), format.locale, context.zone],
+                () => cell(item),
+              ),
+            )}
+        </div>`;
+      })}
       ${line ? html`<div class="now-line" part="now-line" data-now-line aria-hidden="true" style=${styleMap({ gridRow: String(line.row + 2), '--offset': String(line.offset) })}></div>` : nothing}
     </div>
   </div>`;

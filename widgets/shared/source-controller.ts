@@ -15,7 +15,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ScheduleData } from '../lib/schedule-data.js';
 import { chooseSource, connectedKey, errorCode, findProvider, hasProvider, type ChooseOptions } from '../lib/sources.js';
-import { readSnapshot, saveSnapshot } from '../lib/schedule-snapshot.js';
+import { readSnapshot } from '../lib/schedule-snapshot.js';
 import type { CreatePeerSource, PandaProvider, WidgetSource } from '../lib/source.js';
 import { emit, nextTask, words } from './dom.js';
 
@@ -241,7 +241,13 @@ export class SourceController implements ReactiveController {
           this.data = data;
           this.error = undefined;
           // What the in-page peer shows is kept for the next visit (./schedule-snapshot.ts).
-          if (source.kind === 'peer' && this.#owned && this.host.festival) saveSnapshot(this.host.festival, data);
+          if (source.kind === 'peer' && this.#owned && this.host.festival) {
+            const festival = this.host.festival;
+            void import('./snapshot-saver.js').then(
+              ({ saveSnapshot }) => saveSnapshot(festival, data),
+              () => undefined,
+            );
+          }
         } catch (error) {
           if (source !== this.current) return;
           // The person disconnected the site in the extension: fall back to reading.
@@ -254,8 +260,10 @@ export class SourceController implements ReactiveController {
         this.host.requestUpdate();
         this.onData?.();
         await this.host.updateComplete;
-        // Let what brought the change (a sync storing entries) have the main thread meanwhile.
-        if (this.#again && refresh) await new Promise((resolve) => setTimeout(resolve, RELOAD_SPACING * (performance.now() - started)));
+        // Let what brought the change (a sync storing entries) have the main thread meanwhile;
+        // what drawing it cost counts too (the frame after the update: layout and paint).
+        if (this.#again && refresh)
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => setTimeout(resolve, RELOAD_SPACING * (performance.now() - started)))));
       } while (this.#again && source === this.current);
     })().finally(() => (this.#reloading = undefined));
     return this.#reloading;
