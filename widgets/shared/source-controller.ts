@@ -54,6 +54,8 @@ export class SourceController implements ReactiveController {
   #owned = false;
   #unsubscribe: (() => void) | undefined;
   #reloading: Promise<void> | undefined;
+  /** The source #reloading loads. */
+  #reloadingSource: WidgetSource | undefined;
   #again = false;
   /** When the next refresh may start (performance.now()), after the last one's cost. */
   #refreshAt = 0;
@@ -225,12 +227,16 @@ export class SourceController implements ReactiveController {
 
   /** Loads the schedule again (coalesced: one load at a time, one more if asked meanwhile). */
   reload(): Promise<void> {
+    const source = this.current;
     if (this.#reloading) {
+      // A load of the source given up (the extension took over) ends at its next check, maybe after a refresh's spacing:
+      // the new source's load follows it rather than being folded into it.
+      if (source !== this.#reloadingSource) return this.#reloading.then(() => this.reload());
       this.#again = true;
       return this.#reloading;
     }
-    const source = this.current;
     if (!source) return Promise.resolve();
+    this.#reloadingSource = source;
     this.#reloading = (async () => {
       do {
         // A first load may wait long for the festival to arrive: only refreshes are spaced.
