@@ -320,6 +320,27 @@ describe('<panda-schedule>', () => {
       await until(() => text(cell(element, 'e-opening')).includes('Grand opening'), 'the new title');
     });
 
+    it('adds an event that arrives where it belongs and keeps the cells already drawn as they are', async () => {
+      const source = new FakeSource(scheduleData());
+      const element = await schedule({ source });
+      const before = { opening: cell(element, 'e-opening'), workshop: cell(element, 'e-workshop'), concert: cell(element, 'e-concert') };
+      expect(Object.values(before).every(Boolean), 'the day drawn').to.equal(true);
+      // In a row of its own before the others' rows (a slot that began none), as a sync brings events in any order.
+      const items = scheduleItems();
+      const opening = items[0]!;
+      const soundcheck = {
+        ...opening,
+        event: { ...opening.event, id: 'e-soundcheck', title: 'Soundcheck', start: opening.event.start - 45 * 60, end: opening.event.start - 15 * 60 },
+      };
+      source.change(fromProviderQueries(festivalResult(), [soundcheck, ...items]));
+      await until(() => cell(element, 'e-soundcheck'), 'the new event');
+      await settle(element);
+      expect(cell(element, 'e-opening'), 'the opening').to.equal(before.opening);
+      expect(cell(element, 'e-workshop'), 'the workshop').to.equal(before.workshop);
+      expect(cell(element, 'e-concert'), 'the concert').to.equal(before.concert);
+      expect(text(cell(element, 'e-concert'))).to.include('Concert');
+    });
+
     it('opens an event’s details, unless the page handles the selection', async () => {
       const element = await schedule();
       const selected: string[] = [];

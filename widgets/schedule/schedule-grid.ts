@@ -10,6 +10,7 @@
  */
 import { html, nothing } from 'lit';
 import { guard } from 'lit/directives/guard.js';
+import { repeat } from 'lit/directives/repeat.js';
 import { styleMap } from 'lit/directives/style-map.js';
 import { eventStatus } from '../lib/filter.js';
 import { formatDayKey, formatTime, formatTimeZoneName, spanTimeRange } from '../lib/time.js';
@@ -84,25 +85,33 @@ export function gridView(context: ScheduleContext, model: GridModel, options: Gr
             </div>`,
         )}
       </div>
-      ${model.rows.map((row, index) => {
-        const drawn = budget;
-        budget -= row.cells.length;
-        return html`<div role="row" class="row" aria-rowindex=${index + 2}>
-          <div role="rowheader" class="slot" aria-colindex="1" style=${styleMap({ gridRow: String(row.row + 2) })}>
-            <span class=${row.startsHour ? '' : 'sr'}>${formatTime(row.start, format)}</span>
-          </div>
-          ${row.cells
-            .slice(0, Math.max(0, drawn))
-            // A cell is made again only when what it shows changed: a sync's reloads keep most events
-            // as they were. (Its span follows from its event alone: the grid starts on the hour.)
-            .map((item) =>
-              guard(
-                [item.event, item.key, item.row, item.lane, item.lanes, item.key === focusKey, context.isFavourite(item.event.id), format.locale, context.zone],
-                () => cell(item),
-              ),
+      ${repeat(
+        // Rows (by their time) and cells keyed by what they show: an event arriving in a sync adds
+        // its cell (and its slot's row) where it belongs, and the rows and cells already drawn
+        // stay the elements they are, even when an earlier event makes the grid start earlier.
+        model.rows,
+        (row) => row.start,
+        (row, index) => {
+          const drawn = budget;
+          budget -= row.cells.length;
+          return html`<div role="row" class="row" aria-rowindex=${index + 2}>
+            <div role="rowheader" class="slot" aria-colindex="1" style=${styleMap({ gridRow: String(row.row + 2) })}>
+              <span class=${row.startsHour ? '' : 'sr'}>${formatTime(row.start, format)}</span>
+            </div>
+            ${repeat(
+              row.cells.slice(0, Math.max(0, drawn)),
+              (item) => item.key,
+              // A cell is made again only when what it shows changed: a sync's reloads keep most events
+              // as they were. (Its span follows from its event alone: the grid starts on the hour.)
+              (item) =>
+                guard(
+                  [item.event, item.row, item.lane, item.lanes, item.key === focusKey, context.isFavourite(item.event.id), format.locale, context.zone],
+                  () => cell(item),
+                ),
             )}
-        </div>`;
-      })}
+          </div>`;
+        },
+      )}
       ${line ? html`<div class="now-line" part="now-line" data-now-line aria-hidden="true" style=${styleMap({ gridRow: String(line.row + 2), '--offset': String(line.offset) })}></div>` : nothing}
     </div>
   </div>`;

@@ -54,3 +54,7 @@ export const words = (value: string | null | undefined): string[] => (value ?? '
 
 /** Resolves in a later task of the page's event loop, so that the page can draw and answer input in between. */
 export const nextTask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
+
+/** Resolves once the next frame is drawn (a task after its animation frame); at the next task in a hidden page, which draws none. */
+export const afterNextFrame = (): Promise<void> =>
+  document.visibilityState === 'hidden' ? nextTask() : new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 0)));

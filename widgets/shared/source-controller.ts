@@ -9,17 +9,19 @@
  * in-page peer starts at the same time, and a returning visitor sees the schedule the page
  * showed last (../lib/schedule-snapshot.ts) before either is ready; the extension takes over
  * if it answers and the site is connected. While
- * entries stream in, loads are spaced so that refreshing takes only part of the time
- * (a load of a big festival costs more than the entries of one notice): at most a fifth.
+ * entries stream in, refreshes are spaced so that they take only part of the time: a
+ * refresh of a big festival (its load and the frame that draws it: style, layout and paint
+ * of the whole view) costs more than the entries of one change notice, and the sync storing
+ * them needs the same processors. At most a fifth goes to refreshing.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ScheduleData } from '../lib/schedule-data.js';
 import { chooseSource, connectedKey, errorCode, findProvider, hasProvider, type ChooseOptions } from '../lib/sources.js';
 import { readSnapshot } from '../lib/schedule-snapshot.js';
 import type { CreatePeerSource, PandaProvider, WidgetSource } from '../lib/source.js';
-import { emit, nextTask, words } from './dom.js';
+import { afterNextFrame, emit, nextTask, words } from './dom.js';
 
-/** After a load that took t ms, the next waits at least this times t: at most a fifth of the time goes to refreshing. */
+/** After a refresh that took t ms (drawn), the next starts at least this times t later: at most a fifth of the time goes to refreshing. */
 const RELOAD_SPACING = 4;
 
 /**
@@ -52,7 +54,11 @@ export class SourceController implements ReactiveController {
   #owned = false;
   #unsubscribe: (() => void) | undefined;
   #reloading: Promise<void> | undefined;
+  /** The source #reloading loads. */
+  #reloadingSource: WidgetSource | undefined;
   #again = false;
+  /** When the next refresh may start (performance.now()), after the last one's cost. */
+  #refreshAt = 0;
   readonly #rechoose = () => {
     this.provider = undefined;
     void this.choose();
@@ -221,20 +227,29 @@ export class SourceController implements ReactiveController {
 
   /** Loads the schedule again (coalesced: one load at a time, one more if asked meanwhile). */
   reload(): Promise<void> {
+    const source = this.current;
     if (this.#reloading) {
+      // A load of the source given up (the extension took over) ends at its next check, maybe after a refresh's spacing:
+      // the new source's load follows it rather than being folded into it.
+      if (source !== this.#reloadingSource) return this.#reloading.then(() => this.reload());
       this.#again = true;
       return this.#reloading;
     }
-    const source = this.current;
     if (!source) return Promise.resolve();
+    this.#reloadingSource = source;
     this.#reloading = (async () => {
       do {
-        this.#again = false;
         // A first load may wait long for the festival to arrive: only refreshes are spaced.
         const refresh = this.data !== undefined;
-        const started = performance.now();
+        // Changes noticed meanwhile are in the load that follows the wait.
+        if (refresh && this.#refreshAt > performance.now()) await new Promise((resolve) => setTimeout(resolve, this.#refreshAt - performance.now()));
+        if (source !== this.current) return;
+        this.#again = false;
+        let started = performance.now();
         try {
           const data = await source.schedule();
+          // A first load's wait for the festival to arrive is no cost of refreshing.
+          if (!refresh) started = performance.now();
           // Loading and drawing are two tasks: a big schedule's parsing and its first frame never add up to one long task.
           await nextTask();
           if (source !== this.current) return;
@@ -260,10 +275,10 @@ export class SourceController implements ReactiveController {
         this.host.requestUpdate();
         this.onData?.();
         await this.host.updateComplete;
-        // Let what brought the change (a sync storing entries) have the main thread meanwhile;
-        // what drawing it cost counts too (the frame after the update: layout and paint).
-        if (this.#again && refresh)
-          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(() => setTimeout(resolve, RELOAD_SPACING * (performance.now() - started)))));
+        // Let what brought the change (a sync storing entries) have the processors meanwhile;
+        // what drawing it cost counts too (the frame after the update: style, layout and paint).
+        await afterNextFrame();
+        this.#refreshAt = performance.now() + RELOAD_SPACING * (performance.now() - started);
       } while (this.#again && source === this.current);
     })().finally(() => (this.#reloading = undefined));
     return this.#reloading;
