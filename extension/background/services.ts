@@ -7,8 +7,7 @@
  */
 import browser from 'webextension-polyfill';
 import { DexieStore, FestivalNode, type KeyPair } from '../../core/index.js';
-import { PeerHost, DATABASE_NAME } from '../peer/peer-host.js';
-import type { PeerLink } from '../peer/peer-link.js';
+import { DATABASE_NAME, type PeerLink } from '../peer/peer-link.js';
 import { JOIN_LINK_TARGET } from '../shared/join-link.js';
 import { isPlannerMethod } from '../shared/planner-protocol.js';
 import { POPUP_PORT, POPUP_TARGET, type PopupMessage, type PopupReply } from '../shared/popup-protocol.js';
@@ -162,7 +161,10 @@ export async function createServices(pages: OpenPages): Promise<BackgroundServic
     console.warn('Panda Kit: could not compare the festival data with what was held', error);
     return undefined;
   });
-  const peer: PeerLink = offscreen ?? (await PeerHost.start({ store, onChange: peerChanged }));
+  // Firefox's event page runs the peer itself and loads its code only then. Chrome's service worker reaches the peer in
+  // its offscreen document, so it never takes this branch (where import() would fail: service workers may not use it),
+  // and its wake-up no longer parses the WebRTC and signalling code.
+  const peer: PeerLink = offscreen ?? (await (await import('../peer/peer-host.js')).PeerHost.start({ store, onChange: peerChanged }));
   let watchScheduled = false;
   watchData = () => {
     if (watchScheduled || !dataWatch) return;

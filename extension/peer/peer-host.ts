@@ -8,9 +8,7 @@
  */
 import { DexieStore, type Replicator } from '../../core/index.js';
 import { FestivalPeer, type FestivalPeerHealth, type WebRtcNetworkOptions } from '../../peer/index.js';
-import type { PeerConfig, PeerLink } from './peer-link.js';
-
-export const DATABASE_NAME = 'panda-kit';
+import { DATABASE_NAME, type PeerConfig, type PeerLink } from './peer-link.js';
 
 /** A burst of entries from other peers is one change, told this long after its first entry. */
 const CHANGE_DELAY_MS = 50;

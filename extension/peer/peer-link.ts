@@ -22,6 +22,9 @@ export interface PeerLink {
   health(): Promise<FestivalPeerHealth>;
 }
 
+/** The IndexedDB database of the festival data, which the background and the peer share. */
+export const DATABASE_NAME = 'panda-kit';
+
 /** Messages from the background to the offscreen document carry this target. */
 export const OFFSCREEN_TARGET = 'panda-kit:offscreen';
 /** Messages from the offscreen document to the background carry this target. */
