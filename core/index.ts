@@ -42,7 +42,7 @@ export { SchemaRegistry, type SchemaProvider } from './schema/registry.js';
 
 export type { Store, StoredEntry, StoredOperation, LogInfo, ForkEvidence, EntryRecord } from './storage/store.js';
 export { MemoryStore } from './storage/memory-store.js';
-export { OverlayStore } from './storage/overlay-store.js';
+export { LayeredStore } from './storage/layered-store.js';
 export { DexieStore } from './storage/dexie-store.js';
 
 export { publish, publishOperation, nextArgs, type NextArgs, type PublishResult } from './api/publish.js';

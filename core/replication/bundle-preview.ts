@@ -1,13 +1,13 @@
 /**
  * What importing a bundle would add, found without storing anything: the bundle is imported
- * (`importBundle`, every entry checked exactly as one from a peer) into an `OverlayStore`
+ * (`importBundle`, every entry checked exactly as one from a peer) into a `LayeredStore`
  * over the store, which keeps the writes in memory; what landed there is counted by kind of
  * document. A person sees this before they choose to add a festival file to their copy.
  */
 import { AUTHORIZATION_SCHEMA_ID, EVENT_SCHEMA_ID, FESTIVAL_SCHEMA_ID, PROFILE_SCHEMA_ID, RESOURCE_SCHEMA_ID } from '../festival/schemas.js';
 import type { Hash } from '../hash/hash.js';
 import type { SchemaRegistry } from '../schema/registry.js';
-import { OverlayStore } from '../storage/overlay-store.js';
+import { LayeredStore } from '../storage/layered-store.js';
 import type { Store } from '../storage/store.js';
 import { importBundle, type ImportResult } from './bundle.js';
 import { Replicator } from './replicator.js';
@@ -40,12 +40,12 @@ const KINDS = new Map<string, 'events' | 'resources' | 'festivalDocuments' | 'pr
 ]);
 
 /**
- * Imports `bytes` into an overlay of `store` and says what it added. Rejects as
+ * Imports `bytes` into a layer over `store` and says what it added. Rejects as
  * `readBundle` does (BUNDLE_INVALID, BUNDLE_SIGNATURE_INVALID) for a bundle that is not one;
  * invalid entries are in `rejected`. `store` is only read.
  */
 export async function previewBundle(store: Store, bytes: Uint8Array, options: { schemas?: SchemaRegistry } = {}): Promise<BundlePreview> {
-  const after = new OverlayStore(store);
+  const after = new LayeredStore(store);
   const replicator = await Replicator.open(after, options.schemas ? { schemas: options.schemas } : {});
   let result: ImportResult;
   try {

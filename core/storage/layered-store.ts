@@ -12,7 +12,7 @@ const logKey = (log: { publicKey: string; logId: number }) => `${log.publicKey}/
  * Entries are appended to logs in order, so a log's entries here all lie above the entries
  * `base` holds of it.
  */
-export class OverlayStore implements Store {
+export class LayeredStore implements Store {
   readonly #added = new MemoryStore();
   readonly #records: EntryRecord[] = [];
 
