@@ -73,7 +73,8 @@ export {
   type ScheduleLocation,
   type FestivalInfo,
 } from './lib/schedule-data.js';
-export { exportICal, ICAL_MEDIA_TYPE } from './lib/export-ical.js';
+/** Loads the iCalendar exporter (its own chunk: few pages export); resolves with `exportICal`, `exportEventICal` and `ICAL_MEDIA_TYPE`. */
+export const loadICalExport = (): Promise<typeof import('./lib/export-ical.js')> => import('./lib/export-ical.js');
 /** Loads the frab/c3voc exporters (their own chunk: few pages export); resolves with `exportFrabJson` and `exportFrabXml`. */
 export const loadFrabExport = (): Promise<typeof import('./lib/export-frab.js')> => import('./lib/export-frab.js');
 export { Favourites } from './lib/favourites.js';

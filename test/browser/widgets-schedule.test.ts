@@ -459,7 +459,7 @@ describe('<panda-schedule>', () => {
         ($(element, 'details.export') as HTMLDetailsElement).open = true;
         expect($<HTMLButtonElement>(element, '[data-export="favourites"]')!.disabled, 'no favourites yet').to.equal(true);
         for (const kind of ['ical', 'json', 'xml']) $(element, `[data-export="${kind}"]`)!.click();
-        // The frab exporter comes in its own chunk, loaded on the first click.
+        // The exporters come in chunks of their own, loaded on the first click.
         await until(() => downloads.files.length === 3, 'the three downloads');
         const [ical, json, xml] = downloads.files;
         expect(downloads.files.map((file) => file.name)).to.deep.equal(['hoffnung-3000.ics', 'hoffnung_3000-schedule.json', 'hoffnung_3000-schedule.xml']);
@@ -483,6 +483,7 @@ describe('<panda-schedule>', () => {
         $(element, '.list > li[data-event="e-concert"] .star')!.click();
         await settle(element);
         $(element, '[data-export="favourites"]')!.click();
+        await until(() => downloads.files.length === 4, 'the favourites’ calendar');
         const favourites = downloads.files[3]!;
         expect(favourites.name).to.equal('hoffnung-3000-favourites.ics');
         const text = await favourites.blob.text();

@@ -13,6 +13,7 @@ import {
   memoryStorage,
   type StorageLike,
 } from '../../widgets/lib/favourites.js';
+import { exportICal } from '../../widgets/lib/export-ical.js';
 import { fromFrabJson } from '../../widgets/lib/schedule-data.js';
 import { referenceSchedules } from './support.js';
 
@@ -116,7 +117,7 @@ describe('favourites', () => {
     favourites.add('no-longer-there');
     favourites.add(first!.id);
     assert.deepEqual(favourites.inSchedule(data), [first!.id, third!.id]);
-    const ics = favourites.toICal(data, { now: Date.UTC(2025, 0, 1) });
+    const ics = exportICal(data, { eventIds: favourites.ids, now: Date.UTC(2025, 0, 1) });
     assert.equal(ics.match(/BEGIN:VEVENT/g)!.length, 2);
     assert.ok(ics.includes(`UID:${first!.id}@pandakit`));
     assert.ok(ics.includes(`UID:${third!.id}@pandakit`));

@@ -4,7 +4,6 @@
  * getItem/setItem in tests). Storage that is missing, full, blocked or holds garbage never
  * breaks the widget: favourites then live in memory for the visit. DOM-free.
  */
-import { exportICal, type ICalOptions } from './export-ical.js';
 import type { ScheduleData } from './schedule-data.js';
 
 /** The part of the Web Storage API favourites use. */
@@ -144,10 +143,5 @@ export class Favourites {
   /** Favourites that are (still) in the schedule, in its order. */
   inSchedule(data: ScheduleData): string[] {
     return data.events.filter((event) => this.#ids.has(event.id)).map((event) => event.id);
-  }
-
-  /** The favourites as an iCalendar file (see export-ical.ts). */
-  toICal(data: ScheduleData, options: Omit<ICalOptions, 'eventIds'> = {}): string {
-    return exportICal(data, { ...options, eventIds: this.#ids });
   }
 }

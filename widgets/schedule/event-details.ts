@@ -13,14 +13,14 @@
  * A chunk of its own (./lazy.ts): most visitors read the schedule without opening an event.
  */
 import { html, nothing } from 'lit';
+import { eventICalFileName, exportEventICal, ICAL_MEDIA_TYPE } from '../lib/export-ical.js';
 import { eventStatus } from '../lib/filter.js';
 import { formatPercent, resourcesConfirmed, type Lang } from '../lib/i18n.js';
-import { httpUrl, type ResourceRequest, type ScheduleEvent, type ScheduleLocation } from '../lib/schedule-data.js';
+import { httpUrl, type ResourceRequest, type ScheduleData, type ScheduleEvent, type ScheduleLocation } from '../lib/schedule-data.js';
 import { statusWords } from '../lib/status-words.js';
 import { formatDate, formatTimeRange } from '../lib/time.js';
-import { shortKey } from '../shared/dom.js';
+import { download, shortKey } from '../shared/dom.js';
 import { star, type ScheduleContext } from './event-parts.js';
-import { downloadEvent } from './schedule-export.js';
 import { placesOf } from './schedule-model.js';
 
 export { detailsStyles } from './event-details.styles.js';
@@ -126,4 +126,10 @@ export function showDetails(root: ParentNode, modal: boolean): void {
   if (dialog.open) dialog.close();
   if (modal) dialog.showModal();
   else dialog.show();
+}
+
+/** Downloads one event as iCalendar, for "add to my calendar". */
+function downloadEvent(data: ScheduleData, event: ScheduleEvent): void {
+  const text = exportEventICal(data, event.id);
+  if (text !== undefined) download(text, ICAL_MEDIA_TYPE, eventICalFileName(event));
 }

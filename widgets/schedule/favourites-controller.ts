@@ -5,7 +5,6 @@
  * when the visitor stars or unstars an event.
  */
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { exportICal } from '../lib/export-ical.js';
 import { Favourites } from '../lib/favourites.js';
 import type { ScheduleData, ScheduleEvent } from '../lib/schedule-data.js';
 import { emit } from '../shared/dom.js';
@@ -46,11 +45,6 @@ export class FavouritesController implements ReactiveController {
 
   has(eventId: string): boolean {
     return this.#favourites?.has(eventId) ?? false;
-  }
-
-  /** The favourites as iCalendar (none while no festival is shown yet). */
-  toICal(data: ScheduleData): string {
-    return this.#favourites?.toICal(data) ?? exportICal(data, { eventIds: [] });
   }
 
   toggle(event: ScheduleEvent): void {

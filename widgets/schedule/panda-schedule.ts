@@ -425,8 +425,7 @@ export class PandaSchedule extends LitElement {
       onToggleFilters: () => (this.filtersOpen = !this.filtersOpen),
       onZone: (mode: TimeZoneMode) => (this.timeZone = mode),
       onFilter: (change) => this.#setFilter(change),
-      onExport: (kind) =>
-        kind === 'share' ? this.#withShare((share) => share.open()) : void downloadExport(context.data, kind, () => this.#favourites.toICal(context.data)),
+      onExport: (kind) => (kind === 'share' ? this.#withShare((share) => share.open()) : void downloadExport(context.data, kind, this.#favourites.ids)),
     });
   }
 
