@@ -88,7 +88,8 @@ export {
   type PendingRequest,
 } from './festival/festival-model.js';
 export { answerQuery, toPlainData, QUERY_NAMES, type QueryName } from './festival/queries.js';
-export { FestivalNode, type FestivalFields, type ResourceFields, type EventFields } from './festival/festival-node.js';
+export { FestivalNode } from './festival/festival-node.js';
+export type { FestivalFields, ResourceFields, EventFields } from './festival/document-fields.js';
 export {
   deviceOwnerProfile,
   linkDevice,
