@@ -84,11 +84,12 @@ export {
   type ModelOperation,
   type ScheduleItem,
   type Booking,
-  type Slot,
   type PendingRequest,
 } from './festival/festival-model.js';
+export type { Slot } from './festival/free-slots.js';
 export { answerQuery, toPlainData, QUERY_NAMES, type QueryName } from './festival/queries.js';
-export { FestivalNode, type FestivalFields, type ResourceFields, type EventFields } from './festival/festival-node.js';
+export { FestivalNode } from './festival/festival-node.js';
+export type { FestivalFields, ResourceFields, EventFields } from './festival/document-fields.js';
 export {
   deviceOwnerProfile,
   linkDevice,

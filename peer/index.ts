@@ -45,6 +45,6 @@ export {
 } from './signaling.js';
 export { WebRtcNetwork, type FestivalJoin, type TransportInfo, type WebRtcNetworkOptions } from './webrtc-network.js';
 export type { FestivalOverlayHealth, FestivalOverlayOptions } from './festival-overlay.js';
-export type { PeerConnectionLike, RTCPeerConnectionClass } from './remote-link.js';
+export type { PeerConnectionLike, RTCPeerConnectionClass } from './peer-connection.js';
 export { BroadcastNetwork, type BroadcastChannelClass, type BroadcastChannelLike, type BroadcastNetworkOptions } from './broadcast-transport.js';
 export { FestivalPeer, type FestivalPeerEvent, type FestivalPeerHealth, type FestivalPeerJoin, type FestivalPeerOptions } from './festival-peer.js';

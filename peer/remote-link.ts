@@ -9,30 +9,8 @@ import { PandaError } from '../core/errors.js';
 import { DataChannelTransport, type DataChannelLike } from './datachannel-transport.js';
 import { closeQuietly } from './quiet-close.js';
 import { ignoredMessage, type SignalPayload } from './signaling-messages.js';
+import type { IceCandidateEvent, PeerConnectionLike, RTCPeerConnectionClass } from './peer-connection.js';
 import type { Timers } from './timers.js';
-
-/**
- * The part of an RTCPeerConnection the network uses: browsers' RTCPeerConnection and
- * node-datachannel's polyfill both have it (their event types differ, hence `never`).
- */
-export interface PeerConnectionLike {
-  readonly connectionState: RTCPeerConnectionState;
-  readonly signalingState: RTCSignalingState;
-  readonly localDescription: { readonly sdp: string } | null;
-  readonly iceGatheringState?: RTCIceGatheringState;
-  onicecandidate: ((event: never) => void) | null;
-  onconnectionstatechange: ((event: never) => void) | null;
-  ondatachannel: ((event: never) => void) | null;
-  createOffer(): Promise<RTCSessionDescriptionInit>;
-  createAnswer(): Promise<RTCSessionDescriptionInit>;
-  setLocalDescription(description: RTCSessionDescriptionInit): Promise<void>;
-  setRemoteDescription(description: RTCSessionDescriptionInit): Promise<void>;
-  addIceCandidate(candidate: RTCIceCandidateInit): Promise<void>;
-  createDataChannel(label: string, init?: RTCDataChannelInit): DataChannelLike;
-  close(): void;
-}
-
-export type RTCPeerConnectionClass = new (configuration?: RTCConfiguration) => PeerConnectionLike;
 
 type CandidatePayload = Extract<SignalPayload, { type: 'candidate' }>['candidate'];
 
@@ -85,10 +63,6 @@ interface Channel {
   transport: DataChannelTransport | undefined;
   reported: boolean;
   authTimer: unknown;
-}
-
-interface IceCandidateEvent {
-  candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null; usernameFragment?: string | null } | null;
 }
 
 const DISCONNECTED_GRACE_MS = 8_000;

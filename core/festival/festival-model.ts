@@ -18,6 +18,7 @@ import {
   type Profile,
   type Resource,
 } from './model.js';
+import { freeSlots, type Slot } from './free-slots.js';
 import { PolicyRegistry } from './policies.js';
 import { AUTHORIZATION_SCHEMA_ID, EVENT_SCHEMA_ID, FESTIVAL_SCHEMA_ID, PROFILE_SCHEMA_ID, RESOURCE_SCHEMA_ID, festivalSchemaRegistry } from './schemas.js';
 
@@ -64,13 +65,6 @@ export interface ScheduleItem {
 export interface Booking {
   event: FestivalEvent;
   status: RequestStatus;
-}
-
-export interface Slot {
-  start: number;
-  end: number;
-  /** How many more events could hold the resource during this slot. */
-  available: number;
 }
 
 export interface PendingRequest {
@@ -355,23 +349,7 @@ export class FestivalModel {
     const held = this.bookings(resourceId)
       .filter(({ status }) => status.state === 'confirmed')
       .map(({ event }) => event);
-    const cuts = new Set([start, end]);
-    for (const event of held) {
-      if (event.start > start && event.start < end) cuts.add(event.start);
-      if (event.end > start && event.end < end) cuts.add(event.end);
-    }
-    const points = [...cuts].sort((a, b) => a - b);
-    const slots: Slot[] = [];
-    for (let i = 0; i + 1 < points.length; i++) {
-      const [slotStart, slotEnd] = [points[i]!, points[i + 1]!];
-      const used = held.filter((event) => event.start < slotEnd && event.end > slotStart).length;
-      const available = resource.capacity - used;
-      if (available <= 0) continue;
-      const last = slots.at(-1);
-      if (last && last.end === slotStart && last.available === available) last.end = slotEnd;
-      else slots.push({ start: slotStart, end: slotEnd, available });
-    }
-    return slots;
+    return freeSlots(resource.capacity, start, end, held);
   }
 
   /** Requests that lost their resource to earlier ones, with the bookings they collide with. */

@@ -8,6 +8,7 @@ import { materializeDocument, type DocumentOperation, type DocumentView } from '
 import { OperationFields, type EasyValues } from '../operation/operation.js';
 import type { SchemaRegistry } from '../schema/registry.js';
 import type { Store, StoredOperation } from '../storage/store.js';
+import { eventValues, festivalValues, resourceValues, unixNow, type EventFields, type FestivalFields, type ResourceFields } from './document-fields.js';
 import { FestivalModel, toFestivalOperation, type FestivalOperation } from './festival-model.js';
 import { DocumentInvalid, parseAuthorization, parseEvent, parseFestival, parseProfile, parseResource, type Decision } from './model.js';
 import { PolicyRegistry } from './policies.js';
@@ -36,51 +37,11 @@ type PublishListener = (entry: Uint8Array, operation: Uint8Array) => void;
 
 const FESTIVAL_SCHEMA_ID_SET = new Set(FESTIVAL_SCHEMAS.map((schema) => schema.id));
 
-const now = () => Math.floor(Date.now() / 1000);
-
 /** Stable text of a query result, to tell whether it changed (bigints and Maps included). */
 function fingerprint(value: unknown): string {
   return JSON.stringify(value, (_key, item: unknown) =>
     typeof item === 'bigint' ? `${item}n` : item instanceof Map ? [...item] : item instanceof Set ? [...item] : item,
   );
-}
-
-export interface FestivalFields {
-  name: string;
-  description?: string;
-  start: number;
-  end: number;
-  timezone?: string;
-  parent?: Hash;
-  image?: string;
-  url?: string;
-}
-
-export interface ResourceFields {
-  festival: Hash;
-  title: string;
-  description?: string;
-  kind?: string;
-  position?: string;
-  address?: string;
-  url?: string;
-  coordinate?: string;
-  capacity?: number;
-  policy?: string;
-  quorum?: number;
-  members?: string[];
-  dependsOn?: Hash[];
-}
-
-export interface EventFields {
-  festival: Hash;
-  title: string;
-  description?: string;
-  start: number;
-  end: number;
-  resources?: Hash[];
-  /** Default: now. */
-  createdAt?: number;
 }
 
 /**
@@ -333,7 +294,7 @@ export class FestivalNode {
   }
 
   /** Records `keyPair`'s decision on an event's request for a resource. */
-  async authorize(keyPair: KeyPair, resourceId: Hash, eventId: Hash, decision: Decision, note = '', decidedAt = now()) {
+  async authorize(keyPair: KeyPair, resourceId: Hash, eventId: Hash, decision: Decision, note = '', decidedAt = unixNow()) {
     const festival = await this.#festivalOf(eventId);
     const fields = new OperationFields({ decision, note, decided_at: decidedAt });
     fields.insert('festival', 'relation', festival);
@@ -364,49 +325,4 @@ export class FestivalNode {
         .sort(),
     };
   }
-}
-
-function festivalValues(fields: FestivalFields): EasyValues {
-  return {
-    name: fields.name,
-    description: fields.description ?? '',
-    start: BigInt(fields.start),
-    end: BigInt(fields.end),
-    timezone: fields.timezone ?? 'UTC',
-    parent: fields.parent ?? '',
-    image: fields.image ?? '',
-    url: fields.url ?? '',
-  };
-}
-
-function resourceValues(fields: ResourceFields): OperationFields {
-  const values = new OperationFields({
-    title: fields.title,
-    description: fields.description ?? '',
-    kind: fields.kind ?? 'thing',
-    position: fields.position ?? '',
-    address: fields.address ?? '',
-    url: fields.url ?? '',
-    coordinate: fields.coordinate ?? '',
-    capacity: BigInt(fields.capacity ?? 1),
-    policy: fields.policy ?? 'first-come-first-served',
-    quorum: BigInt(fields.quorum ?? 0),
-    members: (fields.members ?? []).join(' '),
-    depends_on: (fields.dependsOn ?? []).join(' '),
-  });
-  values.insert('festival', 'relation', fields.festival);
-  return values;
-}
-
-function eventValues(fields: EventFields): OperationFields {
-  const values = new OperationFields({
-    title: fields.title,
-    description: fields.description ?? '',
-    start: BigInt(fields.start),
-    end: BigInt(fields.end),
-    created_at: BigInt(fields.createdAt ?? now()),
-  });
-  values.insert('festival', 'relation', fields.festival);
-  values.insert('resources', 'relation_list', fields.resources ?? []);
-  return values;
 }

@@ -26,6 +26,8 @@ test('widgets/lib bundles without the DOM and without Node', async () => {
     'i18n.ts',
     'import-frab.ts',
     'iso-date-time.ts',
+    'messages-de.ts',
+    'messages-en.ts',
     'schedule-data.ts',
     'schedule-file.ts',
     'schedule-input.ts',
