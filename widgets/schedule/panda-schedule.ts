@@ -35,11 +35,11 @@ import { adoptSheet, loadDetails, loadShare } from './lazy.js';
 import type { FavouritesShare } from './favourites-share.js';
 import { PageController } from './page-controller.js';
 import { focusEvent, focusWhenDrawn } from './schedule-focus.js';
-import { gridLegend, gridView } from './schedule-grid.js';
+import { dayView } from './schedule-day-view.js';
 import { errorNotice, readOnlyBanner, scheduleHeader } from './schedule-header.js';
-import { onGridKey, onTabKey, type KeyActions } from './schedule-keys.js';
-import { listView, noMatches, nowNextView, printedDays } from './schedule-list.js';
-import { DayCache, gridModel, locationNames, shownView, zoneOf, type ShownDay, type TimeZoneMode, type View } from './schedule-model.js';
+import { onTabKey, type KeyActions } from './schedule-keys.js';
+import { nowNextView, printedDays } from './schedule-list.js';
+import { DayCache, locationNames, shownView, zoneOf, type TimeZoneMode, type View } from './schedule-model.js';
 import { downloadExport } from './schedule-export.js';
 import { DEFAULT_FILTER, filterActive, scheduleFilter, scheduleToolbar, type FilterState } from './schedule-toolbar.js';
 import { scheduleStyles } from './schedule.styles.js';
@@ -389,7 +389,18 @@ export class PandaSchedule extends LitElement {
             : html`${this.#tabs(context, days, dayKey)}
                 <div class="stage">
                   <div role="tabpanel" id="panel" part="panel" aria-labelledby=${dayKey ? `tab-${dayKey}` : nothing}>
-                    ${this.#dayView(context, view, days, dayKey, day ? this.#days.shown(data, day, filter, this.filter) : { events: [] })}
+                    ${dayView(context, {
+                      view,
+                      days,
+                      dayKey,
+                      shown: day ? this.#days.shown(data, day, filter, this.filter) : { events: [] },
+                      focusKey: this.focusKey,
+                      elsewhere: (key) => this.#days.elsewhere(data, days, key, filter, this.filter),
+                      drawLimit: (shownAs, total) => this.#draw.limit(`${shownAs} ${dayKey}`, this.filter, total),
+                      keyActions: this.#keyActions,
+                      onChoose: (key) => this.#chooseDay(key),
+                      onFocus: (key) => (this.focusKey = key),
+                    })}
                   </div>
                   ${details}
                 </div>`
@@ -427,25 +438,5 @@ export class PandaSchedule extends LitElement {
       onFilter: (change) => this.#setFilter(change),
       onExport: (kind) => (kind === 'share' ? this.#withShare((share) => share.open()) : void downloadExport(context.data, kind, this.#favourites.ids)),
     });
-  }
-
-  #dayView(context: ScheduleContext, view: View, days: ReadonlyArray<ScheduleDay<ScheduleEvent>>, dayKey: string | undefined, shown: ShownDay) {
-    const { data } = context;
-    const { events } = shown;
-    if (events.length === 0) {
-      if (data.events.length === 0 || !dayKey)
-        return html`<p class="muted empty">${this.#t(data.events.length === 0 ? 'schedule.empty' : 'schedule.noMatches')}</p>`;
-      const other = this.#days.elsewhere(data, days, dayKey, this.#scheduleFilter(), this.filter);
-      return noMatches(context, dayKey, other, (key) => this.#chooseDay(key));
-    }
-    if (view !== 'grid' || !dayKey) return listView(context, events, this.#draw.limit(`list ${dayKey}`, this.filter, events.length));
-    const model = (shown.grid ??= gridModel(data, events, context.zone));
-    return html`${gridView(context, model, {
-      dayKey,
-      focusKey: this.focusKey,
-      drawLimit: (total) => this.#draw.limit(`grid ${dayKey}`, this.filter, total),
-      onKey: (event) => onGridKey(event, model, days, dayKey, this.#keyActions),
-      onFocus: (key) => (this.focusKey = key),
-    })}${gridLegend(context)}`;
   }
 }
