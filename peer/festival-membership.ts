@@ -7,13 +7,15 @@
 import { PandaError } from '../core/errors.js';
 import { MAX_REMEMBERED, TokenBucket } from './peer-limits.js';
 import { deriveSignalingKey } from './signaling-crypto.js';
-import { festivalTopic } from './signaling-topic.js';
+import { festivalTopic, mailboxTopic } from './signaling-topic.js';
 import type { Timers } from './timers.js';
 
 /** A festival joined. */
 export interface Festival {
   festivalId: string;
   topic: string;
+  /** This peer's mailbox in the festival (signaling-topic.ts). */
+  mailbox: string;
   secret: string | undefined;
   key: Promise<CryptoKey | null>;
   /** Messages of a topic are decrypted and handled one after the other, in arrival order. */
@@ -22,6 +24,8 @@ export interface Festival {
 
 export interface FestivalMembershipOptions {
   timers: Timers;
+  /** This peer's id, whose mailbox each festival has. */
+  peerId: string;
   repliesPerSecond: number;
   /** Announces this peer to everyone in `topic`: an announce scheduled is due. */
   announce: (topic: string) => void;
@@ -36,6 +40,7 @@ const REANNOUNCE_INTERVAL_MS = 2_000;
 export class FestivalMembership {
   readonly #options: FestivalMembershipOptions;
   readonly #festivals = new Map<string, Festival>(); // by topic
+  readonly #mailboxes = new Map<string, Festival>(); // by this peer's mailbox topic
   /** Topics in which a remote peer published something valid (and decryptable): remote -> topics. */
   readonly #verified = new Map<string, Set<string>>();
   /** When an announce of a remote in a topic was last answered, by `remoteId + '\n' + topic`. */
@@ -66,6 +71,17 @@ export class FestivalMembership {
     return this.#festivals.has(topic);
   }
 
+  /** The festival whose topic, or this peer's mailbox in which, `topic` is. */
+  receiving(topic: string): Festival | undefined {
+    return this.#festivals.get(topic) ?? this.#mailboxes.get(topic);
+  }
+
+  /** `remoteId`'s mailbox in the festival of `topic`; undefined if not in it. */
+  mailboxOf(topic: string, remoteId: string): string | undefined {
+    const festival = this.#festivals.get(topic);
+    return festival && mailboxTopic(festival.festivalId, remoteId);
+  }
+
   /** Joins a festival (replacing one of the same topic); its key is derived in the background. */
   add(festivalId: string, secret: string | undefined): Festival {
     const topic = festivalTopic(festivalId);
@@ -75,14 +91,21 @@ export class FestivalMembership {
     const key = secret === undefined ? Promise.resolve(null) : deriveSignalingKey(secret, topic);
     // Keep an unobserved rejection (no crypto.subtle) from being unhandled; users see it via join.
     key.catch((error: unknown) => this.#options.report(error));
-    const festival: Festival = { festivalId, topic, secret, key, chain: Promise.resolve() };
+    const mailbox = mailboxTopic(festivalId, this.#options.peerId);
+    const replaced = this.#festivals.get(topic);
+    if (replaced) this.#mailboxes.delete(replaced.mailbox);
+    const festival: Festival = { festivalId, topic, mailbox, secret, key, chain: Promise.resolve() };
     this.#festivals.set(topic, festival);
+    this.#mailboxes.set(mailbox, festival);
     return festival;
   }
 
   /** Leaves the festival of `topic`, forgetting who proved to be in it; false if not in it. */
   remove(topic: string): boolean {
-    if (!this.#festivals.delete(topic)) return false;
+    const festival = this.#festivals.get(topic);
+    if (!festival) return false;
+    this.#festivals.delete(topic);
+    this.#mailboxes.delete(festival.mailbox);
     this.#options.timers.clearTimeout(this.#announceTimers.get(topic));
     this.#announceTimers.delete(topic);
     this.#lastAnnounce.delete(topic);

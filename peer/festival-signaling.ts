@@ -1,9 +1,11 @@
 /**
  * The signaling side of a network: the topics of the festivals joined, on every signaling
  * server at once. What goes out is encrypted once (with a secret) and published through all
- * servers; what comes in is handled one message after the other per topic: decrypted,
- * checked, this peer's own echoes and messages for other peers dropped, and a signal that
- * arrives through several servers passed on once.
+ * servers; a message for one peer goes to that peer's mailbox (signaling-topic.ts), which it
+ * hears whether or not it listens in the festival's topic. What comes in, in a festival's
+ * topic or this peer's mailbox in it, is handled one message after the other per festival:
+ * decrypted, checked, this peer's own echoes and messages for other peers dropped, and a
+ * signal that arrives through several servers passed on once.
  */
 import type { Festival, FestivalMembership } from './festival-membership.js';
 import { MAX_REMEMBERED } from './peer-limits.js';
@@ -39,7 +41,7 @@ export class FestivalSignaling {
     for (const url of urls) checkSignalingUrl(url);
     for (const url of urls) {
       const connection = new SignalingConnection(url, options);
-      connection.subscribe(options.membership.topics);
+      connection.subscribe(options.membership.festivals.flatMap((festival) => [festival.topic, festival.mailbox]));
       connection.onOpen = options.onOpen;
       connection.onPublish = (topic, data) => this.#onPublish(topic, data);
       connection.onError = options.report;
@@ -55,10 +57,10 @@ export class FestivalSignaling {
     for (const connection of this.#connections) connection.unsubscribe([topic]);
   }
 
-  /** Publishes `message` in the topic of a festival joined (encrypted with its secret) on every server. */
-  async publish(topic: string, message: SignalingMessage): Promise<void> {
+  /** Publishes `message` in the topic of a festival joined (encrypted with its secret) on every server; with `to`, in that peer's mailbox. */
+  async publish(topic: string, message: SignalingMessage, to?: string): Promise<void> {
     const data = await this.seal(topic, message);
-    if (data !== undefined) this.publishSealed(topic, data);
+    if (data !== undefined) this.publishSealed(topic, data, to);
   }
 
   /** `message` as it is published in `topic` (encrypted with the festival's secret); undefined if not in it (any more). */
@@ -77,10 +79,12 @@ export class FestivalSignaling {
     return this.#options.membership.get(topic) !== festival || this.#closed ? undefined : data;
   }
 
-  /** Publishes what `seal` gave on every server. */
-  publishSealed(topic: string, data: unknown): void {
-    if (this.#closed || !this.#options.membership.has(topic)) return;
-    for (const connection of this.#connections) connection.publish(topic, data);
+  /** Publishes what `seal` gave on every server: in the festival's topic, or in `to`'s mailbox in it. */
+  publishSealed(topic: string, data: unknown, to?: string): void {
+    const { membership } = this.#options;
+    const published = to === undefined ? topic : membership.mailboxOf(topic, to);
+    if (this.#closed || published === undefined || !membership.has(topic)) return;
+    for (const connection of this.#connections) connection.publish(published, data);
   }
 
   /** A message `from` relayed to this peer through the overlay: handled as one from a server (it must be `from`'s, and for this peer). */
@@ -96,12 +100,13 @@ export class FestivalSignaling {
   }
 
   #onPublish(topic: string, data: unknown): void {
-    const festival = this.#options.membership.get(topic);
+    const festival = this.#options.membership.receiving(topic);
     if (!festival || this.#closed) return;
-    festival.chain = festival.chain.then(() => this.#handle(festival, data)).catch((error: unknown) => this.#options.report(error));
+    const inMailbox = topic === festival.mailbox;
+    festival.chain = festival.chain.then(() => this.#handle(festival, data, undefined, inMailbox)).catch((error: unknown) => this.#options.report(error));
   }
 
-  async #handle(festival: Festival, data: unknown, relayedFrom?: string): Promise<void> {
+  async #handle(festival: Festival, data: unknown, relayedFrom?: string, inMailbox = false): Promise<void> {
     const { membership, peerId } = this.#options;
     if (this.#closed || membership.get(festival.topic) !== festival) return;
     const key = await festival.key;
@@ -118,6 +123,7 @@ export class FestivalSignaling {
     if (!message) return this.#invalid('not an announce or signal message');
     if (message.from === peerId) return; // our own, echoed by the server
     if (message.to !== undefined && message.to !== peerId) return;
+    if (inMailbox && message.to === undefined) return this.#invalid('a message to everyone in a mailbox');
     if (relayedFrom !== undefined && message.from !== relayedFrom) return this.#invalid('a relayed message of another peer than its sender');
     if (message.type === 'signal') {
       // The same message through several servers is handled once.

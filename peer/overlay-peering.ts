@@ -144,7 +144,7 @@ export class OverlayPeering {
     const overlay = this.#overlays.get(topic);
     if (data === undefined || overlay?.relay(to, data)) return;
     overlay?.signaledViaServer(to);
-    signaling.publishSealed(topic, data);
+    signaling.publishSealed(topic, data, to);
   }
 
   close(): void {

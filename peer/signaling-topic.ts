@@ -16,3 +16,16 @@ export function festivalTopic(festivalId: string): string {
   }
   return 'panda-kit-' + generateHash(utf8Encoder.encode('panda-kit/festival/' + festivalId));
 }
+
+/**
+ * A peer's mailbox in a festival: the topic it stays subscribed to from joining to leaving,
+ * whether or not it listens in the festival's topic, so that a peer that knows its id can
+ * reach it through the signaling server. An overlay peer listens in the festival's topic only
+ * while it looks for contacts (topic-listening.ts); without a mailbox, a part of the overlay
+ * whose peers are each other's only neighbours could not signal a connection to anyone
+ * outside it. Hashed like the topic: `'panda-kit/mailbox/' + festivalId + '/' + peerId`.
+ */
+export function mailboxTopic(festivalId: string, peerId: string): string {
+  festivalTopic(festivalId);
+  return 'panda-kit-' + generateHash(utf8Encoder.encode('panda-kit/mailbox/' + festivalId + '/' + peerId));
+}

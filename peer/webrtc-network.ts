@@ -150,6 +150,7 @@ export class WebRtcNetwork {
     this.#admission = new PeerAdmission(limits, () => timers.now(), report);
     this.#membership = new FestivalMembership({
       timers,
+      peerId: this.peerId,
       repliesPerSecond: limits.repliesPerSecond,
       announce: (topic) => void this.#announce(topic),
       isLinked: (remoteId) => this.#links.has(remoteId),
@@ -250,7 +251,8 @@ export class WebRtcNetwork {
     }
     if (existing) this.leave(festivalId);
     const festival = this.#membership.add(festivalId, secret);
-    // The overlay subscribes while it listens.
+    this.#signaling.subscribe(festival.mailbox);
+    // The overlay subscribes to the festival's topic while it listens.
     if (this.#peering) return this.#peering.start(festival);
     this.#signaling.subscribe(topic);
     await festival.key;
@@ -261,8 +263,10 @@ export class WebRtcNetwork {
   leave(festivalId: string): void {
     const topic = festivalTopic(festivalId);
     this.#peering?.leave(topic);
+    const mailbox = this.#membership.get(topic)?.mailbox;
     if (!this.#membership.remove(topic)) return;
     this.#signaling.unsubscribe(topic);
+    if (mailbox !== undefined) this.#signaling.unsubscribe(mailbox);
     for (const link of [...this.#links.values()]) {
       link.closeChannel(overlayLabel(topic));
       link.closeChannel(topic);

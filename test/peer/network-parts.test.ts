@@ -8,11 +8,13 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { isPandaError, type PandaError } from '../../core/errors.js';
 import { FestivalMembership } from '../../peer/festival-membership.js';
+import { FestivalSignaling } from '../../peer/festival-signaling.js';
+import type { SignalingMessage } from '../../peer/signaling-messages.js';
 import { PeerAdmission, peerLimits } from '../../peer/peer-limits.js';
 import type { PeerConnectionLike } from '../../peer/peer-connection.js';
 import { RemoteLink, type RemoteLinkHost } from '../../peer/remote-link.js';
 import { SignalingConnection, type WebSocketLike } from '../../peer/signaling-client.js';
-import { festivalTopic } from '../../peer/signaling-topic.js';
+import { festivalTopic, mailboxTopic } from '../../peer/signaling-topic.js';
 import type { Timers } from '../../peer/timers.js';
 import { WebRtcNetwork } from '../../peer/index.js';
 
@@ -180,6 +182,7 @@ describe('FestivalMembership', () => {
   function membership(timers: ManualTimers, announced: string[], linked = new Set<string>()) {
     return new FestivalMembership({
       timers,
+      peerId: 'me',
       repliesPerSecond: 3,
       announce: (topic) => announced.push(topic),
       isLinked: (remoteId) => linked.has(remoteId),
@@ -301,6 +304,90 @@ class FakePeerConnection implements PeerConnectionLike {
     this.closed = true;
   }
 }
+
+describe('mailboxes', () => {
+  const festivalId = 'fest';
+  const topic = festivalTopic(festivalId);
+  const mine = mailboxTopic(festivalId, 'me');
+
+  it('a mailbox hides the festival and the peer, one per peer and festival', () => {
+    assert.match(mine, /^panda-kit-0020[0-9a-f]{64}$/);
+    assert.equal(mine, mailboxTopic(festivalId, 'me'));
+    assert.ok(![topic, mailboxTopic(festivalId, 'you'), mailboxTopic('fest2', 'me')].includes(mine));
+    assert.throws(
+      () => mailboxTopic('', 'me'),
+      (e: unknown) => isPandaError(e, 'INPUT_INVALID'),
+    );
+  });
+
+  it("the membership knows a festival by its topic and by this peer's mailbox in it, until it leaves", () => {
+    const festivals = new FestivalMembership({
+      timers: new ManualTimers(),
+      peerId: 'me',
+      repliesPerSecond: 3,
+      announce: () => {},
+      isLinked: () => false,
+      report: (error) => assert.fail(String(error)),
+    });
+    const festival = festivals.add(festivalId, undefined);
+    assert.equal(festival.mailbox, mine);
+    assert.equal(festivals.receiving(topic), festival);
+    assert.equal(festivals.receiving(mine), festival);
+    assert.equal(festivals.receiving(mailboxTopic(festivalId, 'you')), undefined, "another peer's mailbox is not ours");
+    assert.equal(festivals.mailboxOf(topic, 'you'), mailboxTopic(festivalId, 'you'));
+    assert.equal(festivals.mailboxOf(festivalTopic('other'), 'you'), undefined);
+    festivals.remove(topic);
+    assert.equal(festivals.receiving(mine), undefined);
+  });
+
+  it("signaling subscribes the mailbox, sends a message for one peer to that peer's mailbox, and takes in its own only what is for it", async () => {
+    FakeSocket.made = [];
+    const timers = new ManualTimers();
+    const errors: PandaError[] = [];
+    const heard: SignalingMessage[] = [];
+    const membership = new FestivalMembership({
+      timers,
+      peerId: 'me',
+      repliesPerSecond: 3,
+      announce: () => {},
+      isLinked: () => false,
+      report: (error) => assert.fail(String(error)),
+    });
+    membership.add(festivalId, undefined);
+    const signaling = new FestivalSignaling(['ws://one.invalid'], {
+      WebSocket: FakeSocket,
+      timers,
+      membership,
+      peerId: 'me',
+      onOpen: () => {},
+      onMessage: (_festival, message) => heard.push(message),
+      report: (error) => errors.push(error as PandaError),
+    });
+    const socket = FakeSocket.made[0]!;
+    socket.open();
+    assert.deepEqual(socket.sent, [{ type: 'subscribe', topics: [topic, mine] }]);
+
+    await signaling.publish(topic, { type: 'announce', from: 'me', to: 'you' }, 'you');
+    await signaling.publish(topic, { type: 'announce', from: 'me' });
+    assert.deepEqual(
+      socket.sent.slice(1).map((sent) => (sent as { topic?: string }).topic),
+      [mailboxTopic(festivalId, 'you'), topic],
+    );
+
+    const deliver = (inTopic: string, data: unknown) => socket.onmessage?.({ data: JSON.stringify({ type: 'publish', topic: inTopic, data }) } as never);
+    deliver(mine, { type: 'announce', from: 'you', to: 'me' });
+    deliver(mine, { type: 'announce', from: 'you' });
+    deliver(mine, { type: 'announce', from: 'you', to: 'them' });
+    deliver(mailboxTopic(festivalId, 'them'), { type: 'announce', from: 'you', to: 'me' });
+    await membership.get(topic)!.chain;
+    assert.deepEqual(heard, [{ type: 'announce', from: 'you', to: 'me' }]);
+    assert.ok(
+      errors.some((error) => error.message.includes('to everyone in a mailbox')),
+      errors.map(String).join(),
+    );
+    signaling.close();
+  });
+});
 
 describe('RemoteLink', () => {
   function link(timers: ManualTimers, closing: Array<[boolean, string[]]>, errors: unknown[], signals: unknown[] = []): RemoteLink {
