@@ -3,12 +3,12 @@
  * prompt is ever open: requests wait in a queue (a few per site at most, and a few dozen in
  * all), and a site whose request was just denied waits before it may ask again, so a request
  * flood cannot open a flood of windows or wear the person down. A site here is a registrable
- * domain (eTLD+1, from the public suffix list): a.example.com and b.example.com are one
+ * domain (eTLD+1, from the public suffix list, registrable-domain.ts): a.example.com and b.example.com are one
  * site, so thirty subdomains get no more than one.
  */
-import { getDomain } from 'tldts';
 import type { IdentityChoice, PromptDetail } from '../shared/popup-protocol.js';
 import { ProviderErrorCode, ProviderRpcError } from '../shared/protocol.js';
+import { registrableDomain } from './registrable-domain.js';
 
 export type Decision = 'approve-once' | 'approve-always' | 'deny';
 
@@ -60,7 +60,7 @@ export function siteOf(origin: string): string {
   } catch {
     return origin;
   }
-  return getDomain(host, { allowPrivateDomains: true }) ?? host;
+  return registrableDomain(host) ?? host;
 }
 
 interface Waiting extends PendingApproval {
