@@ -37,7 +37,8 @@ export const DEFAULT_QR_CHARS = 800;
 export const MAX_QR_CHARS = 2331;
 export const MAX_QR_PARTS = 9999;
 
-const textEncoder = new TextEncoder();
+// Pure: a bundle that imports core's index but draws no QR code leaves this module out.
+const textEncoder = /* @__PURE__ */ new TextEncoder();
 function invalid(message: string): never {
   throw new PandaError('BUNDLE_INVALID', message);
 }

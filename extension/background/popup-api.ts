@@ -33,8 +33,8 @@ export interface PopupApiServices {
   node: FestivalNode;
   peer: PeerLink;
   settings: FestivalSettings;
-  /** What the festival store held, and a loss noticed at start (data-watch.ts). */
-  dataWatch?: DataWatch;
+  /** What the festival store held, and a loss noticed at start (data-watch.ts); still comparing while it is pending. */
+  dataWatch?: Promise<DataWatch | undefined>;
   /** Extension storage, for the popup's own notes (whether a backup was made, the devices linked here). */
   storage?: KeyValueStorage;
   /** Storage for this browser session only (storage.session): the secrets of pairing offers. */
@@ -191,7 +191,7 @@ export class PopupApi {
         return backup;
       }
       case 'popup_dismissDataLoss':
-        await this.services.dataWatch?.dismiss();
+        await (await this.services.dataWatch)?.dismiss();
         return true;
       case 'popup_restoreBackup': {
         const p = object(params);
@@ -251,8 +251,8 @@ export class PopupApi {
   async state(): Promise<PopupState> {
     const { vault, approvals, permissions, node, settings, dataWatch, storage } = this.services;
     const locked = vault.isLocked;
-    const [model, health, backupMade] = await Promise.all([node.model(), this.#health(), storage?.get(BACKUP_MADE_KEY)]);
-    const loss = dataWatch?.loss();
+    const [model, health, backupMade, watch] = await Promise.all([node.model(), this.#health(), storage?.get(BACKUP_MADE_KEY), dataWatch]);
+    const loss = watch?.loss();
     const choices = new Map(vault.originChoices());
     const active = locked ? null : vault.activeIdentity();
     const servers = new Map(settings.list().map((setting) => [setting.festivalId, setting.signaling.length]));

@@ -59,9 +59,9 @@ async function trustedOnly(area: browser.Storage.StorageArea): Promise<boolean> 
  */
 async function vaultStorage(): Promise<VaultStorage> {
   const local = storageArea(browser.storage.local);
-  // storage.session holds the unlocked vault's key: trusted contexts only, as by default.
-  await trustedOnly(browser.storage.session);
-  if (await trustedOnly(browser.storage.local)) return local;
+  // storage.session holds the unlocked vault's key: trusted contexts only, as by default. Both asked at once: on every wake-up.
+  const [, localClosed] = await Promise.all([trustedOnly(browser.storage.session), trustedOnly(browser.storage.local)]);
+  if (localClosed) return local;
   const database = new IndexedDbVaultStorage(VAULT_DATABASE);
   await moveRecord(local, database, VAULT_STORAGE_KEY);
   return database;
@@ -157,7 +157,9 @@ export async function createServices(pages: OpenPages): Promise<BackgroundServic
     FestivalSettings.open(local),
   ]);
   // What the store held last time, against what it holds now: a database the browser reset is noticed (data-watch.ts).
-  const dataWatch = await DataWatch.open(local, store).catch((error: unknown) => {
+  // Not awaited here: reading every log would hold up each wake-up's first answer, and an entry stored meanwhile can
+  // only add to what is found. The popup's state waits for it.
+  const dataWatch = DataWatch.open(local, store).catch((error: unknown) => {
     console.warn('Panda Kit: could not compare the festival data with what was held', error);
     return undefined;
   });
@@ -167,14 +169,17 @@ export async function createServices(pages: OpenPages): Promise<BackgroundServic
   const peer: PeerLink = offscreen ?? (await (await import('../peer/peer-host.js')).PeerHost.start({ store, onChange: peerChanged }));
   let watchScheduled = false;
   watchData = () => {
-    if (watchScheduled || !dataWatch) return;
+    if (watchScheduled) return;
     watchScheduled = true;
     setTimeout(() => {
       watchScheduled = false;
-      void dataWatch.update().then(
-        () => pages.notify(),
-        () => {},
-      );
+      void dataWatch
+        .then(async (watch) => {
+          if (!watch) return;
+          await watch.update();
+          pages.notify();
+        })
+        .catch(() => {});
     }, 1_000);
   };
   node.onPublish((entry, operation) => {
@@ -232,7 +237,7 @@ export async function createServices(pages: OpenPages): Promise<BackgroundServic
     storage: local,
     session: storageArea(browser.storage.session),
     closeApproval: () => prompt.done(),
-    ...(dataWatch ? { dataWatch } : {}),
+    dataWatch,
   });
   const badge = new ToolbarBadge(browser.action, () => popup.waitingCount());
   pages.onChanged = () => void badge.update();

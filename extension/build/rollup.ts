@@ -52,6 +52,15 @@ export function cborWithoutEval(): Plugin {
   };
 }
 
+/**
+ * Packages without side effects that do not say so: qrcode (and its dijkstrajs) is CommonJS
+ * without a `sideEffects` field, so rollup kept all of it (80 KB) wherever core's index was
+ * imported, and the service worker, which draws no QR code, compiled it on every wake-up.
+ * (core/replication/qr.ts marks its one top-level `new` pure for the same reason.)
+ */
+const PURE_PACKAGES = /[\\/]node_modules[\\/](qrcode|dijkstrajs)[\\/]/;
+const treeshake = { moduleSideEffects: (id: string) => !PURE_PACKAGES.test(id) };
+
 /** Written last: when the build finished and what went into it. */
 export const BUILD_INFO = 'build-info.json';
 
@@ -165,6 +174,7 @@ export function extensionConfigs(options: ExtensionBuildOptions = {}): RollupOpt
         ...(target === 'chrome' ? { offscreen: source('extension/offscreen/offscreen.ts') } : {}),
       },
       plugins: [...(index === 0 ? [clean] : []), ...plugins()],
+      treeshake,
       output: { dir: dir(target), format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
     })),
     scripts('extension/content/content.ts', FILES.content),
