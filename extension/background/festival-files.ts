@@ -29,13 +29,13 @@ import {
   type KeyPair,
   type StoredOperation,
 } from '../../core/index.js';
-import { MAX_PLANNER_BUNDLE_BYTES, type PlannerFestivalFile, type PlannerFileImport, type PlannerFilePreview } from '../shared/planner-protocol.js';
+import { MAX_FESTIVAL_FILE_BYTES, type FestivalFile, type FestivalFileImport, type FestivalFilePreview } from '../shared/festival-file-protocol.js';
 import { counted, shortKey } from '../ui/format.js';
 import { base64ToBytes } from '../vault/crypto.js';
 import { profileNames } from './planner-views.js';
 import { fileNameParam, invalid } from './request-params.js';
 
-const MEGABYTES = MAX_PLANNER_BUNDLE_BYTES / 1024 / 1024;
+const MEGABYTES = MAX_FESTIVAL_FILE_BYTES / 1024 / 1024;
 
 /** Base64 of bytes, in chunks (spreading a large array into fromCharCode overflows the stack). */
 function base64Of(bytes: Uint8Array): string {
@@ -60,7 +60,7 @@ function fileBytes(params: Record<string, unknown>, name: string): Uint8Array {
   const { data } = params;
   if (typeof data !== 'string') invalid('data is the festival file’s bytes, base64');
   // Four base64 characters hold three bytes.
-  if ((data.length / 4) * 3 > MAX_PLANNER_BUNDLE_BYTES + 2)
+  if ((data.length / 4) * 3 > MAX_FESTIVAL_FILE_BYTES + 2)
     invalid(`${name} is larger than ${MEGABYTES} MB: export fewer festivals, or only what is missing`, { code: 'PLANNER_FILE_TOO_LARGE' });
   const bytes = base64ToBytes(data);
   if (!bytes) invalid('data is the festival file’s bytes, base64');
@@ -100,7 +100,7 @@ async function withReplicator<T>(node: FestivalNode, work: (replicator: Replicat
 }
 
 /** Exports `params.festivalId` (with `params.since`, a "what I have" text: only what it lacks), signed by `signer`. */
-export async function exportFestivalFile(node: FestivalNode, signer: KeyPair, params: Record<string, unknown>): Promise<PlannerFestivalFile> {
+export async function exportFestivalFile(node: FestivalNode, signer: KeyPair, params: Record<string, unknown>): Promise<FestivalFile> {
   const festival = await knownFestival(node, params);
   const since = params.since === undefined || params.since === '' ? undefined : sinceOf(params.since, festival.id);
   const bytes = await withReplicator(node, (replicator) => exportBundle(replicator, [festival.id], signer, since ? { since } : {}));
@@ -157,7 +157,7 @@ const waitingWords = (waiting: number) =>
   waiting === 0 ? '' : `; ${counted(waiting, 'entry', 'entries')} build on ones this copy does not have yet and would not be added`;
 
 /** What adding the file in `params.data` would do; `held`: the festivals this copy lists already. */
-export async function previewFestivalFile(node: FestivalNode, held: ReadonlySet<Hash>, params: Record<string, unknown>): Promise<PlannerFilePreview> {
+export async function previewFestivalFile(node: FestivalNode, held: ReadonlySet<Hash>, params: Record<string, unknown>): Promise<FestivalFilePreview> {
   const name = fileNameParam(params.name);
   const preview = await checkedPreview(node, fileBytes(params, name), name);
   const model = await new FestivalNode(preview.after, node.policies).model();
@@ -186,7 +186,7 @@ export async function importFestivalFile(
   node: FestivalNode,
   params: Record<string, unknown>,
   announce: (entry: Uint8Array, operation: Uint8Array) => Promise<void>,
-): Promise<PlannerFileImport> {
+): Promise<FestivalFileImport> {
   const name = fileNameParam(params.name);
   const bytes = fileBytes(params, name);
   const preview = await checkedPreview(node, bytes, name);

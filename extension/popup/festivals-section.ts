@@ -1,13 +1,15 @@
 /**
  * The festivals in `<panda-popup>`: who made each (by profile name), how it replicates in
- * words (health-words.ts; the figures in a tooltip), when it was last active, and leaving
- * it. Outcomes show in the area `festivals`.
+ * words (health-words.ts; the figures in a tooltip), when it was last active, saving it as a
+ * festival file and leaving it; and opening a festival file (festival-files-section.ts).
+ * Outcomes show in the area `festivals`.
  */
 import { html, nothing } from 'lit';
 import type { PopupState } from '../shared/popup-protocol.js';
 import type { ActionController } from '../ui/actions.js';
 import { counted, relativeTime, shortKey } from '../ui/format.js';
 import { healthWords, onlineWords } from './health-words.js';
+import type { FestivalFilesSection } from './festival-files-section.js';
 import { festivalName, personName } from './popup-parts.js';
 import type { PopupStateController } from '../ui/popup-state.js';
 
@@ -15,6 +17,7 @@ export class FestivalsSection {
   constructor(
     private readonly actions: ActionController,
     private readonly live: PopupStateController,
+    private readonly files: FestivalFilesSection,
   ) {}
 
   render(state: PopupState) {
@@ -37,20 +40,23 @@ export class FestivalsSection {
                     <p class="muted">
                       ${festival.lastActive === null ? 'No activity seen yet' : html`Active <span data-last-active>${relativeTime(festival.lastActive, now)}</span>`}
                     </p>
-                    <button
-                      class="danger"
-                      data-leave
-                      aria-label=${`Leave ${festivalName(festival) ?? festival.id}`}
-                      ?disabled=${this.actions.isBusy(`festival:${festival.id}:leave`)}
-                      @click=${() => this.leave(festival.id)}
-                    >
-                      Leave
-                    </button>
+                    <div class="row">
+                      ${this.files.renderSave(festival)}
+                      <button
+                        class="danger"
+                        data-leave
+                        aria-label=${`Leave ${festivalName(festival) ?? festival.id}`}
+                        ?disabled=${this.actions.isBusy(`festival:${festival.id}:leave`)}
+                        @click=${() => this.leave(festival.id)}
+                      >
+                        Leave
+                      </button>
+                    </div>
                   </li>`,
               )}
             </ul>`
       }
-      ${this.actions.feedback('festivals')}
+      ${this.actions.feedback('festivals')} ${this.files.renderOpen()}
     </section>`;
   }
 

@@ -16,6 +16,7 @@ import { PopupStateController } from '../ui/popup-state.js';
 import { RequestAnswers } from '../ui/request-answers.js';
 import { sharedStyles } from '../ui/shared.styles.js';
 import { DevicesSection } from './devices-section.js';
+import { FestivalFilesSection } from './festival-files-section.js';
 import { FestivalsSection } from './festivals-section.js';
 import { IdentitiesSection } from './identities-section.js';
 import { renderMyEvents } from './my-events-section.js';
@@ -46,7 +47,8 @@ export class PandaPopup extends LitElement {
   private readonly identities = new IdentitiesSection(this.actions, this.live);
   private readonly requests = new RequestsSection(this.actions, this.live, this.answers);
   private readonly sites = new SitesSection(this.actions, this.live);
-  private readonly festivals = new FestivalsSection(this.actions, this.live);
+  private readonly festivalFiles = new FestivalFilesSection(this, this.actions, this.live);
+  private readonly festivals = new FestivalsSection(this.actions, this.live, this.festivalFiles);
   private readonly devices = new DevicesSection(this.actions, this.live);
   private readonly security = new SecuritySection(this.actions, this.live, {
     current: () => this.backupDownload,
@@ -69,6 +71,7 @@ export class PandaPopup extends LitElement {
     super.disconnectedCallback();
     if (this.backupDownload) URL.revokeObjectURL(this.backupDownload.url);
     this.backupDownload = undefined;
+    this.festivalFiles.release();
   }
 
   override render() {

@@ -117,6 +117,17 @@ export const popupStyles = css`
     flex: 1;
   }
 
+  [data-popup-festival-files] {
+    margin-top: 0.8rem;
+  }
+
+  .card {
+    margin: 0.4rem 0;
+    padding: 0.5rem 0.6rem;
+    border: 1px solid var(--panda-border);
+    border-radius: 8px;
+  }
+
   .origin {
     font-weight: 600;
     overflow-wrap: anywhere;

@@ -7,7 +7,7 @@
  */
 import type { Runtime } from 'webextension-polyfill';
 import type { PlannerClient } from './planner-protocol.js';
-import { POPUP_PORT, POPUP_TARGET, type PopupClient, type PopupMessage, type PopupMethod, type PopupMethods } from './popup-protocol.js';
+import { POPUP_PORT, POPUP_TARGET, type PopupClient, type PopupMessage, type PopupPageMethod, type PopupPageMethods } from './popup-protocol.js';
 import { isProviderErrorShape, ProviderErrorCode, ProviderRpcError } from './protocol.js';
 import { isRecord } from '../../core/guards.js';
 
@@ -67,7 +67,7 @@ export function createPopupClient(runtime: PopupRuntime): PopupClient {
   };
 
   return {
-    async request<M extends PopupMethod>(method: M, params?: PopupMethods[M]['params']): Promise<PopupMethods[M]['result']> {
+    async request<M extends PopupPageMethod>(method: M, params?: PopupPageMethods[M]['params']): Promise<PopupPageMethods[M]['result']> {
       const message: PopupMessage = params === undefined ? { target: POPUP_TARGET, method } : { target: POPUP_TARGET, method, params };
       let reply: unknown;
       try {
@@ -76,7 +76,7 @@ export function createPopupClient(runtime: PopupRuntime): PopupClient {
         // "Could not establish connection. Receiving end does not exist.", or the extension was reloaded.
         throw new ProviderRpcError(ProviderErrorCode.DISCONNECTED, error instanceof Error ? error.message : String(error));
       }
-      return replyToResult(reply) as PopupMethods[M]['result'];
+      return replyToResult(reply) as PopupPageMethods[M]['result'];
     },
 
     onChanged(listener: () => void): () => void {

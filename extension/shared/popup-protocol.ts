@@ -7,6 +7,7 @@
  * scripts and web pages never reach these methods. No browser APIs in here.
  */
 import type { ProviderErrorShape } from './protocol.js';
+import type { FestivalFileMethods } from './festival-file-protocol.js';
 
 export type Decision = 'approve-once' | 'approve-always' | 'deny';
 
@@ -260,13 +261,17 @@ export const POPUP_METHODS: readonly PopupMethod[] = [
   'popup_forgetAnswer',
 ];
 
-export type PopupMessage = { target: typeof POPUP_TARGET; method: PopupMethod; params?: unknown };
+/** What the popup may ask: its own methods, and the festival files' (answered by the planner's API, as for the planner). */
+export type PopupPageMethods = PopupMethods & FestivalFileMethods;
+export type PopupPageMethod = keyof PopupPageMethods;
+
+export type PopupMessage = { target: typeof POPUP_TARGET; method: PopupPageMethod; params?: unknown };
 /** `error.data.code` names a vault error (VAULT_PASSPHRASE_WRONG, ...) where there is one. */
 export type PopupReply = { result: unknown } | { error: ProviderErrorShape };
 
 /** What the popup's elements use: the background in the extension, a fake in component tests. */
 export interface PopupClient {
-  request<M extends PopupMethod>(method: M, params?: PopupMethods[M]['params']): Promise<PopupMethods[M]['result']>;
+  request<M extends PopupPageMethod>(method: M, params?: PopupPageMethods[M]['params']): Promise<PopupPageMethods[M]['result']>;
   /** Called whenever the background's state changed; returns an unsubscribe function. */
   onChanged(listener: () => void): () => void;
 }

@@ -16,7 +16,8 @@ import type { PandaPlannerFiles } from '../../extension/planner/files/panda-plan
 import { jsQrDecoder, qrDecoder } from '../../extension/planner/files/qr-decoder.js';
 import { shownQrTexts } from '../../extension/planner/files/qr-show.js';
 import type { PlannerStateController } from '../../extension/planner/lib/planner-state.js';
-import type { PlannerFilePreview, PlannerState } from '../../extension/shared/planner-protocol.js';
+import type { FestivalFilePreview } from '../../extension/shared/festival-file-protocol.js';
+import type { PlannerState } from '../../extension/shared/planner-protocol.js';
 import { alerts, deepQuery, deepQueryAll, deepText, waitFor } from './ui-support.js';
 
 definePlannerElements();
@@ -29,7 +30,7 @@ function bundleBytes(size: number, seed: number): Uint8Array {
   return Uint8Array.from({ length: size }, (_, i) => (i * 31 + seed * 7) % 251);
 }
 
-const PREVIEW: PlannerFilePreview = {
+const PREVIEW: FestivalFilePreview = {
   words: 'Adds 4 new events — from Mira',
   festivals: [{ id: FEST, name: 'Lakeside', held: true }],
   from: 'Mira',

@@ -6,7 +6,7 @@
  */
 import { PandaApproval } from '../../extension/approval/panda-approval.js';
 import { PandaPopup } from '../../extension/popup/panda-popup.js';
-import type { PopupClient, PopupMethod, PopupMethods, PopupState } from '../../extension/shared/popup-protocol.js';
+import type { PopupClient, PopupPageMethod, PopupPageMethods, PopupState } from '../../extension/shared/popup-protocol.js';
 import { deepText, waitFor } from './ui-support.js';
 
 customElements.define('panda-popup', PandaPopup);
@@ -84,16 +84,16 @@ type Handler = (params: unknown) => unknown;
 
 /** Records every request; answers `popup_state` with `state` and the others with `handlers[method]` (default: true). */
 export class FakeClient implements PopupClient {
-  readonly calls: Array<{ method: PopupMethod; params: unknown }> = [];
-  readonly handlers: Partial<Record<PopupMethod, Handler>> = {};
+  readonly calls: Array<{ method: PopupPageMethod; params: unknown }> = [];
+  readonly handlers: Partial<Record<PopupPageMethod, Handler>> = {};
   readonly listeners = new Set<() => void>();
 
   constructor(public state: PopupState) {}
 
-  async request<M extends PopupMethod>(method: M, params?: PopupMethods[M]['params']): Promise<PopupMethods[M]['result']> {
+  async request<M extends PopupPageMethod>(method: M, params?: PopupPageMethods[M]['params']): Promise<PopupPageMethods[M]['result']> {
     this.calls.push({ method, params });
     const handler = this.handlers[method];
-    if (handler) return (await handler(params)) as PopupMethods[M]['result'];
+    if (handler) return (await handler(params)) as PopupPageMethods[M]['result'];
     return method === 'popup_state' ? structuredClone(this.state) : true;
   }
 
@@ -106,7 +106,7 @@ export class FakeClient implements PopupClient {
     for (const listener of this.listeners) listener();
   }
 
-  callsOf(method: PopupMethod): unknown[] {
+  callsOf(method: PopupPageMethod): unknown[] {
     return this.calls.filter((call) => call.method === method).map((call) => call.params);
   }
 }

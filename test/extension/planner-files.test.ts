@@ -9,7 +9,7 @@ import { describe, test } from 'node:test';
 import { base64 } from '@scure/base';
 import { KeyPair, type Hash } from '../../core/index.js';
 import { festivalFileName } from '../../extension/background/festival-files.js';
-import type { PlannerFestivalFile, PlannerFileImport, PlannerFilePreview } from '../../extension/shared/planner-protocol.js';
+import type { FestivalFile, FestivalFileImport, FestivalFilePreview } from '../../extension/shared/festival-file-protocol.js';
 import { entryCount } from '../core/festival-support.js';
 import { code, HOUR, invalidAs, SERVER, setup, T0 } from './planner-api-support.js';
 import { ProviderErrorCode } from '../../extension/shared/protocol.js';
@@ -29,15 +29,15 @@ async function copyA() {
   }
   for (const event of events.slice(0, 3)) await a.node.update(guest, event, { title: 'Moved set' });
   for (const event of events.slice(0, 5)) await a.node.authorize(a.vault.keyPair(a.vault.activeIdentity().id), stage, event, 'confirm');
-  const exportFile = async () => (await a.planner.handle('planner_exportFestival', { festivalId: festival })) as PlannerFestivalFile;
+  const exportFile = async () => (await a.planner.handle('planner_exportFestival', { festivalId: festival })) as FestivalFile;
   return { ...a, festival, stage, guest, events, exportFile };
 }
 
 async function copyB() {
   const b = await setup();
   await b.planner.handle('planner_setDefaultSignaling', { signaling: [SERVER] });
-  const preview = (data: string, name = 'file.panda') => b.planner.handle('planner_previewFestivalFile', { data, name }) as Promise<PlannerFilePreview>;
-  const add = (data: string, name = 'file.panda') => b.planner.handle('planner_importFestivalFile', { data, name }) as Promise<PlannerFileImport>;
+  const preview = (data: string, name = 'file.panda') => b.planner.handle('planner_previewFestivalFile', { data, name }) as Promise<FestivalFilePreview>;
+  const add = (data: string, name = 'file.panda') => b.planner.handle('planner_importFestivalFile', { data, name }) as Promise<FestivalFileImport>;
   return { ...b, preview, add };
 }
 
@@ -96,7 +96,7 @@ describe('festival files in the planner', () => {
     const { text } = (await b.planner.handle('planner_festivalHeights', { festivalId: a.festival })) as { text: string };
     await a.node.createEvent(a.guest, { festival: a.festival, title: 'Late set', start: T0 + 20 * HOUR, end: T0 + 21 * HOUR });
     const full = await a.exportFile();
-    const delta = (await a.planner.handle('planner_exportFestival', { festivalId: a.festival, since: text })) as PlannerFestivalFile;
+    const delta = (await a.planner.handle('planner_exportFestival', { festivalId: a.festival, since: text })) as FestivalFile;
     assert.equal(delta.fileName, 'Lakeside 2026 update.panda');
     assert.ok(delta.bytes < full.bytes / 5, `${delta.bytes} bytes against ${full.bytes}`);
     const preview = await b.preview(delta.data);

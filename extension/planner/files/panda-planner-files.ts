@@ -14,7 +14,8 @@
 import { base64 } from '@scure/base';
 import { html, nothing } from 'lit';
 import { lazily } from '../../../widgets/schedule/lazy.js';
-import { MAX_PLANNER_BUNDLE_BYTES, type PlannerFestival, type PlannerFilePreview } from '../../shared/planner-protocol.js';
+import type { PlannerFestival } from '../../shared/planner-protocol.js';
+import { festivalFileData, festivalFileUrl, renderFestivalFilePreview, tooLargeWords, type ChosenFestivalFile } from '../../ui/festival-file.js';
 import { PlannerTab } from '../lib/planner-tab.js';
 
 const loadQrShow = lazily(() => import('./qr-show.js'));
@@ -22,13 +23,6 @@ const loadQrScan = lazily(() => import('./qr-scan.js'));
 
 /** What a scanned bundle is called in its preview and in the background's words about it. */
 const SCANNED = 'What you scanned';
-
-/** A file read and previewed, waiting for the person to add it or not. */
-interface ChosenFile {
-  name: string;
-  data: string;
-  preview: PlannerFilePreview;
-}
 
 export class PandaPlannerFiles extends PlannerTab {
   static override properties = {
@@ -45,7 +39,7 @@ export class PandaPlannerFiles extends PlannerTab {
   /** Someone's "what I have" text: exports then hold only what they miss. */
   private since = '';
 
-  declare private chosen: ChosenFile | undefined;
+  declare private chosen: ChosenFestivalFile | undefined;
   /** The last file exported, offered as a link (clicked once when it is made). */
   declare private saved: { url: string; fileName: string; bytes: number } | undefined;
   /** The QR codes shown, with what they hold in words. */
@@ -107,7 +101,12 @@ export class PandaPlannerFiles extends PlannerTab {
           ? html`<panda-planner-qr-scan @panda-qr-scanned=${this.scanned} @panda-qr-cancel=${() => (this.scanning = false)}></panda-planner-qr-scan>`
           : nothing
       }
-      ${this.chosen ? this.renderPreview(this.chosen) : nothing} ${this.feedback('files')}
+      ${
+        this.chosen
+          ? renderFestivalFilePreview(this.chosen, { adding: this.actions.isBusy('add'), add: () => void this.add(), cancel: () => this.cancelChosen() })
+          : nothing
+      }
+      ${this.feedback('files')}
     </section>`;
   }
 
@@ -127,27 +126,13 @@ export class PandaPlannerFiles extends PlannerTab {
     </li>`;
   }
 
-  private renderPreview({ name, preview }: ChosenFile) {
-    const festivals = preview.festivals.map((festival) => `${festival.name ?? 'a festival'}${festival.held ? '' : ' (new to you)'}`).join(', ');
-    const adding = this.actions.isBusy('add');
-    return html`<div class="card" data-file-preview>
-      <p><strong>${name}</strong>: ${festivals}</p>
-      <p data-preview-words>${preview.words}</p>
-      <div class="row">
-        <button class="primary" data-add-file ?disabled=${adding || preview.entries === 0} @click=${this.add}>${adding ? 'Adding…' : 'Add to my copy'}</button>
-        <button data-cancel-file @click=${this.cancelChosen}>Cancel</button>
-      </div>
-    </div>`;
-  }
-
   private async export(festival: PlannerFestival): Promise<void> {
     const file = await this.run('export', `export:${festival.id}`, (live) =>
       live.request('planner_exportFestival', { festivalId: festival.id, ...(this.since === '' ? {} : { since: this.since }) }),
     );
     if (!file) return;
     if (this.saved) URL.revokeObjectURL(this.saved.url);
-    const bytes = base64.decode(file.data) as Uint8Array<ArrayBuffer>;
-    this.saved = { url: URL.createObjectURL(new Blob([bytes], { type: 'application/octet-stream' })), fileName: file.fileName, bytes: file.bytes };
+    this.saved = { url: festivalFileUrl(file), fileName: file.fileName, bytes: file.bytes };
     this.actions.note('export', `${file.fileName}: ${Math.ceil(file.bytes / 1024)} KB, signed by you.`);
     await this.updateComplete;
     this.renderRoot.querySelector<HTMLAnchorElement>('a[data-festival-file-download]')?.click();
@@ -210,10 +195,9 @@ export class PandaPlannerFiles extends PlannerTab {
     this.chosen = undefined;
     if (!file) return;
     this.scanning = false;
-    // Refused before it is read: the background would refuse it too.
-    if (file.size > MAX_PLANNER_BUNDLE_BYTES)
-      return this.actions.fail('files', `${file.name} is larger than ${MAX_PLANNER_BUNDLE_BYTES / 1024 / 1024} MB: ask for only what you are missing.`);
-    const data = base64.encode(new Uint8Array(await file.arrayBuffer()));
+    const tooLarge = tooLargeWords(file);
+    if (tooLarge) return this.actions.fail('files', tooLarge);
+    const data = await festivalFileData(file);
     const preview = await this.run('files', 'preview', (live) => live.request('planner_previewFestivalFile', { data, name: file.name }));
     input.value = '';
     if (preview) this.chosen = { name: file.name, data, preview };
