@@ -118,7 +118,8 @@ export class Replicator {
       festivalOfTarget: (target) => this.festivalOfTarget(target),
       heightsFor: (targets) => this.#heightsFor(targets),
       logSet: (roots) => this.#logSets.of(new Set([...roots].filter((root) => this.#roots.has(root)))),
-      logsToSend: (roots, theirs) => logsToSend(this.index, new Set([...this.#logsByTarget(roots).values()].flat()), theirs),
+      logsToSend: (roots, theirs) =>
+        logsToSend(this.index, new Set([...this.#logsByTarget(roots).values()].flat()), theirs, Math.floor(this.#settings.clock.now() / 1000)),
       receive: (connection, entry, operation, roots) => this.#intake.receive({ entry, operation, roots, connection }),
       offence: (connection, error) => this.#charge(connection, error),
       waitingOf: (connection) => this.#waiting.heldBy(connection),

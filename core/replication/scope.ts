@@ -58,6 +58,9 @@ export class ScopeIndex {
   readonly #profiles = new Map<Hash, string>();
   /** Document id -> author of its CREATE. */
   readonly #owners = new Map<Hash, string>();
+  /** Event id -> its start (Unix seconds) as its CREATE says; authorization id -> the event decided on. */
+  readonly #starts = new Map<Hash, number>();
+  readonly #eventOf = new Map<Hash, Hash>();
 
   constructor(private readonly schemas: SchemaRegistry) {}
 
@@ -79,6 +82,10 @@ export class ScopeIndex {
       this.#festivalOf.set(stored.id, stored.id);
     } else if (placement.kind === 'in-festival') {
       this.#festivalOf.set(stored.id, placement.festival);
+      const start = operation.fields?.get('start');
+      const event = operation.fields?.get('event');
+      if (stored.schemaId === EVENT_SCHEMA_ID && (typeof start === 'bigint' || typeof start === 'number')) this.#starts.set(stored.id, Number(start));
+      if (stored.schemaId === AUTHORIZATION_SCHEMA_ID && typeof event === 'string') this.#eventOf.set(stored.id, event);
     } else if (placement.kind === 'profile') {
       this.#profiles.set(stored.id, stored.publicKey);
     }
@@ -94,6 +101,11 @@ export class ScopeIndex {
 
   ownerOf(documentId: Hash): string | undefined {
     return this.#owners.get(documentId);
+  }
+
+  /** When an event starts (Unix seconds, as created), or the event an authorization is about; undefined for anything else. */
+  startOf(documentId: Hash): number | undefined {
+    return this.#starts.get(this.#eventOf.get(documentId) ?? documentId);
   }
 
   /** The festival and all festivals above it, nearest first (as far as they are known). */
@@ -156,16 +168,28 @@ export interface LogToSend {
  * sync and a bundle send it, so that the receiver can validate as it goes: what others build
  * on first (festivals, profiles, resources, events, authorizations); a document's own log
  * before other authors' updates to it; then by author and log id.
+ *
+ * With `now` (Unix seconds; syncs pass it, bundles do not), events and authorizations go
+ * nearest to now first, a document's logs together: someone opening a schedule while it
+ * syncs looks at today, and a visitor's page shows the day's whole programme after the day's
+ * share of the festival, not after nearly all of it.
  */
-export function logsToSend(index: ScopeIndex, logs: Iterable<LogInfo>, theirs: (log: LogInfo) => number): LogToSend[] {
+export function logsToSend(index: ScopeIndex, logs: Iterable<LogInfo>, theirs: (log: LogInfo) => number, now?: number): LogToSend[] {
   const byOther = (log: LogInfo) => Number(index.ownerOf(log.documentId) !== log.publicKey);
+  const distance = (log: LogInfo) => {
+    const start = now === undefined ? undefined : index.startOf(log.documentId);
+    return start === undefined ? Infinity : Math.abs(start - now!);
+  };
   return [...logs]
-    .map((log) => ({ log, from: theirs(log) + 1 }))
+    .map((log) => ({ log, from: theirs(log) + 1, distance: distance(log) }))
     .filter(({ log, from }) => log.latestSeqNum >= from)
     .sort(
-      ({ log: a }, { log: b }) =>
-        schemaRank(a.schemaId) - schemaRank(b.schemaId) ||
-        byOther(a) - byOther(b) ||
-        (a.publicKey < b.publicKey ? -1 : a.publicKey > b.publicKey ? 1 : a.logId - b.logId),
-    );
+      (a, b) =>
+        schemaRank(a.log.schemaId) - schemaRank(b.log.schemaId) ||
+        (a.distance === b.distance ? 0 : a.distance < b.distance ? -1 : 1) ||
+        (a.distance === Infinity || a.log.documentId === b.log.documentId ? 0 : a.log.documentId < b.log.documentId ? -1 : 1) ||
+        byOther(a.log) - byOther(b.log) ||
+        (a.log.publicKey < b.log.publicKey ? -1 : a.log.publicKey > b.log.publicKey ? 1 : a.log.logId - b.log.logId),
+    )
+    .map(({ log, from }) => ({ log, from }));
 }
