@@ -13,6 +13,7 @@
  * or about another festival) and PLANNER_BUNDLE_INVALID (with `data.reason`, the core code:
  * BUNDLE_INVALID, BUNDLE_SIGNATURE_INVALID, or the first rejected entry's). No browser APIs in here.
  */
+import { base64 } from '@scure/base';
 import {
   bundleHeights,
   exportBundle,
@@ -36,13 +37,6 @@ import { profileNames } from './planner-views.js';
 import { fileNameParam, invalid } from './request-params.js';
 
 const MEGABYTES = MAX_FESTIVAL_FILE_BYTES / 1024 / 1024;
-
-/** Base64 of bytes, in chunks (spreading a large array into fromCharCode overflows the stack). */
-function base64Of(bytes: Uint8Array): string {
-  let binary = '';
-  for (let i = 0; i < bytes.length; i += 0x8000) binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(binary);
-}
 
 /** "Lakeside 2026.panda": the festival's name without what file systems refuse. */
 export function festivalFileName(name: string): string {
@@ -104,7 +98,7 @@ export async function exportFestivalFile(node: FestivalNode, signer: KeyPair, pa
   const festival = await knownFestival(node, params);
   const since = params.since === undefined || params.since === '' ? undefined : sinceOf(params.since, festival.id);
   const bytes = await withReplicator(node, (replicator) => exportBundle(replicator, [festival.id], signer, since ? { since } : {}));
-  return { fileName: festivalFileName(since ? `${festival.name} update` : festival.name), data: base64Of(bytes), bytes: bytes.length };
+  return { fileName: festivalFileName(since ? `${festival.name} update` : festival.name), data: base64.encode(bytes), bytes: bytes.length };
 }
 
 /** This copy's "what I have" text of `params.festivalId`. */
