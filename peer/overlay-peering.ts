@@ -18,7 +18,7 @@ import type { Festival, FestivalMembership } from './festival-membership.js';
 import { FestivalOverlay, type FestivalOverlayHealth, type FestivalOverlayOptions } from './festival-overlay.js';
 import type { FestivalSignaling } from './festival-signaling.js';
 import { overlayLabel, topicOfLabel } from './overlay-frames.js';
-import type { PeerAdmission } from './peer-limits.js';
+import { TokenBucket, type PeerAdmission } from './peer-limits.js';
 import type { RemoteLink } from './remote-link.js';
 import type { SignalingMessage, SignalPayload } from './signaling-messages.js';
 import type { Timers } from './timers.js';
@@ -42,10 +42,14 @@ export interface OverlayNetwork {
   report(error: unknown): void;
 }
 
+/** "Busy" answers to offers not taken, per second at most. */
+const BUSY_REPLIES_PER_SECOND = 5;
+
 export class OverlayPeering {
   readonly #network: OverlayNetwork;
   readonly #options: FestivalOverlayOptions;
   readonly #overlays = new Map<string, FestivalOverlay>(); // by topic
+  #busyReplies: TokenBucket | undefined;
   /** The peer whose unfinished link is being replaced by its own offer (glare): its overlays keep waiting. */
   #replacing: string | undefined;
 
@@ -108,7 +112,19 @@ export class OverlayPeering {
 
   onAnnounce(overlay: FestivalOverlay, remoteId: string, topic: string, targeted: boolean, neighbours: number): void {
     overlay.heard(remoteId, targeted, neighbours);
-    if (!targeted && overlay.answers && this.#network.membership.mayReply(remoteId, topic)) this.#network.announce(topic, remoteId);
+    if (targeted || !overlay.answers || !this.#canTake(overlay, remoteId)) return;
+    if (this.#network.membership.mayReply(remoteId, topic)) this.#network.announce(topic, remoteId);
+  }
+
+  /**
+   * Whether an offer of `remoteId` would be taken now. An answer to an announce is an
+   * invitation: the newcomer connects to the first who answers and waits a pending timeout
+   * (10 s) for one that ignores its offer, so a peer whose views or connections are full
+   * lets the others answer.
+   */
+  #canTake(overlay: FestivalOverlay, remoteId: string): boolean {
+    const network = this.#network;
+    return overlay.admitsInbound(remoteId) && (network.links.has(remoteId) || network.admission.wouldAdmit(network.links.size, network.connecting()));
   }
 
   onSignal(overlay: FestivalOverlay, remoteId: string, topic: string, signal: SignalPayload): void {
@@ -116,6 +132,8 @@ export class OverlayPeering {
     const link = network.links.get(remoteId);
     if (signal.type === 'answer') return link?.acceptAnswer(signal.sdp);
     if (signal.type === 'candidate') return link?.addCandidate(signal.candidate);
+    // Our offer was not taken: the overlay asks someone else now instead of after a timeout.
+    if (signal.type === 'busy') return link?.initiator && !link.connected ? link.close(false) : undefined;
     let replacing = false;
     if (link) {
       if (link.offerSdp === signal.sdp) return;
@@ -123,11 +141,11 @@ export class OverlayPeering {
       if (link.initiator && !link.connected && network.peerId < remoteId) return;
       replacing = link.initiator && !link.connected;
       // Otherwise a new offer: the remote started over (its old connection failed or it restarted).
-      if (!replacing && !network.admission.admitAgain(remoteId)) return;
+      if (!replacing && !network.admission.admitAgain(remoteId)) return this.#busy(topic, remoteId);
     }
     const wanted = [...this.#overlays.entries()].filter(([, festival]) => festival.holds(remoteId)).map(([festivalTopic]) => festivalTopic);
-    if (!wanted.includes(topic) && !overlay.admitsInbound(remoteId)) return;
-    if (!link && !network.mayConnect(remoteId)) return;
+    if (!wanted.includes(topic) && !overlay.admitsInbound(remoteId)) return this.#busy(topic, remoteId);
+    if (!link && !network.mayConnect(remoteId)) return this.#busy(topic, remoteId);
     this.#replacing = replacing ? remoteId : undefined;
     link?.close(false);
     this.#replacing = undefined;
@@ -135,6 +153,14 @@ export class OverlayPeering {
     answering.acceptOffer(signal.sdp);
     // What else this side asked for goes over the remote's connection, once it is up (the remote opens the offer's festival's channels).
     for (const festivalTopic of wanted) if (festivalTopic !== topic) this.#openChannels(answering, festivalTopic);
+  }
+
+  /** Tells `remoteId` that its offer was not taken (a few times a second at most: a flood of offers gets few). */
+  #busy(topic: string, remoteId: string): void {
+    const network = this.#network;
+    this.#busyReplies ??= new TokenBucket(BUSY_REPLIES_PER_SECOND, BUSY_REPLIES_PER_SECOND, () => network.timers.now());
+    if (!this.#busyReplies.take()) return;
+    void this.publishTo(topic, remoteId, { type: 'signal', from: network.peerId, to: remoteId, signal: { type: 'busy' } });
   }
 
   /** A message for one peer: through the festival's overlay where it knows a way, else through the servers. */

@@ -49,12 +49,17 @@ export class TokenBucket {
   }
 
   take(): boolean {
+    if (!this.available()) return false;
+    this.#tokens -= 1;
+    return true;
+  }
+
+  /** Whether a token is there now (taking none). */
+  available(): boolean {
     const now = this.now();
     this.#tokens = Math.min(this.capacity, this.#tokens + ((now - this.#at) / 1000) * this.perSecond);
     this.#at = now;
-    if (this.#tokens < 1) return false;
-    this.#tokens -= 1;
-    return true;
+    return this.#tokens >= 1;
   }
 }
 
@@ -95,6 +100,11 @@ export class PeerAdmission {
     if (room && this.#newPeers.take()) return true;
     this.#reportLimit(remoteId);
     return false;
+  }
+
+  /** Whether `admit` would say yes now (taking nothing): a peer that could not take a newcomer's offer does not invite one. */
+  wouldAdmit(held: number, connecting: number): boolean {
+    return held < this.#limits.maxPeers && connecting < this.#limits.maxConnecting && this.#newPeers.available();
   }
 
   /** Whether a new connection would be within the limits now (taking nothing): what the overlay asks before it connects. */

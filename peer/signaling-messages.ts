@@ -10,6 +10,8 @@ import { PandaError } from '../core/errors.js';
 /** simple-peer's signal objects, the subset Panda Kit sends and accepts. */
 export type SignalPayload =
   | { type: 'offer' | 'answer'; sdp: string }
+  /** Panda Kit: the offer was not taken (no room), so the offerer need not wait for an answer. */
+  | { type: 'busy' }
   | {
       type: 'candidate';
       candidate: { candidate: string; sdpMid?: string | null; sdpMLineIndex?: number | null; usernameFragment?: string | null };
@@ -97,6 +99,7 @@ export function parseSignalingMessage(value: unknown): SignalingMessage | undefi
 }
 
 function parseSignalPayload(signal: Record<string, unknown>): SignalPayload | undefined {
+  if (signal['type'] === 'busy') return { type: 'busy' };
   if (signal['type'] === 'offer' || signal['type'] === 'answer') {
     const sdp = signal['sdp'];
     if (typeof sdp !== 'string' || sdp.length === 0 || sdp.length > MAX_SDP) return undefined;

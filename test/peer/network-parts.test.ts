@@ -9,7 +9,7 @@ import { describe, it } from 'node:test';
 import { isPandaError, type PandaError } from '../../core/errors.js';
 import { FestivalMembership } from '../../peer/festival-membership.js';
 import { FestivalSignaling } from '../../peer/festival-signaling.js';
-import type { SignalingMessage } from '../../peer/signaling-messages.js';
+import { parseSignalingMessage, type SignalingMessage } from '../../peer/signaling-messages.js';
 import { PeerAdmission, peerLimits } from '../../peer/peer-limits.js';
 import type { PeerConnectionLike } from '../../peer/peer-connection.js';
 import { RemoteLink, type RemoteLinkHost } from '../../peer/remote-link.js';
@@ -175,6 +175,36 @@ describe('PeerAdmission', () => {
     admission.connected('e');
     assert.equal(admission.backingOff('e'), false);
     assert.equal(admission.failed('e'), 1_000, 'a connection that came up starts the backoff over');
+  });
+
+  it('wouldAdmit says what admit would, taking no token', () => {
+    const timers = new ManualTimers();
+    const admission = new PeerAdmission(
+      peerLimits({ maxPeers: 4, newPeersPerSecond: 1 }),
+      () => timers.now(),
+      () => {},
+    );
+    assert.equal(admission.wouldAdmit(4, 0), false, 'no room');
+    assert.equal(admission.wouldAdmit(2, 2), false, 'too many connecting');
+    for (let i = 0; i < 5; i++) assert.equal(admission.wouldAdmit(0, 0), true, 'asking takes nothing');
+    assert.equal(admission.admit('a', 0, 0), true);
+    assert.equal(admission.admit('b', 0, 0), true);
+    assert.equal(admission.wouldAdmit(0, 0), false, 'the burst of maxConnecting is spent');
+    assert.equal(admission.admit('c', 0, 0), false);
+    timers.advance(1_000);
+    assert.equal(admission.wouldAdmit(0, 0), true);
+  });
+});
+
+describe('signaling messages', () => {
+  it("an offer's refusal (busy) is read, with nothing else in it", () => {
+    assert.deepEqual(parseSignalingMessage({ type: 'signal', from: 'a', to: 'b', signal: { type: 'busy', sdp: 'x'.repeat(10) } }), {
+      type: 'signal',
+      from: 'a',
+      to: 'b',
+      signal: { type: 'busy' },
+    });
+    assert.equal(parseSignalingMessage({ type: 'signal', from: 'a', to: 'b', signal: { type: 'bussy' } }), undefined);
   });
 });
 
