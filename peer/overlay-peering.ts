@@ -49,13 +49,14 @@ export class OverlayPeering {
   readonly #network: OverlayNetwork;
   readonly #options: FestivalOverlayOptions;
   readonly #overlays = new Map<string, FestivalOverlay>(); // by topic
-  #busyReplies: TokenBucket | undefined;
+  readonly #busyReplies: TokenBucket;
   /** The peer whose unfinished link is being replaced by its own offer (glare): its overlays keep waiting. */
   #replacing: string | undefined;
 
   constructor(network: OverlayNetwork, options: FestivalOverlayOptions) {
     this.#network = network;
     this.#options = options;
+    this.#busyReplies = new TokenBucket(BUSY_REPLIES_PER_SECOND, BUSY_REPLIES_PER_SECOND, () => network.timers.now());
   }
 
   get(topic: string): FestivalOverlay | undefined {
@@ -158,7 +159,6 @@ export class OverlayPeering {
   /** Tells `remoteId` that its offer was not taken (a few times a second at most: a flood of offers gets few). */
   #busy(topic: string, remoteId: string): void {
     const network = this.#network;
-    this.#busyReplies ??= new TokenBucket(BUSY_REPLIES_PER_SECOND, BUSY_REPLIES_PER_SECOND, () => network.timers.now());
     if (!this.#busyReplies.take()) return;
     void this.publishTo(topic, remoteId, { type: 'signal', from: network.peerId, to: remoteId, signal: { type: 'busy' } });
   }

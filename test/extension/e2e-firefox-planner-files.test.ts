@@ -9,48 +9,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import puppeteer, { type Browser, type Page } from 'puppeteer-core';
-import {
-  click,
-  FIREFOX,
-  inPlanner,
-  planFestival,
-  plannerFromJoinLink,
-  plannerText,
-  skip,
-  UNKNOWN_FESTIVAL,
-  waitForText,
-} from './e2e-firefox-planner-support.js';
-import { builtExtension, serveTestSites, type TestSites } from './e2e-support.js';
+import type { Browser, Page } from 'puppeteer-core';
+import { chooseFile, click, firefoxWithPlanner, inPlanner, linkedFile, planFestival, plannerText, skip, waitForText } from './e2e-firefox-planner-support.js';
+import { serveTestSites, type TestSites } from './e2e-support.js';
 
-/** A Firefox of its own (puppeteer gives each launch a fresh profile) with the extension, its planner open. */
-async function person(sites: TestSites): Promise<{ browser: Browser; planner: Page }> {
-  const browser = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true, protocol: 'webDriverBiDi' });
-  await browser.installExtension(await builtExtension('firefox'));
-  const planner = await plannerFromJoinLink(browser, `${sites.page}/plain#panda-join=${UNKNOWN_FESTIVAL}&signaling=${encodeURIComponent('ws://127.0.0.1:9')}`);
-  await waitForText(planner, 'Take part in a festival Panda Kit does not know yet');
-  await click(planner, inPlanner('[data-join-decline]'));
-  await waitForText(planner, 'You take part in no festival yet');
-  return { browser, planner };
-}
+/** A Firefox of its own with the extension, its planner open. */
+const person = (sites: TestSites) => firefoxWithPlanner(sites.page);
 
 /** Chooses a file of these bytes (base64) in the planner's "Import festival file". */
-async function chooseFile(planner: Page, data: string, name: string): Promise<void> {
-  const input = await planner.waitForSelector(inPlanner('input[data-festival-file-input]'), { timeout: 20_000 });
-  assert.ok(input);
-  // Anonymous arrows only: tsx names named functions with a helper the page does not have.
-  await input.evaluate(
-    (element, text, fileName) => {
-      const bytes = Uint8Array.from(atob(text), (char) => char.charCodeAt(0));
-      const files = new DataTransfer();
-      files.items.add(new File([bytes], fileName, { type: 'application/octet-stream' }));
-      (element as HTMLInputElement).files = files.files;
-      element.dispatchEvent(new Event('change', { bubbles: true, composed: true }));
-    },
-    data,
-    name,
-  );
-}
+const chooseInPlanner = (planner: Page, data: string, name: string) => chooseFile(planner, inPlanner('input[data-festival-file-input]'), data, name);
 
 describe('Firefox: festival files (export in one profile, import in another)', { skip, timeout: 300_000 }, () => {
   let sites: TestSites;
@@ -77,16 +44,11 @@ describe('Firefox: festival files (export in one profile, import in another)', {
     await waitForText(a.planner, 'Fox Fest.panda: ');
     const link = await a.planner.waitForSelector(inPlanner('a[data-festival-file-download]'), { timeout: 20_000 });
     assert.ok(link);
-    file = await link.evaluate(async (anchor) => {
-      const bytes = new Uint8Array(await (await fetch((anchor as HTMLAnchorElement).href)).arrayBuffer());
-      let binary = '';
-      for (const byte of bytes) binary += String.fromCharCode(byte);
-      return { name: (anchor as HTMLAnchorElement).download, data: btoa(binary) };
-    });
+    file = await linkedFile(link);
     assert.equal(file.name, 'Fox Fest.panda');
     assert.equal(atob(file.data).charCodeAt(0), 0x87, 'a bundle: a CBOR array of seven items');
 
-    await chooseFile(b.planner, file.data, file.name);
+    await chooseInPlanner(b.planner, file.data, file.name);
     await waitForText(b.planner, 'Adds 1 new event, 1 new resource');
     await waitForText(b.planner, 'Fox Fest (new to you)');
     assert.ok(!(await plannerText(b.planner)).includes('taking part'), 'nothing added before the person says so');
@@ -102,7 +64,7 @@ describe('Firefox: festival files (export in one profile, import in another)', {
     const bytes = Uint8Array.from(atob(file.data), (char) => char.charCodeAt(0));
     bytes[bytes.length - 100]! ^= 0x01;
     await click(b.planner, inPlanner('[data-tab="festivals"]'));
-    await chooseFile(b.planner, Buffer.from(bytes).toString('base64'), 'broken.panda');
+    await chooseInPlanner(b.planner, Buffer.from(bytes).toString('base64'), 'broken.panda');
     await waitForText(b.planner, 'broken.panda is not a festival file Panda Kit can read: its signature does not hold');
     await waitForText(b.planner, 'Nothing was added.');
   });
